@@ -1,0 +1,266 @@
+"""Quentin Torrentino's HTTP API: routes parse the request, call a service, and respond."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from chalice.app import Chalice, Request, Response
+
+from chalicelib.api.openapi import openapi_document
+from chalicelib.api.responses import error_response, json_response
+from chalicelib.auth.identity import Identity
+from chalicelib.config import redacted
+from chalicelib.domain.audit import AuditEventType
+from chalicelib.domain.codec import ticket_to_dict
+from chalicelib.domain.errors import FieldError, Forbidden, PayloadTooLarge, ValidationError
+from chalicelib.services.audit import export_jsonl
+from chalicelib.services.tickets import TicketFilter, parse_limit, parse_state
+from chalicelib.wiring import Services, build_services, config_from_env
+
+app = Chalice(app_name="quentin-torrentino")
+API = "/api/v1"
+# Accept JSON bodies whatever the client labels them (curl -d sends form-urlencoded).
+BODY_TYPES = ["application/json", "application/x-www-form-urlencoded", "text/plain"]
+_services: Services | None = None
+
+
+def get(path: str) -> Callable[..., Any]:
+    return app.route(path, methods=["GET"], cors=True)
+
+
+def post(path: str) -> Callable[..., Any]:
+    return app.route(path, methods=["POST"], cors=True, content_types=BODY_TYPES)
+
+
+def delete(path: str) -> Callable[..., Any]:
+    return app.route(path, methods=["DELETE"], cors=True)
+
+
+def services() -> Services:
+    """The wired services, built on first use (keeps Lambda cold starts light)."""
+    global _services
+    if _services is None:
+        _services = build_services(config_from_env())
+    return _services
+
+
+def use_services(built: Services) -> None:
+    """Install already-built services (the local stack builds them before serving)."""
+    global _services
+    _services = built
+
+
+def endpoint(*, admin: bool = False, auth: bool = True) -> Callable[..., Any]:
+    """Authenticate, run the view with the caller's identity, and map errors to HTTP."""
+
+    def wrap(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def handler(**params: Any) -> Response:
+            try:
+                who = _identity() if auth else None
+                if admin and who is not None and not who.is_admin:
+                    raise Forbidden("this route is for administrators")
+                result = view(who, **params) if auth else view(**params)
+                return result if isinstance(result, Response) else json_response(result)
+            except Exception as e:  # every error leaves as a JSON answer
+                return error_response(e)
+
+        return handler
+
+    return wrap
+
+
+def _request() -> Request:
+    request = app.current_request
+    assert request is not None, "only called while handling a request"
+    return request
+
+
+def _identity() -> Identity:
+    request = _request()
+    source_ip = (request.context.get("identity") or {}).get("sourceIp", "")
+    return services().authenticator.authenticate(dict(request.headers), source_ip)
+
+
+def _query(name: str) -> str | None:
+    params: Mapping[str, str] = _request().query_params or {}
+    value = params.get(name)
+    return value if value is None else str(value)
+
+
+def _body(required: bool = True) -> dict[str, Any]:
+    raw = _request().raw_body or b""
+    limit = services().config.server.max_body_bytes
+    if len(raw) > limit:
+        raise PayloadTooLarge(f"the request body is larger than {limit} bytes", limit=limit)
+    if not raw.strip():
+        if required:
+            raise ValidationError(FieldError("body", "a JSON object is required"))
+        return {}
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise ValidationError(FieldError("body", f"is not valid JSON: {e}")) from e
+    if not isinstance(body, dict):
+        raise ValidationError(FieldError("body", "must be a JSON object"))
+    return body
+
+
+def _time(name: str) -> datetime | None:
+    raw = _query(name)
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00").replace(" ", "+"))
+    except ValueError as e:
+        raise ValidationError(FieldError(name, "must be an ISO 8601 date-time")) from e
+    if value.tzinfo is None:
+        raise ValidationError(FieldError(name, "must include a time zone (e.g. Z)"))
+    return value
+
+
+# --- tickets ------------------------------------------------------------------------------
+@post(f"{API}/ticket")
+@endpoint()
+def create_ticket(who: Identity) -> Response:
+    ticket = services().tickets.create(_body(), who)
+    return json_response(ticket_to_dict(ticket), 201,
+                         {"Location": f"{API}/ticket/{ticket.ticket_id}"})
+
+
+@get(f"{API}/ticket/{{ticket_id}}")
+@endpoint()
+def get_ticket(who: Identity, ticket_id: str) -> dict[str, Any]:
+    return ticket_to_dict(services().tickets.get(ticket_id, who))
+
+
+@get(f"{API}/tickets")
+@endpoint()
+def list_tickets(who: Identity) -> dict[str, Any]:
+    filt = TicketFilter(state=parse_state(_query("state")), requested_by=_query("requested_by"))
+    page = services().tickets.list(filt, who, parse_limit(_query("limit")), _query("cursor"))
+    return {"tickets": [ticket_to_dict(t) for t in page.items], "cursor": page.cursor}
+
+
+@delete(f"{API}/ticket/{{ticket_id}}")
+@endpoint()
+def cancel_ticket(who: Identity, ticket_id: str) -> dict[str, Any]:
+    reason = _query("reason") or ""
+    return ticket_to_dict(services().tickets.cancel(ticket_id, who, reason))
+
+
+@post(f"{API}/ticket/{{ticket_id}}/approve")
+@endpoint()
+def approve_ticket(who: Identity, ticket_id: str) -> dict[str, Any]:
+    body = _body(required=False)
+    return ticket_to_dict(services().tickets.approve(ticket_id, who, body.get("candidate_idx")))
+
+
+@post(f"{API}/ticket/{{ticket_id}}/reject")
+@endpoint()
+def reject_ticket(who: Identity, ticket_id: str) -> dict[str, Any]:
+    body = _body(required=False)
+    return ticket_to_dict(services().tickets.reject(ticket_id, who, body.get("reason")))
+
+
+@post(f"{API}/ticket/{{ticket_id}}/retry")
+@endpoint()
+def retry_ticket(who: Identity, ticket_id: str) -> dict[str, Any]:
+    return ticket_to_dict(services().tickets.retry(ticket_id, who))
+
+
+@post(f"{API}/ticket/{{ticket_id}}/force-search")
+@endpoint()
+def force_search(who: Identity, ticket_id: str) -> dict[str, Any]:
+    body = _body()
+    return ticket_to_dict(services().tickets.force_search(ticket_id, who, body.get("query")))
+
+
+@post(f"{API}/ticket/{{ticket_id}}/force-magnet")
+@endpoint()
+def force_magnet(who: Identity, ticket_id: str) -> dict[str, Any]:
+    body = _body()
+    return ticket_to_dict(services().tickets.force_magnet(ticket_id, who, body.get("magnet_uri")))
+
+
+# --- audit --------------------------------------------------------------------------------
+@get(f"{API}/audit")
+@endpoint()
+def list_audit(who: Identity) -> dict[str, Any]:
+    ticket_id = _query("ticket_id")
+    if not who.is_admin:
+        if not ticket_id:
+            raise Forbidden("only administrators may read the whole audit log; give ticket_id")
+        services().tickets.get(ticket_id, who)  # checks ownership
+    raw_type = _query("event_type")
+    try:
+        event_type = AuditEventType(raw_type) if raw_type else None
+    except ValueError as e:
+        allowed = ", ".join(t.value for t in AuditEventType)
+        raise ValidationError(FieldError("event_type", f"must be one of: {allowed}")) from e
+    start, end = _time("from"), _time("to")
+    if start and end and start > end:
+        raise ValidationError(FieldError("from", "must not be after 'to'"))
+    page = services().audit_log.query(
+        ticket_id=ticket_id, event_type=event_type, start=start, end=end,
+        limit=parse_limit(_query("limit")), cursor=_query("cursor"),
+    )
+    return {"events": [e.to_dict() for e in page.items], "cursor": page.cursor}
+
+
+@get(f"{API}/audit/export")
+@endpoint(admin=True)
+def export_audit(who: Identity) -> Response:
+    fmt = _query("format") or "jsonl"
+    if fmt != "jsonl":
+        raise ValidationError(FieldError("format", "must be jsonl"))
+    s = services()
+    export = export_jsonl(s.audit_log, s.blobs, s.recorder, who.user_id, s.clock.now(),
+                          _time("from"), _time("to"))
+    return Response(
+        body=export.body.decode(),
+        status_code=200,
+        headers={
+            "Content-Type": "application/x-ndjson",
+            "X-Export-Location": export.location,
+            "X-Export-Count": str(export.count),
+        },
+    )
+
+
+# --- service ------------------------------------------------------------------------------
+@get(f"{API}/health")
+@endpoint(auth=False)
+def health() -> Response:
+    report = services().health.report()
+    return json_response(report, 200 if report["status"] == "ok" else 503)
+
+
+@get(f"{API}/stats")
+@endpoint()
+def stats(who: Identity) -> dict[str, Any]:
+    counts = services().tickets.stats()
+    return {"by_state": counts, "total": sum(counts.values())}
+
+
+@get(f"{API}/config")
+@endpoint(admin=True)
+def get_config(who: Identity) -> dict[str, Any]:
+    result: dict[str, Any] = redacted(services().config)
+    return result
+
+
+@get(f"{API}/openapi.json")
+@endpoint(auth=False)
+def openapi() -> dict[str, Any]:
+    return openapi_document()
+
+
+@get(f"{API}/whoami")
+@endpoint()
+def whoami(who: Identity) -> dict[str, Any]:
+    return {"user_id": who.user_id, "is_admin": who.is_admin, "method": who.method}

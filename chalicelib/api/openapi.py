@@ -1,0 +1,386 @@
+"""The OpenAPI 3 description of the HTTP API, served at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.domain.audit import AuditEventType
+from chalicelib.domain.request import ContentType, ItemKind, OutputFormat
+from chalicelib.domain.states import TicketState
+from chalicelib.domain.validation import IMAGE_TYPES, REQUEST_SCOPES, RESOLUTIONS, VIDEO_CODECS
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+ERRORS = {
+    "400": _json(_ref("Error"), "Invalid input; `errors` names each offending field"),
+    "401": _json(_ref("Error"), "Missing or invalid credentials"),
+    "403": _json(_ref("Error"), "Not allowed for this identity"),
+    "404": _json(_ref("Error"), "No such ticket"),
+    "409": _json(_ref("Error"), "The action does not fit the ticket's current state"),
+}
+
+TICKET_ID = {"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "string"}}
+LIMIT = {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1,
+                                                    "maximum": 200, "default": 50}}
+CURSOR = {"name": "cursor", "in": "query", "schema": {"type": "string"},
+          "description": "Opaque cursor from the previous page"}
+
+
+def _action(summary: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    op: dict[str, Any] = {
+        "summary": summary,
+        "parameters": [TICKET_ID],
+        "responses": {"200": _json(_ref("Ticket")), **ERRORS},
+    }
+    if body is not None:
+        op["requestBody"] = {"required": False,
+                             "content": {"application/json": {"schema": body}}}
+    return op
+
+
+def _schemas() -> dict[str, Any]:
+    text = {"type": "string", "minLength": 1}
+    return {
+        "Error": {
+            "type": "object",
+            "required": ["error", "message"],
+            "properties": {
+                "error": {"type": "string"},
+                "message": {"type": "string"},
+                "errors": {"type": "array", "items": _ref("FieldError")},
+                "current_state": {"type": "string"},
+            },
+        },
+        "FieldError": {
+            "type": "object",
+            "required": ["field", "message"],
+            "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+        },
+        "QueryContext": {
+            "type": "object",
+            "description": "What to look for. `search` (music shape) is accepted as an alias.",
+            "properties": {
+                "expected": {"type": "string", "enum": [c.value for c in ContentType]},
+                "artist": text, "album": text, "title": text,
+                "year": {"type": "integer", "minimum": 1000, "maximum": 3000},
+                "season": {"type": "integer", "minimum": 0},
+                "episode": {"type": "integer", "minimum": 0},
+                "author": text, "version": text, "label": text,
+                "genres": {"type": "array", "items": {"type": "string"}},
+                "description": text,
+                "tags": {"type": "array", "items": {"type": "string"}},
+                "imdb_id": text, "musicbrainz_release_id": text,
+            },
+        },
+        "TrackRequest": {
+            "type": "object",
+            "required": ["catalog_track_id", "track_number", "name", "dest_path"],
+            "properties": {
+                "catalog_track_id": text,
+                "disc_number": {"type": "integer", "minimum": 1, "default": 1},
+                "track_number": {"type": "integer", "minimum": 1},
+                "name": text,
+                "duration_secs": {"type": "number", "minimum": 0},
+                "dest_path": {"type": "string", "description": "Absolute, inside allowed_roots"},
+                "requested": {"type": "boolean", "default": True},
+            },
+        },
+        "ImageRequest": {
+            "type": "object",
+            "required": ["catalog_image_id", "dest_path"],
+            "properties": {
+                "catalog_image_id": text,
+                "type": {"type": "string", "enum": sorted(IMAGE_TYPES)},
+                "dest_path": {"type": "string"},
+                "requested": {"type": "boolean", "default": True},
+            },
+        },
+        "ItemRequest": {
+            "type": "object",
+            "required": ["item_id", "dest_path"],
+            "properties": {
+                "item_id": text,
+                "kind": {"type": "string", "enum": [k.value for k in ItemKind]},
+                "dest_path": {"type": "string"},
+                "name": text,
+                "season": {"type": "integer"}, "episode": {"type": "integer"},
+                "disc_number": {"type": "integer"}, "track_number": {"type": "integer"},
+                "duration_secs": {"type": "number", "minimum": 0},
+                "requested": {"type": "boolean", "default": True},
+            },
+        },
+        "Constraints": {
+            "type": "object",
+            "properties": {
+                "format": {"type": "string", "enum": [f.value for f in OutputFormat]},
+                "bitrate_kbps": {"type": "integer", "minimum": 8, "maximum": 5000},
+                "sample_rate_hz": {"type": "integer"},
+                "bit_depth": {"type": "integer", "enum": [16, 24, 32]},
+                "video_codec": {"type": "string", "enum": sorted(VIDEO_CODECS)},
+                "min_resolution": {"type": "string", "enum": sorted(RESOLUTIONS)},
+                "embed_metadata": {"type": "boolean", "default": True},
+                "embed_cover": {"type": "boolean", "default": False},
+            },
+        },
+        "TicketRequest": {
+            "type": "object",
+            "description": "Give `search` or `query_context`, and `tracks` or `items`.",
+            "properties": {
+                "priority": {"type": "integer", "minimum": 0, "maximum": 65535, "default": 100},
+                "dry_run": {"type": "boolean", "default": False},
+                "request_scope": {"type": "string", "enum": sorted(REQUEST_SCOPES)},
+                "search": _ref("QueryContext"),
+                "query_context": _ref("QueryContext"),
+                "tracks": {"type": "array", "items": _ref("TrackRequest")},
+                "images": {"type": "array", "items": _ref("ImageRequest")},
+                "items": {"type": "array", "items": _ref("ItemRequest")},
+                "constraints": _ref("Constraints"),
+                "metadata_to_embed": {"type": "object",
+                                      "additionalProperties": {"type": ["string", "number"]}},
+            },
+        },
+        "TicketItem": {
+            "type": "object",
+            "required": ["item_id", "kind", "dest_path", "requested"],
+            "properties": {
+                "item_id": {"type": "string"},
+                "kind": {"type": "string", "enum": [k.value for k in ItemKind]},
+                "dest_path": {"type": "string"},
+                "name": {"type": "string"},
+                "disc_number": {"type": "integer"}, "track_number": {"type": "integer"},
+                "duration_secs": {"type": "number"},
+                "season": {"type": "integer"}, "episode": {"type": "integer"},
+                "image_type": {"type": "string"},
+                "requested": {"type": "boolean"},
+            },
+        },
+        "NormalisedRequest": {
+            "type": "object",
+            "required": ["priority", "dry_run", "request_scope", "query_context", "items",
+                         "constraints", "metadata_to_embed"],
+            "properties": {
+                "priority": {"type": "integer"},
+                "dry_run": {"type": "boolean"},
+                "request_scope": {"type": "string"},
+                "query_context": _ref("QueryContext"),
+                "items": {"type": "array", "items": _ref("TicketItem")},
+                "constraints": _ref("Constraints"),
+                "metadata_to_embed": {"type": "object", "additionalProperties": True},
+            },
+        },
+        "TicketState": {"type": "string", "enum": [s.value for s in TicketState]},
+        "Transition": {
+            "type": "object",
+            "required": ["from_state", "to_state", "actor", "reason", "at"],
+            "properties": {
+                "from_state": {"oneOf": [_ref("TicketState"), {"type": "null"}]},
+                "to_state": _ref("TicketState"),
+                "actor": {"type": "string"},
+                "reason": {"type": "string"},
+                "at": {"type": "string", "format": "date-time"},
+            },
+        },
+        "Ticket": {
+            "type": "object",
+            "required": ["ticket_id", "state", "state_payload", "priority", "dry_run",
+                         "requested_by", "created_at", "updated_at", "linked_tickets",
+                         "version", "request", "history"],
+            "properties": {
+                "ticket_id": {"type": "string"},
+                "state": _ref("TicketState"),
+                "state_payload": {"type": "object", "additionalProperties": True,
+                                  "description": "State-specific data: candidates, progress, "
+                                                 "retry_count, error..."},
+                "priority": {"type": "integer"},
+                "dry_run": {"type": "boolean"},
+                "requested_by": {"type": "string"},
+                "created_at": {"type": "string", "format": "date-time"},
+                "updated_at": {"type": "string", "format": "date-time"},
+                "linked_tickets": {"type": "array", "items": {"type": "string"}},
+                "version": {"type": "integer"},
+                "request": _ref("NormalisedRequest"),
+                "history": {"type": "array", "items": _ref("Transition")},
+            },
+        },
+        "TicketPage": {
+            "type": "object",
+            "required": ["tickets", "cursor"],
+            "properties": {
+                "tickets": {"type": "array", "items": _ref("Ticket")},
+                "cursor": {"type": ["string", "null"]},
+            },
+        },
+        "AuditEvent": {
+            "type": "object",
+            "required": ["event_id", "event_type", "ticket_id", "actor", "at", "data"],
+            "properties": {
+                "event_id": {"type": "string"},
+                "event_type": {"type": "string", "enum": [t.value for t in AuditEventType]},
+                "ticket_id": {"type": "string", "description": "'-' for service-wide events"},
+                "actor": {"type": "string"},
+                "at": {"type": "string", "format": "date-time"},
+                "data": {"type": "object", "additionalProperties": True},
+            },
+        },
+        "AuditPage": {
+            "type": "object",
+            "required": ["events", "cursor"],
+            "properties": {
+                "events": {"type": "array", "items": _ref("AuditEvent")},
+                "cursor": {"type": ["string", "null"]},
+            },
+        },
+        "Health": {
+            "type": "object",
+            "required": ["status", "checks"],
+            "properties": {
+                "status": {"type": "string", "enum": ["ok", "degraded"]},
+                "checks": {"type": "object", "additionalProperties": {
+                    "type": "object",
+                    "required": ["ok", "latency_ms"],
+                    "properties": {"ok": {"type": "boolean"}, "latency_ms": {"type": "number"},
+                                   "error": {"type": "string"}},
+                    "additionalProperties": True}},
+            },
+        },
+        "Stats": {
+            "type": "object",
+            "required": ["by_state", "total"],
+            "properties": {
+                "by_state": {"type": "object", "additionalProperties": {"type": "integer"}},
+                "total": {"type": "integer"},
+            },
+        },
+        "Identity": {
+            "type": "object",
+            "required": ["user_id", "is_admin", "method"],
+            "properties": {"user_id": {"type": "string"}, "is_admin": {"type": "boolean"},
+                           "method": {"type": "string"}},
+        },
+    }
+
+
+def openapi_document() -> dict[str, Any]:
+    """The whole OpenAPI 3.1 document."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Quentin Torrentino",
+            "version": "1.0.0",
+            "description": "Media acquisition service: tickets in, placed files out.",
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"apiKey": []}, {"bearer": []}],
+        "components": {
+            "securitySchemes": {
+                "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+                "bearer": {"type": "http", "scheme": "bearer"},
+            },
+            "schemas": _schemas(),
+        },
+        "paths": {
+            "/api/v1/ticket": {
+                "post": {
+                    "summary": "Create a ticket",
+                    "requestBody": {"required": True, "content": {
+                        "application/json": {"schema": _ref("TicketRequest")}}},
+                    "responses": {"201": _json(_ref("Ticket"), "Created"), **ERRORS,
+                                  "413": _json(_ref("Error"), "Body too large")},
+                }
+            },
+            "/api/v1/ticket/{ticket_id}": {
+                "get": {"summary": "A ticket with its state and history",
+                        "parameters": [TICKET_ID],
+                        "responses": {"200": _json(_ref("Ticket")), **ERRORS}},
+                "delete": {"summary": "Cancel a ticket",
+                           "parameters": [TICKET_ID,
+                                          {"name": "reason", "in": "query",
+                                           "schema": {"type": "string"}}],
+                           "responses": {"200": _json(_ref("Ticket")), **ERRORS}},
+            },
+            "/api/v1/tickets": {
+                "get": {
+                    "summary": "List tickets (by state: priority then age; else newest first)",
+                    "parameters": [
+                        {"name": "state", "in": "query", "schema": _ref("TicketState")},
+                        {"name": "requested_by", "in": "query", "schema": {"type": "string"}},
+                        LIMIT, CURSOR,
+                    ],
+                    "responses": {"200": _json(_ref("TicketPage")), **ERRORS},
+                }
+            },
+            "/api/v1/ticket/{ticket_id}/approve": {"post": _action(
+                "Approve a ticket awaiting approval",
+                {"type": "object", "properties": {"candidate_idx": {"type": "integer",
+                                                                    "minimum": 0}}})},
+            "/api/v1/ticket/{ticket_id}/reject": {"post": _action(
+                "Reject a ticket awaiting approval",
+                {"type": "object", "properties": {"reason": {"type": "string"}}})},
+            "/api/v1/ticket/{ticket_id}/retry": {"post": _action("Retry a failed ticket")},
+            "/api/v1/ticket/{ticket_id}/force-search": {"post": _action(
+                "Search again with the given query",
+                {"type": "object", "required": ["query"],
+                 "properties": {"query": {"type": "string", "minLength": 1}}})},
+            "/api/v1/ticket/{ticket_id}/force-magnet": {"post": _action(
+                "Download this magnet link instead of searching",
+                {"type": "object", "required": ["magnet_uri"],
+                 "properties": {"magnet_uri": {"type": "string",
+                                               "pattern": "^magnet:\\?"}}})},
+            "/api/v1/audit": {
+                "get": {
+                    "summary": "Audit events, newest first",
+                    "parameters": [
+                        {"name": "ticket_id", "in": "query", "schema": {"type": "string"}},
+                        {"name": "event_type", "in": "query",
+                         "schema": {"type": "string",
+                                    "enum": [t.value for t in AuditEventType]}},
+                        {"name": "from", "in": "query",
+                         "schema": {"type": "string", "format": "date-time"}},
+                        {"name": "to", "in": "query",
+                         "schema": {"type": "string", "format": "date-time"}},
+                        LIMIT, CURSOR,
+                    ],
+                    "responses": {"200": _json(_ref("AuditPage")), **ERRORS},
+                }
+            },
+            "/api/v1/audit/export": {
+                "get": {
+                    "summary": "Export the audit log as JSON Lines (also written to S3; the "
+                               "location is in X-Export-Location)",
+                    "parameters": [
+                        {"name": "format", "in": "query",
+                         "schema": {"type": "string", "enum": ["jsonl"]}},
+                        {"name": "from", "in": "query",
+                         "schema": {"type": "string", "format": "date-time"}},
+                        {"name": "to", "in": "query",
+                         "schema": {"type": "string", "format": "date-time"}},
+                    ],
+                    "responses": {"200": {"description": "JSON Lines",
+                                          "content": {"application/x-ndjson": {
+                                              "schema": {"type": "string"}}}}, **ERRORS},
+                }
+            },
+            "/api/v1/health": {"get": {"summary": "Dependency health", "security": [],
+                                       "responses": {"200": _json(_ref("Health")),
+                                                     "503": _json(_ref("Health"),
+                                                                  "Degraded")}}},
+            "/api/v1/stats": {"get": {"summary": "Ticket counts per state",
+                                      "responses": {"200": _json(_ref("Stats")), **ERRORS}}},
+            "/api/v1/config": {"get": {"summary": "The configuration, secrets redacted "
+                                                  "(admin only)",
+                                       "responses": {"200": _json({"type": "object"}),
+                                                     **ERRORS}}},
+            "/api/v1/openapi.json": {"get": {"summary": "This document", "security": [],
+                                             "responses": {"200": _json({"type": "object"})}}},
+            "/api/v1/whoami": {"get": {"summary": "The caller's identity",
+                                       "responses": {"200": _json(_ref("Identity")),
+                                                     **ERRORS}}},
+        },
+    }

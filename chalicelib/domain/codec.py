@@ -1,0 +1,103 @@
+"""Plain-dict forms of tickets and requests, for storage and for the API."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from chalicelib.domain.request import (
+    Constraints,
+    ContentType,
+    ItemKind,
+    OutputFormat,
+    QueryContext,
+    TicketItem,
+    TicketRequest,
+)
+from chalicelib.domain.states import TicketState
+from chalicelib.domain.ticket import Ticket, Transition
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def request_to_dict(request: TicketRequest) -> dict[str, Any]:
+    """The normalised JSON form of a request (what the API returns and storage keeps)."""
+    d = asdict(request)
+    return {
+        "priority": request.priority,
+        "dry_run": request.dry_run,
+        "request_scope": request.request_scope,
+        "query_context": _plain(d["query"]),
+        "items": [_plain(i) for i in d["items"]],
+        "constraints": _plain(d["constraints"]),
+        "metadata_to_embed": dict(request.metadata_to_embed),
+    }
+
+
+def request_from_dict(d: dict[str, Any]) -> TicketRequest:
+    """Rebuild a request from `request_to_dict`'s output (trusted, already validated)."""
+    q = dict(d["query_context"])
+    q["expected"] = ContentType(q["expected"])
+    q["genres"] = tuple(q.get("genres", ()))
+    q["tags"] = tuple(q.get("tags", ()))
+    items = []
+    for raw in d["items"]:
+        item = dict(raw)
+        item["kind"] = ItemKind(item["kind"])
+        items.append(TicketItem(**item))
+    c = dict(d.get("constraints") or {})
+    if "format" in c:
+        c["format"] = OutputFormat(c["format"])
+    return TicketRequest(
+        priority=int(d["priority"]),
+        dry_run=bool(d["dry_run"]),
+        request_scope=str(d["request_scope"]),
+        query=QueryContext(**q),
+        items=tuple(items),
+        constraints=Constraints(**c),
+        metadata_to_embed=dict(d.get("metadata_to_embed") or {}),
+    )
+
+
+def ticket_to_dict(ticket: Ticket) -> dict[str, Any]:
+    """The API's view of a ticket: request, state and payload, history."""
+    return {
+        "ticket_id": ticket.ticket_id,
+        "state": ticket.state.value,
+        "state_payload": ticket.state_payload,
+        "priority": ticket.priority,
+        "dry_run": ticket.request.dry_run,
+        "requested_by": ticket.requested_by,
+        "created_at": ticket.created_at.isoformat(),
+        "updated_at": ticket.updated_at.isoformat(),
+        "linked_tickets": list(ticket.linked_tickets),
+        "version": ticket.version,
+        "request": request_to_dict(ticket.request),
+        "history": [t.to_dict() for t in ticket.history],
+    }
+
+
+def ticket_from_dict(d: dict[str, Any]) -> Ticket:
+    """Rebuild a ticket from `ticket_to_dict`'s output."""
+    return Ticket(
+        ticket_id=d["ticket_id"],
+        request=request_from_dict(d["request"]),
+        requested_by=d["requested_by"],
+        created_at=datetime.fromisoformat(d["created_at"]),
+        updated_at=datetime.fromisoformat(d["updated_at"]),
+        state=TicketState(d["state"]),
+        state_payload=dict(d.get("state_payload") or {}),
+        history=tuple(Transition.from_dict(t) for t in d.get("history", [])),
+        linked_tickets=tuple(d.get("linked_tickets") or ()),
+        version=int(d.get("version", 0)),
+    )

@@ -1,0 +1,227 @@
+"""Ticket use cases: create, read, list, and the human actions (cancel, approve, retry...)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.auth.identity import Identity
+from chalicelib.domain.audit import AuditEventType
+from chalicelib.domain.errors import Conflict, FieldError, Forbidden, ValidationError
+from chalicelib.domain.magnet import info_hash_from_magnet
+from chalicelib.domain.states import TicketState, retry_target
+from chalicelib.domain.ticket import Ticket
+from chalicelib.domain.validation import parse_ticket_request
+from chalicelib.ports import Clock, Page, TicketStore, Workflow
+from chalicelib.services.audit import AuditRecorder
+
+S = TicketState
+MAX_PAGE = 200
+
+
+class NoWorkflow:
+    """Used where nothing drives tickets (a store-only deployment, some tests)."""
+
+    def start(self, ticket: Ticket) -> None:
+        return None
+
+    def stop(self, ticket: Ticket, reason: str) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class TicketFilter:
+    state: TicketState | None = None
+    requested_by: str | None = None
+
+
+def parse_limit(raw: str | None, default: int = 50) -> int:
+    """A page size from a query string, or ValidationError naming `limit`."""
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        raise ValidationError(FieldError("limit", f"must be an integer from 1 to {MAX_PAGE}"))
+    return int(raw)
+
+
+def parse_state(raw: str | None) -> TicketState | None:
+    if raw is None or raw == "":
+        return None
+    try:
+        return TicketState(raw)
+    except ValueError as e:
+        allowed = ", ".join(s.value for s in TicketState)
+        raise ValidationError(FieldError("state", f"must be one of: {allowed}")) from e
+
+
+class TicketService:
+    def __init__(
+        self,
+        store: TicketStore,
+        audit: AuditRecorder,
+        clock: Clock,
+        allowed_roots: Sequence[str],
+        workflow: Workflow | None = None,
+    ) -> None:
+        self._store = store
+        self._audit = audit
+        self._clock = clock
+        self._roots = list(allowed_roots)
+        self._workflow: Workflow = workflow or NoWorkflow()
+
+    # --- reading -------------------------------------------------------------------------
+    def get(self, ticket_id: str, who: Identity) -> Ticket:
+        ticket = self._store.get(ticket_id)
+        self._check_owner(ticket, who)
+        return ticket
+
+    def list(
+        self, filt: TicketFilter, who: Identity, limit: int, cursor: str | None
+    ) -> Page[Ticket]:
+        requester = filt.requested_by
+        if not who.is_admin:
+            if requester and requester != who.user_id:
+                raise Forbidden("you may only list your own tickets")
+            requester = who.user_id
+        if requester:
+            page = self._store.list_by_requester(requester, limit, cursor)
+            if filt.state:
+                page = Page([t for t in page.items if t.state is filt.state], page.cursor)
+            return page
+        if filt.state:
+            return self._store.list_by_state(filt.state, limit, cursor)
+        return self._store.list_all(limit, cursor)
+
+    def stats(self) -> dict[str, int]:
+        return {s.value: n for s, n in self._store.count_by_state().items()}
+
+    # --- creating ------------------------------------------------------------------------
+    def create(self, body: Any, who: Identity) -> Ticket:
+        request = parse_ticket_request(body, self._roots)
+        ticket = Ticket.new(uuid.uuid4().hex, request, who.user_id, self._clock.now())
+        stored = self._store.create(ticket)
+        self._audit.record(
+            AuditEventType.TICKET_CREATED,
+            who.user_id,
+            stored.ticket_id,
+            priority=request.priority,
+            dry_run=request.dry_run,
+            expected=request.query.expected.value,
+            items=len(request.items),
+        )
+        self._workflow.start(stored)
+        return stored
+
+    # --- human actions -------------------------------------------------------------------
+    def cancel(self, ticket_id: str, who: Identity, reason: str = "") -> Ticket:
+        ticket = self.get(ticket_id, who)
+        updated = self._move(ticket, S.CANCELLED, who, reason or "cancelled by user")
+        self._audit.record(AuditEventType.TICKET_CANCELLED, who.user_id, ticket_id,
+                           from_state=ticket.state.value, reason=reason)
+        self._workflow.stop(updated, reason or "cancelled")
+        return updated
+
+    def approve(self, ticket_id: str, who: Identity, candidate_idx: Any = None) -> Ticket:
+        ticket = self.get(ticket_id, who)
+        self._require(ticket, S.NEEDS_APPROVAL, "approve")
+        candidates = ticket.state_payload.get("candidates") or []
+        idx = self._candidate_index(candidate_idx, ticket, len(candidates))
+        updated = self._move(ticket, S.APPROVED, who, "approved", {"candidate_idx": idx})
+        self._audit.record(AuditEventType.APPROVAL_GRANTED, who.user_id, ticket_id,
+                           candidate_idx=idx)
+        return updated
+
+    def reject(self, ticket_id: str, who: Identity, reason: Any) -> Ticket:
+        if reason is not None and not isinstance(reason, str):
+            raise ValidationError(FieldError("reason", "must be a string"))
+        ticket = self.get(ticket_id, who)
+        self._require(ticket, S.NEEDS_APPROVAL, "reject")
+        text = (reason or "").strip() or "rejected by user"
+        updated = self._move(ticket, S.REJECTED, who, text, {"reason": text})
+        self._audit.record(AuditEventType.APPROVAL_REJECTED, who.user_id, ticket_id, reason=text)
+        return updated
+
+    def retry(self, ticket_id: str, who: Identity) -> Ticket:
+        ticket = self.get(ticket_id, who)
+        self._require(ticket, S.FAILED, "retry")
+        target = retry_target(ticket.last_state_before(S.FAILED))
+        count = int(ticket.state_payload.get("retry_count", 0)) + 1
+        updated = self._move(ticket, target, who, "retry requested", {"retry_count": count})
+        self._audit.record(AuditEventType.ADMIN_RETRY, who.user_id, ticket_id,
+                           resume_state=target.value, retry_count=count)
+        self._workflow.start(updated)
+        return updated
+
+    def force_search(self, ticket_id: str, who: Identity, query: Any) -> Ticket:
+        if not isinstance(query, str) or not query.strip():
+            raise ValidationError(FieldError("query", "must be a non-empty string"))
+        if len(query) > 500:
+            raise ValidationError(FieldError("query", "must be at most 500 characters"))
+        ticket = self.get(ticket_id, who)
+        self._require(ticket, (S.ACQUISITION_FAILED, S.NEEDS_APPROVAL, S.REJECTED), "force-search")
+        updated = self._move(ticket, S.ACQUIRING, who, f"forced search: {query.strip()}",
+                             {"forced_query": query.strip()})
+        self._audit.record(AuditEventType.ADMIN_FORCE_SEARCH, who.user_id, ticket_id,
+                           query=query.strip())
+        self._workflow.start(updated)
+        return updated
+
+    def force_magnet(self, ticket_id: str, who: Identity, magnet_uri: Any) -> Ticket:
+        if not isinstance(magnet_uri, str):
+            raise ValidationError(FieldError("magnet_uri", "is required"))
+        info_hash = info_hash_from_magnet(magnet_uri)
+        ticket = self.get(ticket_id, who)
+        self._require(ticket, (S.ACQUISITION_FAILED, S.NEEDS_APPROVAL, S.REJECTED), "force-magnet")
+        updated = self._move(ticket, S.DOWNLOADING, who, "forced magnet",
+                             {"magnet_uri": magnet_uri, "info_hash": info_hash})
+        self._audit.record(AuditEventType.ADMIN_FORCE_MAGNET, who.user_id, ticket_id,
+                           info_hash=info_hash)
+        self._workflow.start(updated)
+        return updated
+
+    # --- the one place state changes are written -----------------------------------------
+    def _move(
+        self,
+        ticket: Ticket,
+        target: TicketState,
+        who: Identity,
+        reason: str,
+        payload: dict[str, Any] | None = None,
+    ) -> Ticket:
+        changed = ticket.transition(target, actor=who.user_id, reason=reason,
+                                    now=self._clock.now(), payload=payload)
+        stored = self._store.save(changed, ticket)
+        self._audit.record(AuditEventType.TICKET_STATE_CHANGED, who.user_id, ticket.ticket_id,
+                           from_state=ticket.state.value, to_state=target.value, reason=reason)
+        return stored
+
+    @staticmethod
+    def _require(
+        ticket: Ticket, states: TicketState | tuple[TicketState, ...], action: str
+    ) -> None:
+        allowed = states if isinstance(states, tuple) else (states,)
+        if ticket.state not in allowed:
+            wanted = " or ".join(s.value for s in allowed)
+            raise Conflict(
+                f"cannot {action} a ticket in state {ticket.state.value} (needs {wanted})",
+                current_state=ticket.state.value,
+            )
+
+    @staticmethod
+    def _candidate_index(raw: Any, ticket: Ticket, count: int) -> int | None:
+        if raw is None:
+            return ticket.state_payload.get("recommended_idx")
+        if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+            raise ValidationError(FieldError("candidate_idx", "must be a non-negative integer"))
+        if raw >= count:
+            raise ValidationError(
+                FieldError("candidate_idx", f"must be less than the number of candidates ({count})")
+            )
+        return raw
+
+    @staticmethod
+    def _check_owner(ticket: Ticket, who: Identity) -> None:
+        if not who.is_admin and ticket.requested_by != who.user_id:
+            raise Forbidden("this ticket belongs to another user")

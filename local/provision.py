@@ -1,0 +1,89 @@
+"""Create the resources of infra/resources.json (tables, queues, buckets) through the AWS API.
+
+The local stack uses this against its embedded AWS so it has exactly the resources a deployed
+stack has. Creating is idempotent: what exists is left alone.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+TEMPLATE = Path(__file__).resolve().parent.parent / "infra" / "resources.json"
+
+
+def load_template(path: Path = TEMPLATE) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text())
+    return data
+
+
+def resolve(value: Any, params: dict[str, str], names: dict[str, str]) -> Any:
+    """Resolve the few intrinsic functions the template uses: Fn::Sub, Ref, Fn::GetAtt Arn."""
+    if isinstance(value, dict):
+        if "Fn::Sub" in value:
+            text = value["Fn::Sub"]
+            for k, v in {**params, **names}.items():
+                text = text.replace("${" + k + "}", v)
+            return text
+        if "Ref" in value:
+            ref = value["Ref"]
+            return params.get(ref) or names[ref]
+        return {k: resolve(v, params, names) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve(v, params, names) for v in value]
+    return value
+
+
+def resource_names(template: dict[str, Any], prefix: str) -> dict[str, str]:
+    """Logical id → physical name of every resource."""
+    params = {"Prefix": prefix}
+    names: dict[str, str] = {}
+    for logical, res in template["Resources"].items():
+        props = res.get("Properties", {})
+        for key in ("TableName", "QueueName", "BucketName", "StateMachineName"):
+            if key in props:
+                names[logical] = resolve(props[key], params, names)
+    return names
+
+
+def provision(session: Any, prefix: str, template: dict[str, Any] | None = None) -> dict[str, str]:
+    """Create every table, queue and bucket of the template; return their physical names."""
+    tpl = template or load_template()
+    params = {"Prefix": prefix}
+    names = resource_names(tpl, prefix)
+    dynamodb = session("dynamodb")
+    s3 = session("s3")
+    existing_tables = set(dynamodb.list_tables()["TableNames"])
+    existing_buckets = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
+    for res in tpl["Resources"].values():
+        props = resolve(res.get("Properties", {}), params, names)
+        kind = res["Type"]
+        if kind == "AWS::DynamoDB::Table" and props["TableName"] not in existing_tables:
+            ttl = props.pop("TimeToLiveSpecification", None)
+            dynamodb.create_table(**props)
+            if ttl:
+                dynamodb.update_time_to_live(TableName=props["TableName"],
+                                             TimeToLiveSpecification=ttl)
+        elif kind == "AWS::S3::Bucket" and props["BucketName"] not in existing_buckets:
+            s3.create_bucket(Bucket=props["BucketName"])
+        elif kind == "AWS::SQS::Queue":
+            _create_queue(session("sqs"), props, names)
+    return names
+
+
+def _create_queue(sqs: Any, props: dict[str, Any], names: dict[str, str]) -> None:
+    attributes: dict[str, str] = {}
+    for key in ("VisibilityTimeout", "MessageRetentionPeriod", "ReceiveMessageWaitTimeSeconds"):
+        if key in props:
+            attributes[key] = str(props[key])
+    redrive = props.get("RedrivePolicy")
+    if redrive:
+        dlq_name = redrive["deadLetterTargetArn"]
+        dlq_url = sqs.get_queue_url(QueueName=dlq_name)["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])
+        attributes["RedrivePolicy"] = json.dumps({
+            "deadLetterTargetArn": arn["Attributes"]["QueueArn"],
+            "maxReceiveCount": str(redrive.get("maxReceiveCount", 5)),
+        })
+    sqs.create_queue(QueueName=props["QueueName"], Attributes=attributes)

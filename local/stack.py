@@ -1,0 +1,111 @@
+"""The whole service on one machine: embedded AWS, the Chalice app over HTTP, snapshots."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from chalice.config import Config as ChaliceConfig
+from chalice.local import LocalDevServer, create_local_server
+
+from chalicelib.adapters.aws.clients import aws_client
+from chalicelib.config import Config
+from chalicelib.domain.audit import AuditEventType
+from chalicelib.wiring import Services, build_services
+from local.aws_emulator import EmbeddedAws
+from local.provision import provision
+from local.snapshot import Snapshotter
+
+log = logging.getLogger("quentin.local")
+
+
+class LocalStack:
+    """Start and stop everything `make run` runs, in this process."""
+
+    def __init__(self, config: Config, config_dir: Path) -> None:
+        self._config = config
+        self._data_dir = (config_dir / config.local.data_dir).resolve()
+        self._aws: EmbeddedAws | None = None
+        self._http: LocalDevServer | None = None
+        self._http_thread: threading.Thread | None = None
+        self._snapshot_thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._snapshotter: Snapshotter | None = None
+        self.services: Services | None = None
+
+    @property
+    def url(self) -> str:
+        assert self._http is not None
+        host, port = self._http.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> None:
+        config = self._config
+        self._data_dir.mkdir(parents=True, exist_ok=True)
+        if config.local.embedded_aws:
+            self._aws = EmbeddedAws(port=config.local.aws_port)
+            endpoint = self._aws.start()
+            config = replace(config, aws=replace(config.aws, endpoint_url=endpoint))
+            self._config = config
+
+        def client(service: str) -> Any:
+            return aws_client(config, service)
+
+        provision(client, config.aws.resource_prefix)
+        if self._aws is not None:
+            self._snapshotter = Snapshotter(client("dynamodb"), client("s3"),
+                                            self._data_dir / "aws-snapshot.json")
+            restored = self._snapshotter.restore()
+            log.info("restored snapshot", extra=restored)
+            self._aws.dirty.clear()
+
+        import app as api  # the Chalice app object; imported here so config is ready first
+
+        self.services = build_services(config)
+        api.use_services(self.services)
+        self._http = create_local_server(
+            api.app, ChaliceConfig.create(app_name="quentin-torrentino"),
+            config.server.host, config.server.port,
+        )
+        self._http_thread = threading.Thread(target=self._http.server.serve_forever,
+                                             daemon=True, name="http-api")
+        self._http_thread.start()
+        if self._snapshotter is not None:
+            self._snapshot_thread = threading.Thread(target=self._snapshot_loop, daemon=True,
+                                                     name="snapshots")
+            self._snapshot_thread.start()
+        self.services.recorder.record(AuditEventType.SERVICE_STARTED, "system",
+                                      url=self.url, embedded_aws=bool(self._aws))
+
+    def _snapshot_loop(self) -> None:
+        interval = max(0.05, self._config.local.snapshot_interval_secs)
+        while not self._stopping.wait(interval):
+            self.snapshot_if_dirty()
+
+    def snapshot_if_dirty(self) -> None:
+        if self._aws is None or self._snapshotter is None or not self._aws.dirty.is_set():
+            return
+        self._aws.dirty.clear()
+        try:
+            self._snapshotter.dump([self._config.tickets_table, self._config.audit_table],
+                                   [self._config.exports_bucket])
+        except Exception:
+            self._aws.dirty.set()  # try again next time
+            log.exception("snapshot failed")
+
+    def stop(self) -> None:
+        """Stop serving, record the stop, write the last snapshot, stop the embedded AWS."""
+        self._stopping.set()
+        if self._http is not None:
+            self._http.server.shutdown()
+            self._http.server.server_close()
+        if self.services is not None:
+            self.services.recorder.record(AuditEventType.SERVICE_STOPPED, "system")
+        if self._snapshot_thread is not None:
+            self._snapshot_thread.join(timeout=10)
+        self.snapshot_if_dirty()
+        if self._aws is not None:
+            self._aws.stop()

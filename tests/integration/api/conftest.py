@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.local_stack import RunningStack, free_port, start_stack, write_config
+
+EXAMPLE_TICKET: dict[str, Any] = {
+    "priority": 100,
+    "dry_run": False,
+    "request_scope": "full_album",
+    "search": {"artist": "Radiohead", "album": "OK Computer", "year": 1997,
+               "label": "Parlophone", "genres": ["alternative rock", "art rock"]},
+    "tracks": [{"catalog_track_id": "t1", "disc_number": 1, "track_number": 1,
+                "name": "Airbag", "duration_secs": 284,
+                "dest_path": "/media/albums/abc123/d1t01.ogg", "requested": True}],
+    "images": [{"catalog_image_id": "img1", "type": "cover_front",
+                "dest_path": "/media/albums/abc123/cover.jpg"}],
+    "constraints": {"format": "ogg_vorbis", "bitrate_kbps": 320, "sample_rate_hz": 44100,
+                    "embed_metadata": True, "embed_cover": True},
+    "metadata_to_embed": {"artist": "Radiohead", "album": "OK Computer", "year": 1997,
+                          "genre": "Alternative Rock"},
+}
+
+
+def example_ticket(**changes: Any) -> dict[str, Any]:
+    body = copy.deepcopy(EXAMPLE_TICKET)
+    body.update(changes)
+    return body
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    directory: Path = tmp_path_factory.mktemp("stack")
+    port = free_port()
+    running = start_stack(write_config(directory, port), port)
+    try:
+        yield running
+    finally:
+        running.stop()

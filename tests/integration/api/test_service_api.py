@@ -1,0 +1,42 @@
+"""Health, stats and the OpenAPI document."""
+
+from __future__ import annotations
+
+import re
+
+import app as api
+from tests.integration.api.conftest import example_ticket
+from tests.support.local_stack import RunningStack
+
+
+def test_health_reports_each_dependency(stack: RunningStack) -> None:
+    answer = stack.call("GET", "/api/v1/health", key=None)
+    assert answer.status == 200
+    assert answer.body["status"] == "ok"
+    assert {"dynamodb_tickets", "dynamodb_audit", "s3_exports"} <= set(answer.body["checks"])
+    assert all(c["ok"] for c in answer.body["checks"].values())
+
+
+def test_stats_count_per_state(stack: RunningStack) -> None:
+    before = stack.call("GET", "/api/v1/stats").body
+    stack.call("POST", "/api/v1/ticket", example_ticket())
+    after = stack.call("GET", "/api/v1/stats").body
+    assert after["by_state"]["pending"] == before["by_state"]["pending"] + 1
+    assert after["total"] == before["total"] + 1
+    assert set(after["by_state"]) >= {"pending", "cancelled", "completed", "failed"}
+
+
+def test_openapi_lists_every_route_and_method(stack: RunningStack) -> None:
+    doc = stack.call("GET", "/api/v1/openapi.json", key=None).body
+    assert doc["openapi"].startswith("3.")
+    for path, entries in api.app.routes.items():
+        spec_path = re.sub(r"\{(\w+)\}", r"{\1}", path)
+        assert spec_path in doc["paths"], path
+        for method in entries:
+            assert method.lower() in doc["paths"][spec_path], (path, method)
+    for path in doc["paths"]:
+        assert path in api.app.routes, f"documented but not served: {path}"
+
+
+def test_unknown_route_is_not_200(stack: RunningStack) -> None:
+    assert stack.call("GET", "/api/v1/nothing-here").status in (403, 404)
