@@ -85,5 +85,14 @@ class Workflow(Protocol):
     def stop(self, ticket: Ticket, reason: str) -> None: ...
 
 
+class TicketEvents(Protocol):
+    """Where ticket changes are announced (the WebSocket API pushes them to dashboards).
+
+    `kind` is "state_change", "progress", "needs_approval" or "created".
+    """
+
+    def publish(self, kind: str, ticket: Ticket, data: dict[str, object]) -> None: ...
+
+
 class Clock(Protocol):
     def now(self) -> datetime: ...

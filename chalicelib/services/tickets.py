@@ -14,7 +14,7 @@ from chalicelib.domain.magnet import info_hash_from_magnet
 from chalicelib.domain.states import TicketState, retry_target
 from chalicelib.domain.ticket import Ticket
 from chalicelib.domain.validation import parse_ticket_request
-from chalicelib.ports import Clock, Page, TicketStore, Workflow
+from chalicelib.ports import Clock, Page, TicketEvents, TicketStore, Workflow
 from chalicelib.services.audit import AuditRecorder
 
 S = TicketState
@@ -28,6 +28,13 @@ class NoWorkflow:
         return None
 
     def stop(self, ticket: Ticket, reason: str) -> None:
+        return None
+
+
+class NoEvents:
+    """Used where nobody listens for ticket changes."""
+
+    def publish(self, kind: str, ticket: Ticket, data: dict[str, object]) -> None:
         return None
 
 
@@ -64,12 +71,14 @@ class TicketService:
         clock: Clock,
         allowed_roots: Sequence[str],
         workflow: Workflow | None = None,
+        events: TicketEvents | None = None,
     ) -> None:
         self._store = store
         self._audit = audit
         self._clock = clock
         self._roots = list(allowed_roots)
         self._workflow: Workflow = workflow or NoWorkflow()
+        self._events: TicketEvents = events or NoEvents()
 
     # --- reading -------------------------------------------------------------------------
     def get(self, ticket_id: str, who: Identity) -> Ticket:
@@ -111,6 +120,7 @@ class TicketService:
             expected=request.query.expected.value,
             items=len(request.items),
         )
+        self._events.publish("created", stored, {})
         self._workflow.start(stored)
         return stored
 
@@ -195,6 +205,8 @@ class TicketService:
         stored = self._store.save(changed, ticket)
         self._audit.record(AuditEventType.TICKET_STATE_CHANGED, who.user_id, ticket.ticket_id,
                            from_state=ticket.state.value, to_state=target.value, reason=reason)
+        self._events.publish("state_change", stored,
+                             {"from_state": ticket.state.value, "to_state": target.value})
         return stored
 
     @staticmethod
