@@ -1,0 +1,131 @@
+"""Output formats a ticket can ask for, and what each means to ffmpeg."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class OutputFormat(StrEnum):
+    """Values match the strings used in ticket constraints."""
+
+    OGG_VORBIS = "ogg_vorbis"
+    OPUS = "opus"
+    MP3 = "mp3"
+    AAC = "aac"
+    FLAC = "flac"
+    ALAC = "alac"
+    ORIGINAL = "original"
+    MKV = "mkv"
+    MP4 = "mp4"
+
+    @classmethod
+    def parse(cls, value: str) -> OutputFormat:
+        """Parse a constraint string; the error lists the accepted values."""
+        try:
+            return cls(value.strip().lower())
+        except ValueError:
+            accepted = ", ".join(f.value for f in cls)
+            raise ValueError(
+                f"unknown output format {value!r}; expected one of {accepted}") from None
+
+    @property
+    def spec(self) -> FormatSpec:
+        return FORMAT_SPECS[self]
+
+    @property
+    def is_video(self) -> bool:
+        return self in (OutputFormat.MKV, OutputFormat.MP4)
+
+
+class VideoCodec(StrEnum):
+    H264 = "h264"
+    HEVC = "hevc"
+
+    @classmethod
+    def parse(cls, value: str) -> VideoCodec:
+        aliases = {"h264": cls.H264, "avc": cls.H264, "x264": cls.H264,
+                   "hevc": cls.HEVC, "h265": cls.HEVC, "x265": cls.HEVC}
+        try:
+            return aliases[value.strip().lower()]
+        except KeyError:
+            raise ValueError(f"unknown video codec {value!r}; expected h264 or hevc") from None
+
+    @property
+    def encoder(self) -> str:
+        return {VideoCodec.H264: "libx264", VideoCodec.HEVC: "libx265"}[self]
+
+
+@dataclass(frozen=True)
+class BitrateRange:
+    """Bitrate limits of an encoder in kbps, per channel or for the whole stream."""
+
+    min_kbps: int
+    max_kbps: int
+    per_channel: bool = True
+
+    def limits(self, channels: int) -> tuple[int, int]:
+        factor = max(channels, 1) if self.per_channel else 1
+        return self.min_kbps * factor, self.max_kbps * factor
+
+
+@dataclass(frozen=True)
+class FormatSpec:
+    """What ffmpeg needs to produce a format and what ffprobe reports for it."""
+
+    codec_name: str | None  # ffprobe's codec_name for the main stream; None = decided by source
+    encoder: str | None  # ffmpeg encoder; None = stream copy
+    muxer: str | None  # forced with -f so work paths need no meaningful extension
+    extension: str
+    lossless: bool
+    # None = any rate; otherwise the encoder only takes these (Hz)
+    sample_rates: tuple[int, ...] | None
+    default_bitrate_kbps: int | None
+    bitrate_range: BitrateRange | None
+    bit_depths: tuple[int, ...] = ()
+    supports_cover: bool = True
+
+
+MP3_SAMPLE_RATES = (48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000)
+AAC_SAMPLE_RATES = (96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000,
+                    11025, 8000, 7350)
+# Opus always codes at 48 kHz; ffprobe reports 48000 whatever the input was.
+OPUS_CODING_RATE = 48000
+# Bitrates LAME can write in MPEG-1 layer III frames (kbps).
+MP3_CBR_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
+
+FORMAT_SPECS: dict[OutputFormat, FormatSpec] = {
+    OutputFormat.OGG_VORBIS: FormatSpec(
+        codec_name="vorbis", encoder="libvorbis", muxer="ogg", extension="ogg",
+        lossless=False, sample_rates=None, default_bitrate_kbps=192,
+        bitrate_range=BitrateRange(32, 250)),
+    OutputFormat.OPUS: FormatSpec(
+        codec_name="opus", encoder="libopus", muxer="ogg", extension="opus",
+        lossless=False, sample_rates=(OPUS_CODING_RATE,), default_bitrate_kbps=128,
+        bitrate_range=BitrateRange(6, 256)),
+    OutputFormat.MP3: FormatSpec(
+        codec_name="mp3", encoder="libmp3lame", muxer="mp3", extension="mp3",
+        lossless=False, sample_rates=MP3_SAMPLE_RATES, default_bitrate_kbps=None,
+        bitrate_range=BitrateRange(32, 320, per_channel=False)),
+    OutputFormat.AAC: FormatSpec(
+        codec_name="aac", encoder="aac", muxer="ipod", extension="m4a",
+        lossless=False, sample_rates=AAC_SAMPLE_RATES, default_bitrate_kbps=256,
+        bitrate_range=BitrateRange(16, 256)),
+    OutputFormat.FLAC: FormatSpec(
+        codec_name="flac", encoder="flac", muxer="flac", extension="flac",
+        lossless=True, sample_rates=None, default_bitrate_kbps=None, bitrate_range=None,
+        bit_depths=(16, 24)),
+    OutputFormat.ALAC: FormatSpec(
+        codec_name="alac", encoder="alac", muxer="ipod", extension="m4a",
+        lossless=True, sample_rates=None, default_bitrate_kbps=None, bitrate_range=None,
+        bit_depths=(16, 24)),
+    OutputFormat.ORIGINAL: FormatSpec(
+        codec_name=None, encoder=None, muxer=None, extension="",
+        lossless=True, sample_rates=None, default_bitrate_kbps=None, bitrate_range=None),
+    OutputFormat.MKV: FormatSpec(
+        codec_name=None, encoder=None, muxer="matroska", extension="mkv",
+        lossless=True, sample_rates=None, default_bitrate_kbps=None, bitrate_range=None),
+    OutputFormat.MP4: FormatSpec(
+        codec_name=None, encoder=None, muxer="mp4", extension="mp4",
+        lossless=True, sample_rates=None, default_bitrate_kbps=None, bitrate_range=None),
+}
