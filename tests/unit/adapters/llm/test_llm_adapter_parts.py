@@ -92,3 +92,9 @@ def test_config_defaults_and_secrecy() -> None:
     assert config.resolved_base_url == "http://127.0.0.1:11434"
     assert "secret-123" not in repr(config)
     assert LlmConfig("openai_compat", "m", "http://h/v1/", "k").resolved_base_url == "http://h/v1"
+
+
+def test_config_accepts_the_service_config_file_shape() -> None:
+    config = LlmConfig(provider="custom", model="m", base_url="http://h/x", api_key="")
+    assert config.kind is LlmProvider.CUSTOM_HTTP and config.api_key is None
+    assert LlmConfig("openai", "m", "", "k").kind is LlmProvider.OPENAI_COMPAT

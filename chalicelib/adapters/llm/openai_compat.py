@@ -1,0 +1,81 @@
+"""OpenAI-compatible chat completions (`POST {base_url}/chat/completions`) as an LlmClient.
+
+Works with OpenAI and the many servers copying its API (vLLM, llama.cpp server, LM Studio,
+OpenRouter...). `base_url` includes the version prefix, e.g. "http://127.0.0.1:8000/v1".
+JSON mode (`response_format={"type": "json_object"}`) makes the model emit an object; the
+schema itself is given in the system message and checked on arrival.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from chalicelib.adapters.llm.answer_text import (
+    parse_answer_text,
+    reply_field,
+    schema_instruction,
+    token_count,
+)
+from chalicelib.adapters.llm.config import LlmConfig
+from chalicelib.adapters.llm.http_json import JsonHttpTransport
+from chalicelib.adapters.llm.retry import RetryPolicy, call_with_retries
+from chalicelib.textbrain.llm_port import LlmAnswer
+
+
+class OpenAiCompatClient:
+    """Chat completions in JSON mode, retried on 429/5xx/connection errors."""
+
+    provider = "openai_compat"
+
+    def __init__(self, config: LlmConfig, *, policy: RetryPolicy | None = None) -> None:
+        self.model = config.model
+        self._api_key = config.api_key
+        self._transport = JsonHttpTransport(
+            self.provider,
+            config.resolved_base_url,
+            timeout_secs=config.timeout_secs,
+            api_key=config.api_key,
+        )
+        self._policy = policy or RetryPolicy(
+            config.max_retries, config.backoff_base_secs, config.backoff_max_secs
+        )
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._transport.close()
+
+    def complete_json(
+        self, system: str, prompt: str, schema: dict[str, Any], *, max_tokens: int
+    ) -> LlmAnswer:
+        """The model's JSON answer; see `LlmClient.complete_json`."""
+        body = {
+            "model": self.model,
+            "messages": [
+                {"role": "system", "content": schema_instruction(system, schema)},
+                {"role": "user", "content": prompt},
+            ],
+            "max_tokens": max_tokens,
+            "temperature": 0,
+            "response_format": {"type": "json_object"},
+        }
+        headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
+        started = time.monotonic()
+        reply, attempts = call_with_retries(
+            lambda: self._transport.post("/chat/completions", body, headers), self._policy
+        )
+        text = reply_field(self.provider, reply, "choices", 0, "message", "content")
+        if not isinstance(text, str):
+            text = ""
+        data = parse_answer_text(self.provider, text, schema)
+        usage = reply.get("usage") or {}
+        return LlmAnswer(
+            data=data,
+            raw_text=text,
+            prompt_tokens=token_count(usage.get("prompt_tokens")),
+            completion_tokens=token_count(usage.get("completion_tokens")),
+            model=str(reply.get("model") or self.model),
+            provider=self.provider,
+            latency_ms=round((time.monotonic() - started) * 1000),
+            attempts=attempts,
+        )

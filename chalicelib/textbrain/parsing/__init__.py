@@ -1,0 +1,197 @@
+"""Release-title parsing: `parse(title)` reads what a torrent/usenet release title says.
+
+Pure functions over precompiled regular expressions; no I/O. The modules split the work:
+tokens (separators, clean-up), quality, tv, movie (name/year/group), music, flags.
+"""
+
+from __future__ import annotations
+
+import re
+
+from chalicelib.textbrain.parsing.flags import (
+    editions_of,
+    is_collection,
+    is_discography,
+    is_various_artists,
+    red_flags_of,
+    year_range_of,
+)
+from chalicelib.textbrain.parsing.movie import (
+    first_strong_tag,
+    movie_title,
+    release_group_of,
+)
+from chalicelib.textbrain.parsing.music import artist_album, looks_like_scene_music
+from chalicelib.textbrain.parsing.quality import (
+    audio_format_of,
+    codec_of,
+    resolution_of,
+    source_of,
+    states_resolution,
+)
+from chalicelib.textbrain.parsing.tokens import (
+    VIDEO_EXTENSIONS,
+    KeywordPattern,
+    clean_name,
+    split_extension,
+    strip_leading_noise,
+)
+from chalicelib.textbrain.parsing.tv import EpisodeMarker, find_episode_marker
+from chalicelib.textbrain.release import ParsedRelease, RedFlag, ReleaseKind
+
+__all__ = ["parse"]
+
+_I = re.IGNORECASE
+_VIDEO_SOURCES = frozenset({"WEB-DL", "WEBRip", "BluRay", "HDTV", "TV", "DVD", "Screener", "CAM", "VHS"})
+_MUSIC_SOURCES = frozenset({"CD", "Vinyl"})
+_VIDEO_LANGUAGE = re.compile(
+    r"(?<![^\W_])(?:GERMAN|FRENCH|TRUEFRENCH|VOSTFR|MULTi|MULTI|ITA|FR|VFF|VFQ|SWISSGERMAN)(?![^\W_])"
+)
+_MUSIC_WORDS = re.compile(
+    r"(?<![^\W_])(?:album|single|ost|soundtrack|discograph\w*|discografia|lossless|kbps"
+    r"|\d{0,2}cds?|cd[ ._-]?rip|web[ ._-]?flac|24[ ._-]?bits?|tr24|flac|mp3|alac|ape|wv|wavpack|ogg"
+    r"|vorbis|m4a|v0|(?<=[\[(])(?:320|256|192)(?=[\])])|(?<=\s)(?:320|256|192)(?=\s*$))(?![^\W_])",
+    _I,
+)
+_EBOOK = KeywordPattern(
+    ("epub", "mobi", "azw", "ebook", "cbr", "cbz", "djvu"),
+    r"(?<![^\W_])(?:epub|mobi|azw3?|ebooks?|cbr|cbz|djvu)(?![^\W_])",
+)
+_SOFTWARE = re.compile(
+    r"(?<![^\W_])(?:x64|x86|win(?:dows)?(?:[ ._]?(?:7|8|10|11|xp))?|macos|mac[ ._]os|linux|keygen"
+    r"|crack(?:ed)?|portable|setup|installer|multilingual|iso)(?![^\W_])",
+    _I,
+)
+_DISCS = KeywordPattern(("cd", "disc"), r"(?<![^\W_])(\d{1,2})[ ._-]?(?:cds?|discs?)(?![^\W_])")
+_TRAILING_DATE = re.compile(r"[\s._-]+(?:19|20)\d\d[\s._-]\d\d[\s._-]\d\d\s*$")
+_TRAILING_CODEC = re.compile(r"[\s._-]+(?:[xh]\.?26[45]|xvid|hevc)$", re.IGNORECASE)
+_COUNTRY_IN_PARENS = re.compile(r"\s*\((?:US|UK|AU|CA|NZ)\)\s*$")
+
+
+def _series_title(body: str, marker: EpisodeMarker) -> str | None:
+    name = body[: marker.start]
+    name = _TRAILING_CODEC.sub("", _TRAILING_DATE.sub("", name))
+    name = clean_name(name)
+    name = _COUNTRY_IN_PARENS.sub("", name)
+    return name or None
+
+
+def _kind(
+    body: str,
+    extension: str | None,
+    marker: EpisodeMarker | None,
+    source: str | None,
+    codec: str | None,
+    music_evidence: bool,
+) -> ReleaseKind:
+    video_evidence = (
+        (extension in VIDEO_EXTENSIONS)
+        or codec is not None
+        or source in _VIDEO_SOURCES
+        or states_resolution(body)
+        or _VIDEO_LANGUAGE.search(body) is not None
+    )
+    if marker is not None and marker.explicit and not (music_evidence and not video_evidence):
+        return ReleaseKind.TV
+    if video_evidence:
+        return ReleaseKind.TV if marker is not None else ReleaseKind.MOVIE
+    if _EBOOK.search(body):
+        return ReleaseKind.EBOOK
+    if music_evidence:
+        return ReleaseKind.MUSIC
+    if marker is not None:
+        return ReleaseKind.TV
+    if _SOFTWARE.search(body):
+        return ReleaseKind.SOFTWARE
+    if " - " in body or looks_like_scene_music(body):
+        return ReleaseKind.MUSIC
+    return ReleaseKind.UNKNOWN
+
+
+def _music_tag_text(body: str, artist: str | None) -> str:
+    """The title after the artist's name, where codec words are tags and not part of a name."""
+    if artist is None:
+        return body
+    for separator in (" - ", " – ", "-"):
+        index = body.find(separator)
+        if index > 0:
+            return body[index + len(separator) :]
+    return body
+
+
+def parse(
+    title: str, hint_artist: str | None = None, hint_album: str | None = None
+) -> ParsedRelease:
+    """Read a release title into a `ParsedRelease`.
+
+    `hint_artist`/`hint_album` are optional names a search asked for; for music titles that
+    start with the hinted artist they are trusted over the generic artist/album split.
+    """
+    stripped, extension = split_extension(title.strip())
+    body = strip_leading_noise(stripped)
+    first_tag = first_strong_tag(body)
+    marker = find_episode_marker(body, before=first_tag)
+    source = source_of(body)
+    codec = codec_of(body)
+    discography = is_discography(body)
+    music_evidence = (
+        source in _MUSIC_SOURCES
+        or discography
+        or _MUSIC_WORDS.search(body) is not None
+    )
+    kind = _kind(body, extension, marker, source, codec, music_evidence)
+
+    artist = album = name = None
+    year: int | None = None
+    seasons: tuple[int, ...] = ()
+    episodes: tuple[int, ...] = ()
+    audio_format = resolution = None
+    if kind is ReleaseKind.MUSIC:
+        music_body = strip_leading_noise(stripped, keep_parenthesised=False)
+        found = artist_album(music_body, discography, hint_artist, hint_album)
+        artist, album = found.artist, found.album
+        web_scene = source == "WEB" and looks_like_scene_music(music_body)
+        audio_format = audio_format_of(
+            stripped, _music_tag_text(music_body, artist), music_web=web_scene
+        )
+        _, year = movie_title(music_body)
+    elif kind is ReleaseKind.TV and marker is not None:
+        name = _series_title(body, marker)
+        seasons, episodes = marker.seasons, marker.episodes
+        resolution = resolution_of(body)
+    else:
+        name, year = movie_title(body)
+        if kind is not ReleaseKind.MOVIE:
+            audio_format = audio_format_of(body, body)
+        resolution = resolution_of(body)
+    if kind in (ReleaseKind.MOVIE, ReleaseKind.TV, ReleaseKind.UNKNOWN) and extension in VIDEO_EXTENSIONS:
+        resolution = resolution or resolution_of(extension)
+
+    flags = set(red_flags_of(body, audio_format is not None))
+    if is_various_artists(artist):
+        flags.add(RedFlag.VA_COMPILATION)
+    if RedFlag.AUDIOBOOK in flags and kind in (ReleaseKind.MUSIC, ReleaseKind.UNKNOWN):
+        kind = ReleaseKind.AUDIOBOOK
+    discs = _DISCS.search(body)
+    return ParsedRelease(
+        raw_title=title,
+        content_type=kind,
+        artist=artist,
+        album=album,
+        title=name,
+        year=year,
+        year_range=year_range_of(body),
+        seasons=seasons,
+        episodes=episodes,
+        is_season_pack=bool(seasons) and not episodes,
+        resolution=resolution,
+        source=source,
+        codec=codec,
+        audio_format=audio_format,
+        release_group=release_group_of(stripped),
+        edition=editions_of(body),
+        is_discography=discography,
+        is_collection=is_collection(body),
+        disc_count=int(discs.group(1)) if discs is not None else None,
+        red_flags=frozenset(flags),
+    )

@@ -1,0 +1,115 @@
+"""Edition words (deluxe, remastered, extended...) and red flags (karaoke, tribute, live...)."""
+
+from __future__ import annotations
+
+import re
+
+from chalicelib.textbrain.parsing.tokens import L, R, KeywordPattern
+from chalicelib.textbrain.release import RedFlag
+
+_I = re.IGNORECASE
+
+_EDITIONS: tuple[tuple[str, KeywordPattern], ...] = tuple(
+    (name, KeywordPattern(keywords, L + pattern + R))
+    for name, keywords, pattern in (
+        ("deluxe", ("deluxe",), r"deluxe"),
+        ("remastered", ("master",), r"re-?master(?:ed)?"),
+        ("anniversary", ("anniversary",), r"anniversary"),
+        ("expanded", ("expanded",), r"expanded"),
+        ("bonus tracks", ("bonus",), r"bonus[ ._-]?tracks?"),
+        ("extended", ("extended",), r"extended"),
+        ("limited", ("limited",), r"limited"),
+        ("special edition", ("special",), r"special[ ._-]edition"),
+        ("collector's edition", ("collector",), r"collector'?s(?:[ ._-]edition)?"),
+        ("director's cut", ("director", "dc"),
+         r"(?:director'?s[ ._-]?cut|dc(?=[ ._-]*(?:\(?\d{4}|\d{3,4}p)))"),
+        ("unrated", ("unrated",), r"unrated"),
+        ("uncut", ("uncut",), r"uncut"),
+        ("theatrical", ("theatrical",), r"theatrical"),
+        ("imax", ("imax",), r"imax"),
+        ("criterion", ("criterion",), r"criterion"),
+        ("remux", ("remux",), r"remux"),
+        ("3d", ("3d",), r"3d"),
+    )
+)
+
+_VARIOUS_ARTISTS = re.compile(r"^\s*(?:va|v\.a\.?|various(?:[ ._-]artists?)?)\s*$", _I)
+_RED_FLAGS: tuple[tuple[RedFlag, KeywordPattern], ...] = (
+    (RedFlag.KARAOKE, KeywordPattern(("karaoke", "sing", "backing"),
+                                     L + r"(?:karaoke|sing[ ._-]?along|backing[ ._-]tracks?)" + R)),
+    (RedFlag.TRIBUTE, KeywordPattern(("tribute", "homage"), L + r"(?:tribute|homage)" + R)),
+    (RedFlag.COVER, KeywordPattern(("cover", "plays", "play", "style"),
+                                   L + r"(?:covers?[ ._-](?:version|album|band)s?|covered[ ._-]by"
+                                   r"|plays?[ ._-]the[ ._-]music[ ._-]of|in[ ._-]the[ ._-]style[ ._-]of)"
+                                   + R)),
+    (RedFlag.INSTRUMENTAL, KeywordPattern(("instrumental", "minus"),
+                                          L + r"(?:instrumentals?|minus[ ._-]one)" + R)),
+    (RedFlag.LIVE, KeywordPattern(("live", "unplugged", "concert", "bootleg"),
+                                  r"(?<!long[ ._-])" + L + r"(?:live|unplugged|concert|bootleg)" + R)),
+    (RedFlag.VA_COMPILATION, KeywordPattern(
+        ("va", "v.a", "various", "compilation"),
+        r"^\s*(?:va|v\.a\.?|various[ ._-]artists?)\s*-|" + L + r"(?:various[ ._-]artists|compilation)" + R)),
+    (RedFlag.SAMPLE, KeywordPattern(("sample",), L + r"sample" + R)),
+    (RedFlag.AUDIOBOOK, KeywordPattern(("audio", "rbuch", "abridged", "narrated"),
+                                       L + r"(?:audio[ ._-]?books?|h[oö]rbuch|unabridged|abridged|narrated)" + R)),
+    (RedFlag.REMIX, KeywordPattern(("remix", "rmx"), L + r"(?:remix(?:es|ed)?|rmx)" + R)),
+    (RedFlag.TRAILER, KeywordPattern(("trailer", "teaser"), L + r"(?:trailer|teaser)" + R)),
+)
+_BOOKLET = KeywordPattern(("pdf", "booklet", "scan", "artwork"), L + r"(?:pdf|booklet|scans?|artwork)" + R)
+_DISCOGRAPHY = KeywordPattern(
+    ("discog", "diskog", "complete", "anthology", "albums", "box"),
+    L + r"(?:discograph(?:y|ie)|discografia|diskografie|discographie|complete[ ._-]works"
+    r"|anthology|(?:complete|studio)[ ._-]albums|box[ ._-]?set)" + R,
+)
+_COLLECTION = KeywordPattern(
+    ("collection", "trilog", "quadrilog", "duology", "saga", "complete", "box", "greatest", "best",
+     "essentials"),
+    L + r"(?:collection|trilogy|quadrilog(?:y|ie)|duology|saga|complete[ ._-]series|box[ ._-]?set"
+    r"|greatest[ ._-]hits|best[ ._-]of|essentials)" + R,
+)
+_YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d\d)[\s._]*[-–~][\s._]*((?:19|20)\d\d)(?!\d)")
+
+
+def editions_of(title: str) -> tuple[str, ...]:
+    """Canonical edition words named in the title, in a fixed order."""
+    lower = title.lower()
+    return tuple(name for name, pattern in _EDITIONS if pattern.search(title, lower))
+
+
+def is_various_artists(artist: str | None) -> bool:
+    """True for 'VA', 'V.A.' and 'Various Artists'."""
+    return artist is not None and _VARIOUS_ARTISTS.match(artist) is not None
+
+
+def red_flags_of(title: str, has_audio_format: bool) -> frozenset[RedFlag]:
+    """Signs the release is not the original studio recording or not the content itself."""
+    lower = title.lower()
+    flags = {flag for flag, pattern in _RED_FLAGS if pattern.search(title, lower)}
+    if not has_audio_format and _BOOKLET.search(title, lower):
+        flags.add(RedFlag.BOOKLET_ONLY)
+    return frozenset(flags)
+
+
+def is_discography(title: str) -> bool:
+    """Whether the title announces a whole discography."""
+    return _DISCOGRAPHY.search(title) is not None
+
+
+def is_collection(title: str) -> bool:
+    """Whether the title announces a collection, box set or pack of several works."""
+    return _COLLECTION.search(title) is not None
+
+
+def year_range_of(title: str) -> tuple[int, int] | None:
+    """'1969-1982', '1985 - 2015' or '1998_-_2001' as (first, last), if in order."""
+    match = _YEAR_RANGE.search(title)
+    if match is None:
+        return None
+    first, last = int(match.group(1)), int(match.group(2))
+    return (first, last) if first <= last else None
+
+
+def discography_start(title: str) -> int | None:
+    """Where the discography word starts, to cut the artist name before it."""
+    match = _DISCOGRAPHY.search(title)
+    return match.start() if match is not None else None

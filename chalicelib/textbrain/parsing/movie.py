@@ -1,0 +1,138 @@
+"""Where a name ends and the tags begin; the year of a movie; the release group."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from chalicelib.textbrain.parsing.tokens import L, R, clean_name
+
+_I = re.IGNORECASE
+
+# Tags that never belong to a name: once one is seen, the name has ended.
+_STRONG_TAG = re.compile(
+    L + r"(?:[a-z]*\d{3,4}[pi](?:\d{2})?|\d{3,4} ?[x*×] ?\d{3,4}|4k|uhd\w*|hdr(?:10)?\+?|dolby[ ._]vision"
+    r"|m?blu[ ._-]?ray\w*|b[dr][ ._-]?rip\w*|bd(?:25|50|mux|remux)?|brmux|hd[ ._-]?dvd|hdrip|dvd\w*"
+    r"|web[ ._-]?(?:dl|rip|mux)\w*|webdl|web|hdtv\w*|pdtv|sdtv|dsr|tvrip|hdcam|cam(?:rip)?|telesync"
+    r"|hdts|vhs\w*|remux|amzn|nf|ntsc|pal|secam"
+    r"|[xh][ .]?26[2345]|hevc\w*|avc|xvid\w*|divx|vc[ .-]?1|mpeg[ .-]?2|mpg2|vp9|av1|10bit|8bit|12bit"
+    r"|ac3d?|e?ac3|dts\w*|dd[p+]?\d(?:[ .]\d)?|ddp|dd-?ex|truehd|atmos\w*|aac\w*|lpcm|pcm|mp3|flac|opus"
+    r"|lame\w*|dl|dubbed|subbed|\w*subs|subforced|vostfr|vost|truefrench|vff|vfq|vf|multi|dual"
+    r"|swissgerman|readnfo|nfofix|prooffix|proper|repack|rerip|internal|hq|hfr|\d+fps|x\d{1,2}"
+    r"|avi|mkv|mp4|h264|mhd|hdlight)" + R,
+    _I,
+)
+# Language names are tags when written the scene way (GERMAN), ordinary words otherwise.
+_UPPER_LANGUAGE = re.compile(
+    r"(?<![^\W_])(?:GERMAN|FRENCH|ENGLISH|ITALIAN|SPANISH|ITA|ENG|RUS|FR|VO|DUTCH|NL|POLISH|PL"
+    r"|HINDI|JAPANESE|KOREAN|LATINO|CASTELLANO)(?![^\W_])"
+)
+# Words that end a name only right before a year, a strong tag or another such word
+# ("Movie.Title.Imax.2018", "World.War.Z.EXTENDED.2013", but "The French Connection").
+_WEAK_TAG = re.compile(
+    L + r"(?:extended(?:[ ._-](?:cut|edition))?|unrated|uncut|theatrical(?:[ ._-](?:cut|edition))?"
+    r"|imax(?:[ ._-]edition)?|limited|remastered|colorized|director'?s?[ ._-]?cut|dc|se|om|oar"
+    r"|special[ ._-]edition|criterion|complete|festival|stv|docu|doku|convert|3d|xxx|recut"
+    r"|alternative[ ._-]cut|integral|german|french|english|italian|spanish|russian|japanese"
+    r"|korean|hindi|polish|dutch|latino|swedish|danish|norwegian|finnish|ita|eng|line|ws|fs|real|proof)" + R,
+    _I,
+)
+_YEAR = re.compile(r"(?<![^\W_])([(\[]?)((?:18[89]|19\d|20[0-3])\d)([)\]]?)(?![^\W_])")
+_PART = re.compile(L + r"part" + r"[ ._]?(?:\d{1,2}|[ivx]{1,4}|one|two|three)" + R, _I)
+_NAME_BREAK = re.compile(r"\s+[-–]\s+|--|[\s._][(\[{<]|(?<=[^\s._])\(")
+_GROUP_PREFIX = re.compile(r"^[a-z0-9]{3,6}-(?=[a-z0-9]+\.)")
+_LEADING_JUNK = re.compile(r"^[\s._\-:]+")
+_SEPARATORS_ONLY = re.compile(r"^[\s._\-\[\](){}]*$")
+_GROUP = re.compile(r"-\s?([A-Za-z0-9@&]+(?:[ _][A-Za-z0-9]+)?)_?(?:\[[^\]]*\])?\s*$")
+_NOT_GROUPS = frozenset({"dl", "rip", "hd", "ray", "x264", "x265", "h264", "h265", "r", "ma", "ts"})
+
+
+@dataclass(frozen=True)
+class NameSpan:
+    """Where the name of a title ends, and the year named after it."""
+
+    end: int
+    year: int | None
+
+
+def first_strong_tag(text: str, start: int = 1) -> int | None:
+    """Position of the first unambiguous quality/language tag at or after `start`."""
+    positions = []
+    match = _STRONG_TAG.search(text, start)
+    if match is not None:
+        positions.append(match.start())
+    upper = _UPPER_LANGUAGE.search(text, start)
+    if upper is not None:
+        positions.append(upper.start())
+    return min(positions) if positions else None
+
+
+def strip_leading_tags(text: str) -> str:
+    """'h265 - HEVC Riddick 1080p' -> 'Riddick 1080p'."""
+    while True:
+        match = _STRONG_TAG.match(text)
+        if match is None or match.end() >= len(text):
+            return text
+        text = _LEADING_JUNK.sub("", text[match.end() :])
+
+
+def _choose_year(text: str, tag: int | None) -> re.Match[str] | None:
+    candidates = [m for m in _YEAR.finditer(text) if m.start(2) > 0 and text[: m.start()].strip(" ._-([")]
+    if not candidates:
+        return None
+    bracketed = [m for m in candidates if m.group(1) and m.group(3)]
+    if bracketed:
+        return bracketed[0]
+    before_tag = [m for m in candidates if tag is None or m.start() < tag]
+    return before_tag[-1] if before_tag else candidates[-1]
+
+
+def name_span(text: str) -> NameSpan:
+    """Find where the name ends: at the year, the first tag, a bracket or a ' - '."""
+    tag = first_strong_tag(text)
+    year_match = _choose_year(text, tag)
+    ends = [len(text)]
+    if tag is not None:
+        ends.append(tag)
+    if year_match is not None:
+        ends.append(year_match.start())
+    name_break = _NAME_BREAK.search(text, 1)
+    if name_break is not None:
+        ends.append(name_break.start())
+    part = _PART.search(text, 1)
+    if part is not None:
+        ends.append(part.start())
+    end = min(ends)
+    end = _step_back_over_weak_tags(text, end)
+    year = int(year_match.group(2)) if year_match is not None else None
+    return NameSpan(end, year)
+
+
+def _step_back_over_weak_tags(text: str, end: int) -> int:
+    weak = [m for m in _WEAK_TAG.finditer(text, 0, end) if m.start() > 0]
+    for match in reversed(weak):
+        if _SEPARATORS_ONLY.match(text[match.end() : end]) and text[: match.start()].strip(" ._-"):
+            end = match.start()
+    return end
+
+
+def movie_title(text: str) -> tuple[str | None, int | None]:
+    """The cleaned name and year of a movie-like title (tags and noise already stripped off)."""
+    text = strip_leading_tags(text)
+    if " " not in text:
+        # "blow-how.to.be.single.2016": a lower-case group tag glued in front of a dotted name.
+        text = _GROUP_PREFIX.sub("", text)
+    span = name_span(text)
+    name = clean_name(text[: span.end])
+    return (name or None), span.year
+
+
+def release_group_of(text: str) -> str | None:
+    """The scene group after the last dash ('...x264-SPARKS' -> 'SPARKS')."""
+    match = _GROUP.search(text)
+    if match is None:
+        return None
+    group = match.group(1).strip()
+    if group.lower() in _NOT_GROUPS or group.isdigit():
+        return None
+    return group

@@ -1,0 +1,111 @@
+"""Shared vocabulary of release titles: separators, extensions, prefixes and name clean-up."""
+
+from __future__ import annotations
+
+import re
+
+# A "word edge" in release titles: anything that is not a letter or digit (dots, underscores,
+# dashes and brackets all separate words), which `\b` cannot express because `_` is a word char.
+L = r"(?<![^\W_])"
+R = r"(?![^\W_])"
+
+VIDEO_EXTENSIONS = frozenset(
+    {"mkv", "avi", "mp4", "m4v", "ts", "mpg", "mpeg", "wmv", "webm", "mov", "divx", "ogm", "m2ts"}
+)
+_EXTENSION = re.compile(
+    r"\.(mkv|avi|mp4|m4v|ts|mpg|mpeg|wmv|webm|mov|ogm|m2ts|nfo|srt|sub|idx|torrent|par2|nzb"
+    r"|rar|zip|7z|mp3|flac|m4a)\s*$",
+    re.IGNORECASE,
+)
+
+# "[ www.Torrenting.com ] - ", "www.Torrenting.org - ", "[nextorrent.org] ", "[XCT]."
+_LEADING_SITE = re.compile(
+    r"^\s*(?:\[\s*(?:www\.)?[\w-]+\.(?:com|org|net|pl|eu|ru|info|me|to|cc)\s*\]|(?:www\.)[\w-]+\."
+    r"(?:com|org|net|pl|eu|ru|info|me|to|cc))\s*(?:-\s+)?",
+    re.IGNORECASE,
+)
+_LEADING_BRACKET = re.compile(r"^\s*\[[^\]]*\]\s*\.?\s*")
+_LEADING_PAREN_GENRE = re.compile(r"^\s*\([^)]*[A-Za-z][^)]*\)\s*(?=\S)")
+_ACRONYM_DOTS = re.compile(r"(?<![^\W_])[^\W\d_](?:\.[^\W\d_](?![^\W_]))+\.?")
+_SEPARATORS = re.compile(r"[._]+")
+_SPACES = re.compile(r"\s+")
+_EDGE_JUNK = re.compile(r"^[\s\-:~,;+/|]+|[\s\-:~,;+/|(\[{]+$")
+_EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]|\{\s*\}")
+
+
+def split_extension(title: str) -> tuple[str, str | None]:
+    """Return the title without a trailing file extension, and that extension in lower case."""
+    match = _EXTENSION.search(title)
+    if match is None:
+        return title, None
+    return title[: match.start()], match.group(1).lower()
+
+
+def strip_leading_noise(title: str, keep_parenthesised: bool = True) -> str:
+    """Drop leading site names and bracketed tags ("[RlsGrp] ", "[ www.x.com ] - ").
+
+    A leading parenthesised group is kept unless `keep_parenthesised` is False, because it is
+    part of some names ("(500) Days of Summer") but a genre label in music feeds.
+    """
+    previous = None
+    while previous != title:
+        previous = title
+        title = _LEADING_SITE.sub("", title)
+        stripped = _LEADING_BRACKET.sub("", title)
+        if stripped.strip():
+            title = stripped
+        if not keep_parenthesised:
+            stripped = _LEADING_PAREN_GENRE.sub("", title)
+            if stripped.strip():
+                title = stripped
+    return title
+
+
+def _protect_acronym(match: re.Match[str]) -> str:
+    protected = match.group(0).replace(".", "\x00")
+    following = match.string[match.end() : match.end() + 1]
+    return protected + " " if following.isalnum() else protected
+
+
+def clean_name(fragment: str) -> str:
+    """Turn a slice of a release title into a display name.
+
+    Dots and underscores become spaces except inside acronyms (R.I.P.D., S.H.I.E.L.D.), and
+    dangling separators or unclosed brackets at either end are dropped.
+    """
+    text = _ACRONYM_DOTS.sub(_protect_acronym, fragment)
+    text = _SEPARATORS.sub(" ", text).replace("\x00", ".")
+    text = _EMPTY_BRACKETS.sub(" ", text)
+    text = _SPACES.sub(" ", text)
+    previous = None
+    while previous != text:
+        previous = text
+        text = _EDGE_JUNK.sub("", text).strip()
+    if text.count("(") > text.count(")"):
+        cut = text.rfind("(")
+        text = text[1:].strip() if cut == 0 else text[:cut].strip()
+    if text.count("[") > text.count("]"):
+        text = text[: text.rfind("[")].strip()
+    return _EDGE_JUNK.sub("", text).strip()
+
+
+class KeywordPattern:
+    """A regex tried only when one of its keywords occurs in the lower-cased text.
+
+    The substring pre-check costs tens of nanoseconds where a miss of the regex itself costs
+    microseconds, and most tag patterns miss on most titles.
+    """
+
+    __slots__ = ("keywords", "pattern")
+
+    def __init__(self, keywords: tuple[str, ...], pattern: str, flags: int = re.IGNORECASE) -> None:
+        self.keywords = keywords
+        self.pattern = re.compile(pattern, flags)
+
+    def search(self, text: str, lower: str | None = None) -> re.Match[str] | None:
+        """Like `re.Pattern.search`; `lower` is `text.lower()` when the caller has it."""
+        folded = text.lower() if lower is None else lower
+        for keyword in self.keywords:
+            if keyword in folded:
+                return self.pattern.search(text)
+        return None

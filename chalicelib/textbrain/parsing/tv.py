@@ -1,0 +1,289 @@
+"""Season and episode markers: S01E02(-E03), 1x02, 102, Season 1 Episode 2, season packs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from chalicelib.textbrain.parsing.tokens import L, R, KeywordPattern
+
+_I = re.IGNORECASE
+_SEP = r"[ ._]"
+
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "un": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7,
+    "huit": 8, "neuf": 9, "dix": 10,
+}
+_ROMAN = {"i": 1, "v": 5, "x": 10}
+_NUMBER = r"(?:\d{1,4}|[ivx]{1,5}|" + "|".join(_NUMBER_WORDS) + r")"
+
+# S01E02, S01.E02, S01 - E02, S01EP02, s01e02 glued to a word ("zoos01e11" is zoo S01E11).
+_SE = re.compile(r"(?<!\d)s(\d{1,4})(?:" + _SEP + r"*-?" + _SEP + r"*)e(?:p\.?)?" + _SEP + r"?(\d{1,5})(?![\dpi])", _I)
+_SE_NEXT = re.compile(
+    r"-(?P<bare>\d{1,4})(?![\dpi])"
+    r"|" + _SEP + r"*[-~]" + _SEP + r"*(?:s\d{1,4}" + _SEP + r"?)?e(?:p\.?)?" + _SEP + r"?(?P<range>\d{1,5})(?![\dpi])"
+    r"|(?:" + _SEP + r"*[+&,]" + _SEP + r"*|" + _SEP + r"*)(?:s\d{1,4}" + _SEP + r"?)?e(?:p\.?)?" + _SEP
+    + r"?(?P<list>\d{1,5})(?![\dpi])"
+    r"|\+(?P<plus>\d{1,4})(?!\d)",
+    _I,
+)
+# 1x02, [02x01], 2010x15; a frame size (1920x1080, 848x480) is not an episode.
+_X = re.compile(r"(?<![\d])(\d{1,2}|(?:19|20)\d\d)[xX](\d{1,3})(?![\dpi])")
+_X_NEXT = re.compile(
+    r"(?:x|_)(?P<list>\d{1,3})(?![\dpi])"
+    r"|" + _SEP + r"*-" + _SEP + r"*\d{1,4}x(?P<range2>\d{1,3})(?![\dpi])"
+    r"|-x?(?P<range>\d{1,3})(?![\dpix])"
+    r"|" + _SEP + r"\d{1,4}x(?P<list2>\d{1,3})(?![\dpi])",
+    _I,
+)
+_X_ALL = KeywordPattern(("xall",), L + r"(\d{1,2})xall" + R)
+_SEASON_WORD = KeywordPattern(
+    ("season", "saison", "seizoen", "temporada", "stagione", "staffel", "series"),
+    L + r"(?:seasons?|saison|seizoen|temporada|stagione|staffel|(?<=- )series)" + _SEP + r"*("
+    + _NUMBER + r")(?:of\d+)?" + R,
+)
+_SEASON_MORE = re.compile(
+    _SEP + r"*(?:-|&|and|to)" + _SEP + r"*(?:(?:seasons?|saison)" + _SEP + r"*)?(\d{1,4})(?!\d)", _I
+)
+_SEASON_EPISODE = re.compile(
+    r"[ ._-]*(?:episode|ep\.?|e)" + _SEP + r"*(\d{1,4})(?:" + _SEP + r"*-" + _SEP + r"*(\d{1,4}))?(?![\dpi])"
+    r"|" + _SEP + r"+(\d{1,3})" + _SEP + r"?of" + _SEP + r"?\d{1,3}" + R
+    + r"|.*?" + L + r"cap\.?(\d{3,4})" + R,
+    _I,
+)
+_SEASON_PACK = re.compile(
+    L + r"s(\d{1,4}| \d{1,2})(?:" + _SEP + r"*-" + _SEP + r"*s?(\d{1,4}))?" + R, _I
+)
+_EPISODE_ONLY = re.compile(
+    L + r"(?:ep(?:isode)?" + _SEP + r"?|e)(\d{1,4})(?:" + _SEP + r"*-" + _SEP + r"*e?(\d{1,4}))?(?![\dpi])", _I
+)
+_N_OF_M = KeywordPattern(("of",), L + r"(\d{1,2})" + _SEP + r"?of" + _SEP + r"?\d{1,2}" + R)
+_NUMERIC = re.compile(r"(?<=[ ._-])(\d{3,6})(?=$|[ ._\[]|-(?!-))")
+_NUMERIC_NEXT = re.compile(r"[ ._](\d{3})(?=$|[ ._\[-])")
+_TRAILING_NUMBER = re.compile(r"(?<=[^\W_])-(\d{3,4})$")
+_PART = KeywordPattern(
+    ("part",), L + r"part" + _SEP + r"?(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r"|[ivx]{1,4})" + R
+)
+_BROADCAST = KeywordPattern(("tv", "dsr"), L + r"(?:hdtv|pdtv|sdtv|dsr|tvrip)" + R)
+
+
+@dataclass(frozen=True)
+class EpisodeMarker:
+    """Where the season/episode marker starts in the title, and what it says."""
+
+    start: int
+    seasons: tuple[int, ...]
+    episodes: tuple[int, ...]
+    explicit: bool = True
+
+
+def _number(text: str) -> int | None:
+    lowered = text.lower()
+    if lowered.isdigit():
+        return int(lowered)
+    if lowered in _NUMBER_WORDS:
+        return _NUMBER_WORDS[lowered]
+    if lowered and all(ch in _ROMAN for ch in lowered):
+        total = 0
+        for index, ch in enumerate(lowered):
+            value = _ROMAN[ch]
+            following = _ROMAN[lowered[index + 1]] if index + 1 < len(lowered) else 0
+            total += -value if value < following else value
+        return total
+    return None
+
+
+def _add_range(episodes: list[int], last: int) -> None:
+    first = episodes[-1]
+    if first < last <= first + 500:
+        episodes.extend(range(first + 1, last + 1))
+    elif last != first:
+        episodes.append(last)
+
+
+def _follow(pattern: re.Pattern[str], text: str, pos: int, episodes: list[int]) -> None:
+    while True:
+        match = pattern.match(text, pos)
+        if match is None:
+            return
+        groups = match.groupdict()
+        range_end = groups.get("bare") or groups.get("range") or groups.get("range2")
+        if range_end is not None:
+            _add_range(episodes, int(range_end))
+        else:
+            listed = groups.get("list") or groups.get("list2") or groups.get("plus")
+            if listed is None:
+                return
+            if int(listed) not in episodes:
+                episodes.append(int(listed))
+        pos = match.end()
+
+
+def _season_episode(text: str) -> EpisodeMarker | None:
+    match = _SE.search(text)
+    if match is None:
+        return None
+    episodes = [int(match.group(2))]
+    _follow(_SE_NEXT, text, match.end(), episodes)
+    return EpisodeMarker(match.start(), (int(match.group(1)),), tuple(episodes))
+
+
+def _cross(text: str) -> EpisodeMarker | None:
+    for match in _X.finditer(text):
+        if match.start() > 0 and text[match.start() - 1].isalpha():
+            continue
+        episodes = [int(match.group(2))]
+        _follow(_X_NEXT, text, match.end(), episodes)
+        return EpisodeMarker(match.start(), (int(match.group(1)),), tuple(episodes))
+    every = _X_ALL.search(text)
+    if every is not None:
+        return EpisodeMarker(every.start(), (int(every.group(1)),), ())
+    return None
+
+
+def _season_word(text: str) -> EpisodeMarker | None:
+    match = _SEASON_WORD.search(text)
+    if match is None:
+        return None
+    first = _number(match.group(1))
+    if first is None:
+        return None
+    seasons = [first]
+    pos = match.end()
+    more = _SEASON_MORE.match(text, pos)
+    while more is not None:
+        last = int(more.group(1))
+        if text[more.start() : more.end()].lstrip(" ._").startswith("-") and last > seasons[-1]:
+            seasons.extend(range(seasons[-1] + 1, last + 1))
+        elif last not in seasons:
+            seasons.append(last)
+        pos = more.end()
+        more = _SEASON_MORE.match(text, pos)
+    episode = _SEASON_EPISODE.match(text, pos)
+    episodes: list[int] = []
+    if episode is not None:
+        if episode.group(4) is not None:
+            number = int(episode.group(4))
+            seasons = [number // 100]
+            episodes = [number % 100]
+        else:
+            episodes = [int(episode.group(1) or episode.group(3))]
+            if episode.group(2) is not None:
+                _add_range(episodes, int(episode.group(2)))
+    return EpisodeMarker(match.start(), tuple(seasons), tuple(episodes))
+
+
+def _season_pack(text: str) -> EpisodeMarker | None:
+    match = _SEASON_PACK.search(text)
+    if match is None:
+        return None
+    first = int(match.group(1).strip())
+    seasons = [first]
+    if match.group(2) is not None and int(match.group(2)) > first:
+        seasons.extend(range(first + 1, int(match.group(2)) + 1))
+    return EpisodeMarker(match.start(), tuple(seasons), ())
+
+
+def _episode_only(text: str) -> EpisodeMarker | None:
+    match = _EPISODE_ONLY.search(text)
+    if match is None or match.start() == 0:
+        return None
+    episodes = [int(match.group(1))]
+    if match.group(2) is not None:
+        _add_range(episodes, int(match.group(2)))
+    return EpisodeMarker(match.start(), (1,), tuple(episodes))
+
+
+def _n_of_m(text: str) -> EpisodeMarker | None:
+    match = _N_OF_M.search(text)
+    if match is None or match.start() == 0:
+        return None
+    return EpisodeMarker(match.start(), (1,), (int(match.group(1)),))
+
+
+def _split_numeric(number: str) -> tuple[int, list[int]] | None:
+    """'103' -> S1E3, '1013' -> S10E13, '10708' -> S1E7+E8, '010910' -> S1E9+E10."""
+    if len(number) == 3:
+        return int(number[0]), [int(number[1:])]
+    if len(number) == 4:
+        if number[:2] in ("19", "20"):
+            return None
+        return int(number[:2]), [int(number[2:])]
+    season, first, second = (
+        (number[0], number[1:3], number[3:]) if len(number) == 5 else (number[:2], number[2:4], number[4:])
+    )
+    if int(second) != int(first) + 1:
+        return None
+    return int(season), [int(first), int(second)]
+
+
+def _trailing_numeric(text: str) -> EpisodeMarker | None:
+    """'show-name-x264-103': an episode number as the last dash-separated field."""
+    match = _TRAILING_NUMBER.search(text)
+    if match is None:
+        return None
+    split = _split_numeric(match.group(1))
+    return None if split is None else EpisodeMarker(match.start(), (split[0],), tuple(split[1]))
+
+
+def _numeric(text: str) -> EpisodeMarker | None:
+    for match in _NUMERIC.finditer(text):
+        split = _split_numeric(match.group(1))
+        if split is None or match.start() == 0:
+            continue
+        season, episodes = split
+        following = _NUMERIC_NEXT.match(text, match.end())
+        if following is not None:
+            next_split = _split_numeric(following.group(1))
+            if next_split is not None and next_split[0] == season:
+                if next_split[1][0] == episodes[-1] + 1:
+                    episodes.append(next_split[1][0])
+                else:
+                    return EpisodeMarker(following.start() + 1, (season,), tuple(next_split[1]))
+        return EpisodeMarker(match.start(), (season,), tuple(episodes))
+    return None
+
+
+def _part(text: str) -> EpisodeMarker | None:
+    match = _PART.search(text)
+    if match is None or match.start() == 0:
+        return None
+    number = _number(match.group(1))
+    return None if number is None else EpisodeMarker(match.start(), (1,), (number,))
+
+
+_STRONG: tuple[Callable[[str], EpisodeMarker | None], ...] = (
+    _season_episode, _cross, _season_word, _season_pack,
+)
+_WEAK: tuple[Callable[[str], EpisodeMarker | None], ...] = (_episode_only, _n_of_m, _numeric, _part)
+
+
+def find_episode_marker(text: str, before: int | None = None) -> EpisodeMarker | None:
+    """The season/episode marker of a title, or None when it names none.
+
+    Explicit markers (S01E02, 1x02, Season 1, S01) win, the leftmost of them; the terse
+    forms (E02, 3of9, 102, Part 2) are tried only without one. `before` bounds where a terse
+    marker may start, normally the first quality tag, so that "H.264" is not episode 64.
+    """
+    found = [marker for finder in _STRONG if (marker := finder(text)) is not None]
+    if found:
+        first = min(found, key=lambda marker: marker.start)
+        if not first.episodes:
+            # "Show s03 ... Season 3 Episode 10": a later marker of the same season may say more.
+            for other in found:
+                if other.episodes and other.seasons[:1] == first.seasons[:1]:
+                    return EpisodeMarker(first.start, first.seasons, other.episodes)
+        return first
+    broadcast = _BROADCAST.search(text) is not None
+    for finder in _WEAK:
+        if finder is _part and not broadcast:
+            continue
+        marker = finder(text if before is None else text[:before])
+        if marker is not None:
+            return EpisodeMarker(marker.start, marker.seasons, marker.episodes, explicit=False)
+    marker = _trailing_numeric(text)
+    if marker is not None:
+        return EpisodeMarker(marker.start, marker.seasons, marker.episodes, explicit=False)
+    return None

@@ -1,0 +1,76 @@
+"""What a ticket asks for, normalised once so scoring many candidates stays cheap."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from chalicelib.content.music import TYPICAL_TRACK_SECS
+from chalicelib.content.rules import ContentRules, rules_for
+from chalicelib.domain.request import ItemKind, TicketRequest
+from chalicelib.textbrain.normalise import normalise_text
+
+_VARIOUS = frozenset({"va", "various", "various artists", "v a"})
+
+
+@functools.lru_cache(maxsize=16384)
+def comparable(text: str) -> str:
+    """normalise_text, cached: ranking sees the same titles and names again and again."""
+    return normalise_text(text)
+
+
+def _norm(text: str | None) -> str:
+    return comparable(text) if text else ""
+
+
+@dataclass(frozen=True)
+class TicketTerms:
+    """A request with its comparable strings and counts precomputed."""
+
+    request: TicketRequest
+    rules: ContentRules
+    artist: str
+    album: str
+    title: str
+    author: str
+    version: str
+    track_names: tuple[str, ...]
+    track_count: int
+    # Seconds of music requested (typical track lengths where the ticket gives none).
+    track_secs: float
+    video_count: int
+    episodes: tuple[tuple[int | None, int | None], ...]
+    # Every word of the ticket's own description, so 'Live at Wembley' may be live.
+    words: frozenset[str]
+    various_artists: bool
+
+    @classmethod
+    def of(cls, request: TicketRequest) -> TicketTerms:
+        """Precompute the terms of one request."""
+        q = request.query
+        wanted = request.requested_items
+        tracks = [i for i in wanted if i.kind is ItemKind.TRACK]
+        videos = [i for i in wanted if i.kind is ItemKind.VIDEO]
+        episodes = tuple(
+            (i.season if i.season is not None else q.season,
+             i.episode if i.episode is not None else q.episode)
+            for i in videos
+        ) or ((q.season, q.episode),)
+        text = " ".join(filter(None, (q.artist, q.album, q.title, q.description,
+                                      *q.tags, *(t.name or "" for t in tracks))))
+        return cls(
+            request=request,
+            rules=rules_for(q.expected),
+            artist=_norm(q.artist),
+            album=_norm(q.album),
+            title=_norm(q.title),
+            author=_norm(q.author),
+            version=_norm(q.version),
+            track_names=tuple(_norm(t.name) for t in tracks if t.name),
+            track_count=len(tracks),
+            track_secs=sum(t.duration_secs or TYPICAL_TRACK_SECS for t in tracks),
+            video_count=len(videos),
+            episodes=episodes,
+            words=frozenset(_norm(text).split()),
+            various_artists=_norm(q.artist) in _VARIOUS,
+        )

@@ -1,0 +1,123 @@
+"""Video score components: title, season/episode, resolution, the feature file, size."""
+
+from __future__ import annotations
+
+from chalicelib.content.video import resolution_fit
+from chalicelib.domain.request import ContentType
+from chalicelib.textbrain.scoring.breakdown import Component, Rejection
+from chalicelib.textbrain.scoring.components import found_in, similarity, size_component
+from chalicelib.textbrain.scoring.offer import Offer
+from chalicelib.textbrain.scoring.terms import TicketTerms, comparable
+
+WRONG_TITLE = 0.65
+
+
+def title_component(
+    terms: TicketTerms, offer: Offer, what: str = "title"
+) -> tuple[Component, Rejection | None]:
+    """The release's title (or series) against the ticket's; too far apart is a hard fail."""
+    weight = terms.rules.weight("title")
+    offered = comparable(offer.parsed.title) if offer.parsed.title else ""
+    if offered:
+        value = similarity(terms.title, offered)
+        reason = f"{what} '{offer.parsed.title}' ~ {value:.0%}"
+    else:
+        value = found_in(terms.title, offer.title)
+        reason = f"{what} found in the release name ~ {value:.0%}"
+    if value < WRONG_TITLE:
+        wrong = (f"wrong {what}: '{offer.parsed.title or offer.candidate.title}' is not "
+                 f"'{terms.request.query.title}'")
+        return Component("title", weight, value, wrong), Rejection(f"wrong_{what}", wrong)
+    return Component("title", weight, value, reason), None
+
+
+def video_components(
+    terms: TicketTerms, offer: Offer
+) -> tuple[list[Component], list[Rejection], str]:
+    """Every video component for one offer, the hard fails, and the release's scope."""
+    tv = terms.request.query.expected is ContentType.TV_EPISODE
+    title, rejection = title_component(terms, offer, "series" if tv else "title")
+    components = [title]
+    rejections = [rejection] if rejection else []
+    scope = "movie"
+    if tv:
+        episode, rejection, scope = _season_episode(terms, offer)
+        components.append(episode)
+        if rejection:
+            rejections.append(rejection)
+    value, reason = resolution_fit(terms.request.constraints.min_resolution,
+                                   offer.parsed.resolution)
+    components.append(Component("resolution", terms.rules.weight("resolution"), value, reason))
+    files, rejection = _feature_files(terms, offer)
+    if files is not None:
+        components.append(files)
+    if rejection:
+        rejections.append(rejection)
+    low, high = terms.rules.plausible_item_bytes or (0, 0)
+    count = max(terms.video_count, 1)
+    if scope in ("season_pack", "series_pack"):
+        high *= 30
+    size = size_component(terms, offer.candidate.size, low, high * count,
+                          f"{count} video file(s)")
+    if size is not None:
+        components.append(size)
+    return components, rejections, scope
+
+
+def _season_episode(
+    terms: TicketTerms, offer: Offer
+) -> tuple[Component, Rejection | None, str]:
+    weight = terms.rules.weight("season_episode")
+    parsed = offer.parsed
+    wanted_seasons = {s for s, _ in terms.episodes if s is not None}
+    wanted_episodes = {e for _, e in terms.episodes if e is not None}
+    wanted_label = ", ".join(_label(s, e) for s, e in terms.episodes)
+    if not parsed.seasons:
+        return Component("season_episode", weight, 0.3, "no season in the title"), None, "unknown"
+    offered = ", ".join(f"S{s:02d}" for s in parsed.seasons)
+    if wanted_seasons and not wanted_seasons <= set(parsed.seasons):
+        wrong = f"wrong season: {offered} offered, {wanted_label} requested"
+        return Component("season_episode", weight, 0.0, wrong), Rejection(
+            "wrong_season", wrong), "wrong_season"
+    if parsed.episodes:
+        shown = offered + _episodes_label(parsed.episodes)
+        missing = wanted_episodes - set(parsed.episodes)
+        if missing:
+            wrong = f"wrong episode: {shown} offered, {wanted_label} requested"
+            return Component("season_episode", weight, 0.0, wrong), Rejection(
+                "wrong_episode", wrong), "wrong_episode"
+        if len(parsed.episodes) > len(wanted_episodes):
+            return Component("season_episode", weight, 0.9, f"multi-episode {shown} holds "
+                                                            f"{wanted_label}"), None, "episodes"
+        return Component("season_episode", weight, 1.0, f"{shown} as requested"), None, "episode"
+    if len(parsed.seasons) > 1:
+        return Component("season_episode", weight, 0.65, f"multi-season pack {offered} holds "
+                                                         f"{wanted_label}"), None, "series_pack"
+    value = 1.0 if not wanted_episodes else 0.75
+    return Component("season_episode", weight, value, f"season pack {offered} holds "
+                                                      f"{wanted_label}"), None, "season_pack"
+
+
+def _episodes_label(episodes: tuple[int, ...]) -> str:
+    ordered = sorted(episodes)
+    if len(ordered) > 2 and ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return f"E{ordered[0]:02d}-E{ordered[-1]:02d}"
+    return "".join(f"E{e:02d}" for e in ordered)
+
+
+def _label(season: int | None, episode: int | None) -> str:
+    text = f"S{season:02d}" if season is not None else "S??"
+    return text + (f"E{episode:02d}" if episode is not None else "")
+
+
+def _feature_files(terms: TicketTerms, offer: Offer) -> tuple[Component | None, Rejection | None]:
+    mapping = offer.mapping
+    if mapping is None:
+        return None, None
+    weight = terms.rules.weight("files")
+    if mapping.unmapped:
+        reason = "; ".join(u.reason for u in mapping.unmapped)
+        return Component("files", weight, 0.0, reason), Rejection("missing_files", reason)
+    if not mapping.mapped:
+        return None, None
+    return Component("files", weight, mapping.confidence, mapping.mapped[0].reason), None

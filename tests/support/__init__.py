@@ -1,0 +1,1 @@
+"""Reusable test support: a loopback BitTorrent swarm and sample content."""
