@@ -1,0 +1,107 @@
+"""Ticket state as the flow's stages see it: enter a state, report progress, record a failure.
+
+Used by the stage handlers (acquisition Lambda, agent) so that the ticket in DynamoDB always
+agrees with where the Step Functions execution is. Every write is conditional on what was
+read; a lost race is re-read and retried, and a cancelled ticket stops the stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from chalicelib.domain.audit import AuditEventType
+from chalicelib.domain.errors import Conflict
+from chalicelib.domain.states import TicketState
+from chalicelib.domain.ticket import Ticket
+from chalicelib.ports import Clock, TicketEvents, TicketStore
+from chalicelib.services.audit import AuditRecorder
+
+ATTEMPTS = 5
+
+
+class TicketCancelled(Exception):
+    """The ticket was cancelled while a stage worked on it."""
+
+    def __init__(self, ticket_id: str) -> None:
+        super().__init__(f"ticket {ticket_id} was cancelled")
+        self.ticket_id = ticket_id
+
+
+class FlowState:
+    def __init__(
+        self,
+        store: TicketStore,
+        audit: AuditRecorder,
+        events: TicketEvents,
+        clock: Clock,
+        actor: str = "flow",
+    ) -> None:
+        self._store = store
+        self._audit = audit
+        self._events = events
+        self._clock = clock
+        self._actor = actor
+
+    def get(self, ticket_id: str) -> Ticket:
+        return self._store.get(ticket_id)
+
+    def enter(
+        self,
+        ticket_id: str,
+        state: TicketState,
+        reason: str,
+        payload: dict[str, Any] | None = None,
+        *,
+        keep_payload: bool = False,
+    ) -> Ticket:
+        """Move the ticket into `state` (a no-op if it is there already).
+
+        Raises TicketCancelled when the ticket was cancelled, InvalidTransition when the
+        table forbids the move.
+        """
+
+        def change(ticket: Ticket) -> Ticket | None:
+            if ticket.state is TicketState.CANCELLED:
+                raise TicketCancelled(ticket_id)
+            if ticket.state is state:
+                return None
+            merged = {**ticket.state_payload, **(payload or {})} if keep_payload else payload
+            return ticket.transition(state, actor=self._actor, reason=reason,
+                                     now=self._clock.now(), payload=merged)
+
+        before, after = self._update(ticket_id, change)
+        if after is not before:
+            self._audit.record(AuditEventType.TICKET_STATE_CHANGED, self._actor, ticket_id,
+                               from_state=before.state.value, to_state=state.value,
+                               reason=reason)
+            kind = "needs_approval" if state is TicketState.NEEDS_APPROVAL else "state_change"
+            self._events.publish(kind, after, {"from_state": before.state.value,
+                                               "to_state": state.value})
+        return after
+
+    def progress(self, ticket_id: str, **updates: Any) -> Ticket:
+        """Merge `updates` into the current state's payload (progress, speed, ETA...)."""
+
+        def change(ticket: Ticket) -> Ticket | None:
+            if ticket.state is TicketState.CANCELLED:
+                raise TicketCancelled(ticket_id)
+            return ticket.with_payload(self._clock.now(), **updates)
+
+        _, after = self._update(ticket_id, change)
+        self._events.publish("progress", after, dict(updates))
+        return after
+
+    def _update(
+        self, ticket_id: str, change: Callable[[Ticket], Ticket | None]
+    ) -> tuple[Ticket, Ticket]:
+        for _ in range(ATTEMPTS):
+            before = self._store.get(ticket_id)
+            changed = change(before)
+            if changed is None:
+                return before, before
+            try:
+                return before, self._store.save(changed, before)
+            except Conflict:
+                continue  # someone else wrote first: read again and re-apply
+        raise Conflict(f"ticket {ticket_id} kept changing; gave up after {ATTEMPTS} tries")
