@@ -4,24 +4,34 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from chalice.app import Chalice, Request, Response
+import boto3
+from chalice.app import Chalice, Request, Response, WebsocketEvent
 
 from chalicelib.api.openapi import openapi_document
 from chalicelib.api.responses import error_response, json_response
+from chalicelib.api.static_site import BINARY_TYPES, read_static
 from chalicelib.auth.identity import Identity
 from chalicelib.config import redacted
 from chalicelib.domain.audit import AuditEventType
 from chalicelib.domain.codec import ticket_to_dict
 from chalicelib.domain.errors import FieldError, Forbidden, PayloadTooLarge, ValidationError
+from chalicelib.realtime import lambda_events as realtime_events
+from chalicelib.realtime.service import RealtimeService
 from chalicelib.services.audit import export_jsonl
 from chalicelib.services.tickets import TicketFilter, parse_limit, parse_state
+from chalicelib.stage_handlers import handle_records, sqs_records
 from chalicelib.wiring import Services, build_services, config_from_env
 
 app = Chalice(app_name="quentin-torrentino")
+app.experimental_feature_flags.update(["WEBSOCKETS"])
+app.websocket_api.session = boto3.session.Session()
+app.api.binary_types.extend(t for t in BINARY_TYPES if t not in app.api.binary_types)
 API = "/api/v1"
 # Accept JSON bodies whatever the client labels them (curl -d sends form-urlencoded).
 BODY_TYPES = ["application/json", "application/x-www-form-urlencoded", "text/plain"]
@@ -142,7 +152,7 @@ def get_ticket(who: Identity, ticket_id: str) -> dict[str, Any]:
 @endpoint()
 def list_tickets(who: Identity) -> dict[str, Any]:
     filt = TicketFilter(state=parse_state(_query("state")), requested_by=_query("requested_by"))
-    page = services().tickets.list(filt, who, parse_limit(_query("limit")), _query("cursor"))
+    page = services().tickets.list_tickets(filt, who, parse_limit(_query("limit")), _query("cursor"))
     return {"tickets": [ticket_to_dict(t) for t in page.items], "cursor": page.cursor}
 
 
@@ -151,6 +161,12 @@ def list_tickets(who: Identity) -> dict[str, Any]:
 def cancel_ticket(who: Identity, ticket_id: str) -> dict[str, Any]:
     reason = _query("reason") or ""
     return ticket_to_dict(services().tickets.cancel(ticket_id, who, reason))
+
+
+@get(f"{API}/ticket/{{ticket_id}}/flow")
+@endpoint()
+def ticket_flow(who: Identity, ticket_id: str) -> dict[str, Any]:
+    return {"ticket_id": ticket_id, "executions": services().tickets.flow(ticket_id, who)}
 
 
 @post(f"{API}/ticket/{{ticket_id}}/approve")
@@ -264,3 +280,104 @@ def openapi() -> dict[str, Any]:
 @endpoint()
 def whoami(who: Identity) -> dict[str, Any]:
     return {"user_id": who.user_id, "is_admin": who.is_admin, "method": who.method}
+
+
+@get(f"{API}/realtime")
+@endpoint()
+def realtime_info(who: Identity) -> dict[str, Any]:
+    url = services().config.aws.websocket_url
+    return {"url": url or None, "available": bool(url), "subprotocol": "quentin.v1"}
+
+
+# --- WebSocket API (API Gateway in AWS; local/ws_gateway.py calls the same handlers) -------
+def _realtime() -> RealtimeService:
+    realtime = services().realtime
+    assert realtime is not None, "the realtime service is always wired"
+    return realtime
+
+
+@app.on_ws_connect()
+def ws_connect(event: WebsocketEvent) -> dict[str, Any]:
+    return realtime_events.on_connect(_realtime(), event.to_dict())
+
+
+@app.on_ws_message()
+def ws_message(event: WebsocketEvent) -> dict[str, Any]:
+    return realtime_events.on_message(_realtime(), event.to_dict())
+
+
+@app.on_ws_disconnect()
+def ws_disconnect(event: WebsocketEvent) -> dict[str, Any]:
+    return realtime_events.on_disconnect(_realtime(), event.to_dict())
+
+
+# --- the dashboard (locally; deployed, it is on S3 static hosting) --------------------------
+def _dashboard(requested: str) -> Response:
+    root = Path(services().config.server.dashboard_dir)
+    if not root.is_absolute():
+        root = Path(__file__).resolve().parent / root
+    page = read_static(root, requested)
+    return Response(body=page.body, status_code=200,
+                    headers={"Content-Type": page.content_type,
+                             "Cache-Control": page.cache_control})
+
+
+@app.route("/", methods=["GET"])
+@endpoint(auth=False)
+def dashboard_index() -> Response:
+    return _dashboard("")
+
+
+@app.route("/{proxy+}", methods=["GET"])
+@endpoint(auth=False)
+def dashboard_file() -> Response:
+    # API Gateway names the greedy parameter "proxy"; chalice local keeps the "+".
+    params = _request().uri_params or {}
+    return _dashboard(params.get("proxy") or params.get("proxy+") or "")
+
+
+# --- flow stages (Lambda functions fed by SQS) ---------------------------------------------
+# Queue names are fixed when Chalice packages the app, from the deployment's prefix.
+PREFIX = os.environ.get("QT_RESOURCE_PREFIX", "qt")
+
+
+def _run_stage(event: Any) -> dict[str, Any]:
+    flow = services().flow
+    assert flow is not None, "the flow is not configured"
+    return handle_records(sqs_records(event), flow)
+
+
+@app.on_sqs_message(queue=f"{PREFIX}-acquire-high", batch_size=10)
+def on_acquire_high(event: Any) -> dict[str, Any]:
+    return _run_stage(event)
+
+
+@app.on_sqs_message(queue=f"{PREFIX}-acquire-normal", batch_size=10)
+def on_acquire_normal(event: Any) -> dict[str, Any]:
+    return _run_stage(event)
+
+
+@app.on_sqs_message(queue=f"{PREFIX}-acquire-low", batch_size=10)
+def on_acquire_low(event: Any) -> dict[str, Any]:
+    return _run_stage(event)
+
+
+@app.on_sqs_message(queue=f"{PREFIX}-approval", batch_size=10)
+def on_approval(event: Any) -> dict[str, Any]:
+    return _run_stage(event)
+
+
+@app.on_sqs_message(queue=f"{PREFIX}-flow", batch_size=10)
+def on_flow(event: Any) -> dict[str, Any]:
+    return _run_stage(event)
+
+
+# Which handler serves which queue (name without the prefix); the local dispatcher polls
+# them in this order, so higher priority bands are always drained first.
+LAMBDA_QUEUES: list[tuple[str, Any]] = [
+    ("flow", on_flow),
+    ("approval", on_approval),
+    ("acquire-high", on_acquire_high),
+    ("acquire-normal", on_acquire_normal),
+    ("acquire-low", on_acquire_low),
+]

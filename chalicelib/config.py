@@ -23,7 +23,7 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class ApiKey:
-    key: str
+    key: str = field(repr=False)
     user_id: str
     admin: bool = False
 
@@ -40,6 +40,7 @@ class ServerConfig:
     port: int = 8080
     max_body_bytes: int = 1_048_576
     dashboard_dir: str = "dashboard/dist"
+    ws_port: int = 0  # the local WebSocket gateway; 0: any free port
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,18 @@ class AwsConfig:
     resource_prefix: str = "qt"
     tickets_table: str = ""
     audit_table: str = ""
+    rate_limits_table: str = ""
+    search_cache_table: str = ""
+    catalog_table: str = ""
+    blocklist_table: str = ""
     exports_bucket: str = ""
+    connections_table: str = ""
+    # The WebSocket API: the wss:// URL dashboards connect to, and the Management API endpoint
+    # (https://{api-id}.execute-api.{region}.amazonaws.com/{stage}) used to post to them.
+    websocket_url: str = ""
+    websocket_management_url: str = ""
     access_key_id: str = "testing"
-    secret_access_key: str = "testing"
+    secret_access_key: str = field(default="testing", repr=False)
 
     def name(self, suffix: str, override: str = "") -> str:
         """A resource's name: the explicit override, or the prefix plus the suffix."""
@@ -82,7 +92,7 @@ class IndexerConfig:
 class SearcherConfig:
     backend: str = "jackett"
     url: str = ""
-    api_key: str = ""
+    api_key: str = field(default="", repr=False)
     timeout_secs: float = 20.0
     indexers: tuple[str, ...] = ()
     min_interval_secs: float = 2.0
@@ -94,7 +104,7 @@ class TorrentClientConfig:
     kind: str = "libtorrent"
     url: str = ""
     username: str = ""
-    password: str = ""
+    password: str = field(default="", repr=False)
     download_dir: str = "data/downloads"
     state_dir: str = "data/torrent-state"
     listen_interface: str = "127.0.0.1:0"
@@ -108,7 +118,7 @@ class LlmSettings:
     provider: str = ""
     model: str = ""
     base_url: str = ""
-    api_key: str = ""
+    api_key: str = field(default="", repr=False)
     timeout_secs: float = 30.0
     max_retries: int = 2
 
@@ -127,12 +137,28 @@ class OrchestratorConfig:
     max_attempts: int = 3
     backoff_base_secs: float = 2.0
     heartbeat_timeout_secs: int = 300
+    stage_timeout_secs: int = 6 * 3600
+    approval_timeout_secs: int = 30 * 24 * 3600
+    dispatcher_workers: int = 4
+
+
+@dataclass(frozen=True)
+class AgentConfig:
+    """The on-prem agent (workers/agent); 0 means "derive it" where noted."""
+
+    work_dir: str = "data/agent"  # per-ticket state, converted files, placement journals
+    poll_wait_secs: int = 2  # SQS long-poll wait when every band was empty (max 20)
+    heartbeat_interval_secs: float = 0.0  # 0: a fifth of orchestrator.heartbeat_timeout_secs
+    visibility_timeout_secs: int = 120  # how long a received message stays hidden per extension
+    progress_interval_secs: float = 2.0  # minimum spacing of progress writes to the ticket
+    stall_timeout_secs: float = 0.0  # 0: torrent_client.stall_timeout_secs
+    seeding_check_secs: float = 60.0  # how often finished torrents are checked for cleanup
 
 
 @dataclass(frozen=True)
 class ExternalCatalogsConfig:
     musicbrainz_url: str = ""
-    tmdb_api_key: str = ""
+    tmdb_api_key: str = field(default="", repr=False)
     user_agent: str = "QuentinTorrentino/0.1"
 
 
@@ -148,6 +174,7 @@ class Config:
     textbrain: TextbrainConfig = field(default_factory=TextbrainConfig)
     orchestrator: OrchestratorConfig = field(default_factory=OrchestratorConfig)
     external_catalogs: ExternalCatalogsConfig = field(default_factory=ExternalCatalogsConfig)
+    agent: AgentConfig = field(default_factory=AgentConfig)
 
     @property
     def tickets_table(self) -> str:
@@ -158,8 +185,28 @@ class Config:
         return self.aws.name("audit", self.aws.audit_table)
 
     @property
+    def rate_limits_table(self) -> str:
+        return self.aws.name("rate-limits", self.aws.rate_limits_table)
+
+    @property
+    def search_cache_table(self) -> str:
+        return self.aws.name("search-cache", self.aws.search_cache_table)
+
+    @property
+    def catalog_table(self) -> str:
+        return self.aws.name("catalog", self.aws.catalog_table)
+
+    @property
+    def blocklist_table(self) -> str:
+        return self.aws.name("blocklist", self.aws.blocklist_table)
+
+    @property
     def exports_bucket(self) -> str:
         return self.aws.name("exports", self.aws.exports_bucket)
+
+    @property
+    def connections_table(self) -> str:
+        return self.aws.name("connections", self.aws.connections_table)
 
 
 AUTH_METHODS = ("none", "api_key")
@@ -281,6 +328,8 @@ def _check(config: Config) -> None:
             seen.add(k.key)
     if not 0 <= config.server.port <= 65535:
         raise ConfigError("'server.port' must be between 0 and 65535")
+    if not 0 <= config.server.ws_port <= 65535:
+        raise ConfigError("'server.ws_port' must be between 0 and 65535")
     if not 0.0 <= config.textbrain.auto_approve_threshold <= 1.0:
         raise ConfigError("'textbrain.auto_approve_threshold' must be between 0 and 1")
     for i, root in enumerate(config.placement.allowed_roots):

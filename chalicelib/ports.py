@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
 from chalicelib.domain.audit import AuditEvent, AuditEventType
+from chalicelib.domain.candidate import SearchQuery, TorrentCandidate, TorrentFile
 from chalicelib.domain.states import TicketState
 from chalicelib.domain.ticket import Ticket
 
@@ -49,6 +50,8 @@ class TicketStore(Protocol):
 
     def count_by_state(self) -> dict[TicketState, int]: ...
 
+    def find_by_content(self, key: str, limit: int = 50) -> list[Ticket]: ...
+
 
 class AuditLog(Protocol):
     def record(self, event: AuditEvent) -> None: ...
@@ -78,11 +81,25 @@ class BlobStore(Protocol):
 
 
 class Workflow(Protocol):
-    """Drives tickets through their states (Step Functions in AWS)."""
+    """Drives tickets through their states (Step Functions in AWS and locally)."""
 
-    def start(self, ticket: Ticket) -> None: ...
+    def start(self, ticket: Ticket, start_at: str = "acquire") -> None:
+        """Start execution number `ticket.flow_attempt` (idempotent for the same attempt)."""
+        ...
 
-    def stop(self, ticket: Ticket, reason: str) -> None: ...
+    def stop(self, ticket: Ticket, reason: str) -> None:
+        """Stop the current execution and tell the agent to drop the ticket's work."""
+        ...
+
+    def answer(self, token: str, output: dict[str, object]) -> bool:
+        """Answer a waiting step; False when the token is no longer waited on."""
+        ...
+
+    def fail(self, token: str, error: str, cause: str) -> bool: ...
+
+    def history(self, ticket: Ticket) -> list[dict[str, object]]:
+        """Every execution of the ticket's flow with its events, oldest first."""
+        ...
 
 
 class TicketEvents(Protocol):
@@ -92,6 +109,24 @@ class TicketEvents(Protocol):
     """
 
     def publish(self, kind: str, ticket: Ticket, data: dict[str, object]) -> None: ...
+
+
+class CandidateSource(Protocol):
+    """Finds torrents for a query and reads their file lists (Torznab indexers)."""
+
+    def search(self, query: SearchQuery, ticket_id: str) -> list[TorrentCandidate]: ...
+
+    def files(self, candidate: TorrentCandidate) -> list[TorrentFile] | None:
+        """The torrent's file list, or None when it cannot be known before downloading."""
+        ...
+
+
+class ReleaseBlocklist(Protocol):
+    """Releases that failed or were refused, by info hash and by normalised title."""
+
+    def block(self, candidate: TorrentCandidate, reason: str, actor: str) -> None: ...
+
+    def blocked_reason(self, candidate: TorrentCandidate) -> str | None: ...
 
 
 class Clock(Protocol):

@@ -10,7 +10,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-TEMPLATE = Path(__file__).resolve().parent.parent / "infra" / "resources.json"
+INFRA = Path(__file__).resolve().parent.parent / "infra"
+TEMPLATE = INFRA / "resources.json"
+LOCAL_ACCOUNT = "123456789012"
 
 
 def load_template(path: Path = TEMPLATE) -> dict[str, Any]:
@@ -26,6 +28,9 @@ def resolve(value: Any, params: dict[str, str], names: dict[str, str]) -> Any:
             for k, v in {**params, **names}.items():
                 text = text.replace("${" + k + "}", v)
             return text
+        if "Fn::GetAtt" in value:
+            logical, _attr = value["Fn::GetAtt"]
+            return names[logical]
         if "Ref" in value:
             ref = value["Ref"]
             return params.get(ref) or names[ref]
@@ -37,7 +42,7 @@ def resolve(value: Any, params: dict[str, str], names: dict[str, str]) -> Any:
 
 def resource_names(template: dict[str, Any], prefix: str) -> dict[str, str]:
     """Logical id → physical name of every resource."""
-    params = {"Prefix": prefix}
+    params = {"Prefix": prefix, "AWS::AccountId": LOCAL_ACCOUNT}
     names: dict[str, str] = {}
     for logical, res in template["Resources"].items():
         props = res.get("Properties", {})
@@ -47,10 +52,20 @@ def resource_names(template: dict[str, Any], prefix: str) -> dict[str, str]:
     return names
 
 
-def provision(session: Any, prefix: str, template: dict[str, Any] | None = None) -> dict[str, str]:
-    """Create every table, queue and bucket of the template; return their physical names."""
+def provision(
+    session: Any,
+    prefix: str,
+    template: dict[str, Any] | None = None,
+    *,
+    max_attempts: int | None = None,
+) -> dict[str, str]:
+    """Create every table, queue, bucket and state machine of the template.
+
+    Returns logical id → physical name. `max_attempts` overrides the MaxAttempts of every
+    Retry in the state machine (the deployed template carries the default).
+    """
     tpl = template or load_template()
-    params = {"Prefix": prefix}
+    params = {"Prefix": prefix, "AWS::AccountId": LOCAL_ACCOUNT}
     names = resource_names(tpl, prefix)
     dynamodb = session("dynamodb")
     s3 = session("s3")
@@ -69,7 +84,30 @@ def provision(session: Any, prefix: str, template: dict[str, Any] | None = None)
             s3.create_bucket(Bucket=props["BucketName"])
         elif kind == "AWS::SQS::Queue":
             _create_queue(session("sqs"), props, names)
+        elif kind == "AWS::StepFunctions::StateMachine":
+            definition = load_definition(props["DefinitionUri"], max_attempts)
+            _create_state_machine(session("stepfunctions"), props, definition)
     return names
+
+
+def load_definition(uri: str, max_attempts: int | None = None) -> dict[str, Any]:
+    """The state machine's ASL from infra/, with MaxAttempts overridden if asked."""
+    definition: dict[str, Any] = json.loads((INFRA / uri).read_text())
+    if max_attempts is not None:
+        for state in definition["States"].values():
+            for retry in state.get("Retry", []):
+                retry["MaxAttempts"] = max_attempts
+    return definition
+
+
+def _create_state_machine(sfn: Any, props: dict[str, Any], definition: dict[str, Any]) -> None:
+    name = props["StateMachineName"]
+    existing = {m["name"]: m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"]}
+    if name in existing:
+        sfn.update_state_machine(stateMachineArn=existing[name], definition=json.dumps(definition))
+    else:
+        sfn.create_state_machine(name=name, definition=json.dumps(definition),
+                                 roleArn=props["RoleArn"])
 
 
 def _create_queue(sqs: Any, props: dict[str, Any], names: dict[str, str]) -> None:
@@ -79,7 +117,7 @@ def _create_queue(sqs: Any, props: dict[str, Any], names: dict[str, str]) -> Non
             attributes[key] = str(props[key])
     redrive = props.get("RedrivePolicy")
     if redrive:
-        dlq_name = redrive["deadLetterTargetArn"]
+        dlq_name = redrive["deadLetterTargetArn"]  # resolved to the DLQ's name
         dlq_url = sqs.get_queue_url(QueueName=dlq_name)["QueueUrl"]
         arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])
         attributes["RedrivePolicy"] = json.dumps({

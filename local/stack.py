@@ -14,10 +14,13 @@ from chalice.local import LocalDevServer, create_local_server
 from chalicelib.adapters.aws.clients import aws_client
 from chalicelib.config import Config
 from chalicelib.domain.audit import AuditEventType
+from chalicelib.services.reconciler import reconcile
 from chalicelib.wiring import Services, build_services
 from local.aws_emulator import EmbeddedAws
+from local.dispatcher import Dispatcher
 from local.provision import provision
 from local.snapshot import Snapshotter
+from local.ws_gateway import WsGateway, resolve_handlers
 
 log = logging.getLogger("quentin.local")
 
@@ -34,6 +37,8 @@ class LocalStack:
         self._snapshot_thread: threading.Thread | None = None
         self._stopping = threading.Event()
         self._snapshotter: Snapshotter | None = None
+        self._ws: WsGateway | None = None
+        self._dispatcher: Dispatcher | None = None
         self.services: Services | None = None
 
     @property
@@ -54,7 +59,8 @@ class LocalStack:
         def client(service: str) -> Any:
             return aws_client(config, service)
 
-        provision(client, config.aws.resource_prefix)
+        provision(client, config.aws.resource_prefix,
+                  max_attempts=config.orchestrator.max_attempts)
         if self._aws is not None:
             self._snapshotter = Snapshotter(client("dynamodb"), client("s3"),
                                             self._data_dir / "aws-snapshot.json")
@@ -64,6 +70,14 @@ class LocalStack:
 
         import app as api  # the Chalice app object; imported here so config is ready first
 
+        # The WebSocket gateway binds first: the services must know where to post.
+        self._ws = WsGateway(resolve_handlers(api.app), config.server.host,
+                             config.server.ws_port, config.aws.region)
+        self._ws.start()
+        config = replace(config, aws=replace(
+            config.aws, websocket_url=self._ws.url,
+            websocket_management_url=self._ws.management_url))
+        self._config = config
         self.services = build_services(config)
         api.use_services(self.services)
         self._http = create_local_server(
@@ -77,8 +91,16 @@ class LocalStack:
             self._snapshot_thread = threading.Thread(target=self._snapshot_loop, daemon=True,
                                                      name="snapshots")
             self._snapshot_thread.start()
+        flow, store = self.services.flow, self.services.store
+        assert flow is not None and store is not None
+        self._dispatcher = Dispatcher(client("sqs"), config.aws.resource_prefix,
+                                      api.LAMBDA_QUEUES, config.aws.region,
+                                      workers=config.orchestrator.dispatcher_workers)
+        self._dispatcher.start()
+        repairs = reconcile(store, flow.workflow, flow.workflow)
         self.services.recorder.record(AuditEventType.SERVICE_STARTED, "system",
-                                      url=self.url, embedded_aws=bool(self._aws))
+                                      url=self.url, embedded_aws=bool(self._aws),
+                                      flows_restarted=[r.ticket_id for r in repairs])
 
     def _snapshot_loop(self) -> None:
         interval = max(0.05, self._config.local.snapshot_interval_secs)
@@ -90,8 +112,10 @@ class LocalStack:
             return
         self._aws.dirty.clear()
         try:
-            self._snapshotter.dump([self._config.tickets_table, self._config.audit_table],
-                                   [self._config.exports_bucket])
+            durable = [self._config.tickets_table, self._config.audit_table,
+                       self._config.catalog_table, self._config.blocklist_table,
+                       self._config.rate_limits_table]  # the search cache may be lost
+            self._snapshotter.dump(durable, [self._config.exports_bucket])
         except Exception:
             self._aws.dirty.set()  # try again next time
             log.exception("snapshot failed")
@@ -102,6 +126,10 @@ class LocalStack:
         if self._http is not None:
             self._http.server.shutdown()
             self._http.server.server_close()
+        if self._ws is not None:
+            self._ws.stop()
+        if self._dispatcher is not None:
+            self._dispatcher.stop()
         if self.services is not None:
             self.services.recorder.record(AuditEventType.SERVICE_STOPPED, "system")
         if self._snapshot_thread is not None:

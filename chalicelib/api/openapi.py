@@ -258,6 +258,69 @@ def _schemas() -> dict[str, Any]:
                 "total": {"type": "integer"},
             },
         },
+        "TicketSummary": {
+            "type": "object",
+            "description": "The small form of a ticket that WebSocket messages carry",
+            "required": ["ticket_id", "state", "priority", "requested_by", "created_at",
+                         "updated_at", "version", "dry_run", "expected", "label"],
+            "properties": {
+                "ticket_id": {"type": "string"}, "state": _ref("TicketState"),
+                "priority": {"type": "integer"}, "requested_by": {"type": "string"},
+                "created_at": {"type": "string", "format": "date-time"},
+                "updated_at": {"type": "string", "format": "date-time"},
+                "version": {"type": "integer"}, "dry_run": {"type": "boolean"},
+                "expected": {"type": "string", "enum": [c.value for c in ContentType]},
+                "label": {"type": "string"},
+                "progress": {"type": "object", "additionalProperties": True},
+                "error": {"type": "string"},
+            },
+        },
+        "RealtimeMessage": {
+            "type": "object",
+            "description": "A message on the WebSocket API (see chalicelib/realtime/protocol.py)",
+            "required": ["type"],
+            "properties": {
+                "type": {"type": "string", "enum": ["snapshot", "created", "state_change",
+                                                    "progress", "needs_approval", "error"]},
+                "seq": {"type": "integer", "description": "Per connection, +1 per message"},
+                "tickets": {"type": "array", "items": _ref("TicketSummary")},
+                "truncated": {"type": "boolean"},
+                "ticket_id": {"type": "string"},
+                "ticket": _ref("TicketSummary"),
+                "data": {"type": "object", "additionalProperties": True},
+                "message": {"type": "string"},
+            },
+        },
+        "RealtimeInfo": {
+            "type": "object",
+            "required": ["url", "available", "subprotocol"],
+            "properties": {"url": {"type": ["string", "null"]},
+                           "available": {"type": "boolean"},
+                           "subprotocol": {"type": "string"}},
+        },
+        "Flow": {
+            "type": "object",
+            "required": ["ticket_id", "executions"],
+            "properties": {
+                "ticket_id": {"type": "string"},
+                "executions": {"type": "array", "items": {
+                    "type": "object",
+                    "required": ["attempt", "execution_name", "status", "events"],
+                    "properties": {
+                        "attempt": {"type": "integer"},
+                        "execution_name": {"type": "string"},
+                        "status": {"type": "string"},
+                        "started_at": {"type": ["string", "null"]},
+                        "stopped_at": {"type": ["string", "null"]},
+                        "events": {"type": "array", "items": {
+                            "type": "object",
+                            "properties": {"id": {"type": "integer"}, "type": {"type": "string"},
+                                           "at": {"type": ["string", "null"]},
+                                           "details": {"type": "object",
+                                                       "additionalProperties": True}}}},
+                    }}},
+            },
+        },
         "Identity": {
             "type": "object",
             "required": ["user_id", "is_admin", "method"],
@@ -316,6 +379,10 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"200": _json(_ref("TicketPage")), **ERRORS},
                 }
             },
+            "/api/v1/ticket/{ticket_id}/flow": {"get": {
+                "summary": "The Step Functions execution history of the ticket's flow",
+                "parameters": [TICKET_ID],
+                "responses": {"200": _json(_ref("Flow")), **ERRORS}}},
             "/api/v1/ticket/{ticket_id}/approve": {"post": _action(
                 "Approve a ticket awaiting approval",
                 {"type": "object", "properties": {"candidate_idx": {"type": "integer",
@@ -382,5 +449,19 @@ def openapi_document() -> dict[str, Any]:
             "/api/v1/whoami": {"get": {"summary": "The caller's identity",
                                        "responses": {"200": _json(_ref("Identity")),
                                                      **ERRORS}}},
+            "/api/v1/realtime": {"get": {
+                "summary": "Where the WebSocket API is (send the key as subprotocol "
+                           "quentin.key.<base64url> beside quentin.v1, or ?api_key=)",
+                "responses": {"200": _json(_ref("RealtimeInfo")), **ERRORS}}},
+            "/": {"get": {"summary": "The dashboard (local stack only)", "security": [],
+                          "responses": {"200": {"description": "index.html"},
+                                        "404": _json(_ref("Error"), "Not built")}}},
+            "/{proxy+}": {"get": {"summary": "A dashboard file (local stack only)",
+                                  "security": [],
+                                  "parameters": [{"name": "proxy+", "in": "path",
+                                                  "required": True,
+                                                  "schema": {"type": "string"}}],
+                                  "responses": {"200": {"description": "The file"},
+                                                "404": _json(_ref("Error"), "No such file")}}},
         },
     }

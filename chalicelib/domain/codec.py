@@ -69,9 +69,12 @@ def request_from_dict(d: dict[str, Any]) -> TicketRequest:
     )
 
 
-def ticket_to_dict(ticket: Ticket) -> dict[str, Any]:
-    """The API's view of a ticket: request, state and payload, history."""
-    return {
+def ticket_to_dict(ticket: Ticket, *, include_secrets: bool = False) -> dict[str, Any]:
+    """The API's view of a ticket: request, state and payload, history.
+
+    `include_secrets` adds the pending approval token (for storage only).
+    """
+    out = {
         "ticket_id": ticket.ticket_id,
         "state": ticket.state.value,
         "state_payload": ticket.state_payload,
@@ -84,7 +87,13 @@ def ticket_to_dict(ticket: Ticket) -> dict[str, Any]:
         "version": ticket.version,
         "request": request_to_dict(ticket.request),
         "history": [t.to_dict() for t in ticket.history],
+        "flow_attempt": ticket.flow_attempt,
+        "acquisition": ticket.acquisition,
+        "work_order": ticket.work_order,
     }
+    if include_secrets:
+        out["approval_token"] = ticket.approval_token
+    return out
 
 
 def ticket_from_dict(d: dict[str, Any]) -> Ticket:
@@ -100,4 +109,8 @@ def ticket_from_dict(d: dict[str, Any]) -> Ticket:
         history=tuple(Transition.from_dict(t) for t in d.get("history", [])),
         linked_tickets=tuple(d.get("linked_tickets") or ()),
         version=int(d.get("version", 0)),
+        flow_attempt=int(d.get("flow_attempt") or 0),
+        acquisition=d.get("acquisition"),
+        work_order=d.get("work_order"),
+        approval_token=d.get("approval_token"),
     )

@@ -56,6 +56,8 @@ TRANSITIONS: dict[TicketState, frozenset[TicketState]] = {
             S.DRY_RUN_COMPLETE,
             # A ticket whose files are all in the torrent catalog skips the download.
             S.CONVERTING,
+            # A ticket linked to another that asks for the same content follows its download.
+            S.DOWNLOADING,
             S.FAILED,
             S.CANCELLED,
         }
@@ -68,7 +70,8 @@ TRANSITIONS: dict[TicketState, frozenset[TicketState]] = {
     S.APPROVED: frozenset({S.DOWNLOADING, S.CONVERTING, S.FAILED, S.CANCELLED}),
     S.REJECTED: frozenset({S.ACQUIRING, S.DOWNLOADING}),
     S.DRY_RUN_COMPLETE: frozenset(),
-    S.DOWNLOADING: frozenset({S.CONVERTING, S.FAILED, S.CANCELLED}),
+    # A failed download whose next-best candidate is not sure enough goes back to a human.
+    S.DOWNLOADING: frozenset({S.CONVERTING, S.NEEDS_APPROVAL, S.FAILED, S.CANCELLED}),
     S.CONVERTING: frozenset({S.PLACING, S.FAILED, S.CANCELLED}),
     S.PLACING: frozenset({S.COMPLETED, S.FAILED, S.CANCELLED}),
     S.COMPLETED: frozenset(),
@@ -94,9 +97,13 @@ def is_terminal(state: TicketState) -> bool:
     return state in TERMINAL_STATES
 
 
-def retry_target(last_safe_state: TicketState | None) -> TicketState:
-    """The state a retried ticket resumes from, given the last state it reached safely."""
-    if last_safe_state in _WORK_STATES:
-        assert last_safe_state is not None
-        return last_safe_state
+def retry_target(last_state: TicketState | None, has_work_order: bool) -> TicketState:
+    """Where a retried ticket resumes, given the state it failed in.
+
+    A ticket that failed while downloading, converting or placing resumes at the download
+    with the same work order: every agent stage is idempotent, so finished work (a complete
+    torrent, converted files, placed files) is not redone. Anything else searches again.
+    """
+    if last_state in _WORK_STATES and has_work_order:
+        return S.DOWNLOADING
     return S.PENDING

@@ -54,6 +54,14 @@ class Ticket:
     history: tuple[Transition, ...] = ()
     linked_tickets: tuple[str, ...] = ()
     version: int = 0
+    # Which execution of the flow is current (1 for the first; retries and restarts add one).
+    flow_attempt: int = 0
+    # The latest acquisition decision (candidates with breakdowns), kept across states.
+    acquisition: dict[str, Any] | None = None
+    # What the agent must do: the chosen candidate, file mapping and destinations.
+    work_order: dict[str, Any] | None = None
+    # The Step Functions token of a pending approval; never shown by the API.
+    approval_token: str | None = field(default=None, repr=False)
 
     @property
     def priority(self) -> int:

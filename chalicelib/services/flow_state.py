@@ -11,13 +11,16 @@ from collections.abc import Callable
 from typing import Any
 
 from chalicelib.domain.audit import AuditEventType
-from chalicelib.domain.errors import Conflict
+from chalicelib.domain.errors import Conflict, InvalidTransition
 from chalicelib.domain.states import TicketState
 from chalicelib.domain.ticket import Ticket
 from chalicelib.ports import Clock, TicketEvents, TicketStore
 from chalicelib.services.audit import AuditRecorder
 
 ATTEMPTS = 5
+# States a linked ticket follows its primary into (it shares the primary's download).
+FOLLOWED = frozenset({TicketState.DOWNLOADING, TicketState.CONVERTING, TicketState.PLACING,
+                      TicketState.COMPLETED, TicketState.FAILED})
 
 
 class TicketCancelled(Exception):
@@ -78,7 +81,24 @@ class FlowState:
             kind = "needs_approval" if state is TicketState.NEEDS_APPROVAL else "state_change"
             self._events.publish(kind, after, {"from_state": before.state.value,
                                                "to_state": state.value})
+            if state in FOLLOWED:
+                for linked_id in after.linked_tickets:
+                    self._follow(linked_id, after, state, reason, payload or {})
         return after
+
+    def _follow(self, linked_id: str, primary: Ticket, state: TicketState, reason: str,
+                payload: dict[str, Any]) -> None:
+        """Move a linked ticket along with its primary (best effort: it may have ended)."""
+        own = {k: v for k, v in payload.items() if k != "files"}
+        if "files" in payload:
+            prefix = f"{linked_id}:"
+            own["files"] = [f for f in payload["files"]
+                            if str(f.get("item_id", "")).startswith(prefix)]
+        try:
+            self.enter(linked_id, state, f"with {primary.ticket_id}: {reason}",
+                       {**own, "linked_to": primary.ticket_id})
+        except (TicketCancelled, InvalidTransition, Conflict):
+            return
 
     def progress(self, ticket_id: str, **updates: Any) -> Ticket:
         """Merge `updates` into the current state's payload (progress, speed, ETA...)."""
@@ -90,6 +110,11 @@ class FlowState:
 
         _, after = self._update(ticket_id, change)
         self._events.publish("progress", after, dict(updates))
+        for linked_id in after.linked_tickets:
+            try:
+                self.progress(linked_id, **updates)
+            except (TicketCancelled, Conflict):
+                continue
         return after
 
     def _update(

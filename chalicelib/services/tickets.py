@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from chalicelib.auth.identity import Identity
@@ -16,6 +16,7 @@ from chalicelib.domain.ticket import Ticket
 from chalicelib.domain.validation import parse_ticket_request
 from chalicelib.ports import Clock, Page, TicketEvents, TicketStore, Workflow
 from chalicelib.services.audit import AuditRecorder
+from chalicelib.services.work_orders import files_of, work_order
 
 S = TicketState
 MAX_PAGE = 200
@@ -24,11 +25,20 @@ MAX_PAGE = 200
 class NoWorkflow:
     """Used where nothing drives tickets (a store-only deployment, some tests)."""
 
-    def start(self, ticket: Ticket) -> None:
+    def start(self, ticket: Ticket, start_at: str = "acquire") -> None:
         return None
 
     def stop(self, ticket: Ticket, reason: str) -> None:
         return None
+
+    def answer(self, token: str, output: dict[str, object]) -> bool:
+        return False
+
+    def fail(self, token: str, error: str, cause: str) -> bool:
+        return False
+
+    def history(self, ticket: Ticket) -> list[dict[str, object]]:
+        return []
 
 
 class NoEvents:
@@ -86,7 +96,7 @@ class TicketService:
         self._check_owner(ticket, who)
         return ticket
 
-    def list(
+    def list_tickets(
         self, filt: TicketFilter, who: Identity, limit: int, cursor: str | None
     ) -> Page[Ticket]:
         requester = filt.requested_by
@@ -109,7 +119,8 @@ class TicketService:
     # --- creating ------------------------------------------------------------------------
     def create(self, body: Any, who: Identity) -> Ticket:
         request = parse_ticket_request(body, self._roots)
-        ticket = Ticket.new(uuid.uuid4().hex, request, who.user_id, self._clock.now())
+        ticket = replace(Ticket.new(uuid.uuid4().hex, request, who.user_id, self._clock.now()),
+                         flow_attempt=1)
         stored = self._store.create(ticket)
         self._audit.record(
             AuditEventType.TICKET_CREATED,
@@ -127,20 +138,50 @@ class TicketService:
     # --- human actions -------------------------------------------------------------------
     def cancel(self, ticket_id: str, who: Identity, reason: str = "") -> Ticket:
         ticket = self.get(ticket_id, who)
-        updated = self._move(ticket, S.CANCELLED, who, reason or "cancelled by user")
+        base, updated = self._move_from(ticket, S.CANCELLED, who, reason or "cancelled by user")
         self._audit.record(AuditEventType.TICKET_CANCELLED, who.user_id, ticket_id,
                            from_state=ticket.state.value, reason=reason)
-        self._workflow.stop(updated, reason or "cancelled")
+        self._workflow.stop(base, reason or "cancelled")
+        for linked_id in base.linked_tickets:
+            self._release_linked(linked_id, ticket_id)
         return updated
+
+    def _release_linked(self, linked_id: str, primary_id: str) -> None:
+        """A linked ticket whose primary was cancelled goes on by itself."""
+        linked = self._store.get(linked_id)
+        if linked.state is S.ACQUIRING:
+            restarted = replace(linked.with_payload(self._clock.now(), linked_to=None),
+                                flow_attempt=linked.flow_attempt + 1)
+            try:
+                stored = self._store.save(restarted, linked)
+            except Conflict:
+                return
+            self._workflow.start(stored, "acquire")
+        elif linked.state in (S.DOWNLOADING, S.CONVERTING, S.PLACING):
+            system = Identity(user_id="flow", is_admin=True, method="system")
+            self._move(linked, S.FAILED, system,
+                       f"the ticket it shared a download with ({primary_id}) was cancelled",
+                       {"retryable": True, "error": "PrimaryCancelled",
+                        "retry_count": linked.flow_attempt - 1})
 
     def approve(self, ticket_id: str, who: Identity, candidate_idx: Any = None) -> Ticket:
         ticket = self.get(ticket_id, who)
         self._require(ticket, S.NEEDS_APPROVAL, "approve")
-        candidates = ticket.state_payload.get("candidates") or []
+        candidates = (ticket.acquisition or {}).get("candidates") or []
         idx = self._candidate_index(candidate_idx, ticket, len(candidates))
-        updated = self._move(ticket, S.APPROVED, who, "approved", {"candidate_idx": idx})
+        if idx is None:
+            raise ValidationError(FieldError("candidate_idx",
+                                             "there is no recommended candidate: choose one"))
+        linked = [self._store.get(t) for t in ticket.linked_tickets]
+        work = work_order(ticket, candidates[idx], linked=linked,
+                          files=files_of(ticket.acquisition or {}, candidates[idx]))
+        base, updated = self._move_from(
+            ticket, S.APPROVED, who, f"approved candidate {idx}",
+            {"candidate_idx": idx, "candidate": candidates[idx]["candidate"]},
+            work_order=work, approval_token=None)
         self._audit.record(AuditEventType.APPROVAL_GRANTED, who.user_id, ticket_id,
-                           candidate_idx=idx)
+                           candidate_idx=idx, title=candidates[idx]["candidate"].get("title"))
+        self._answer_approval(base, {"decision": "approved", "work": work})
         return updated
 
     def reject(self, ticket_id: str, who: Identity, reason: Any) -> Ticket:
@@ -149,19 +190,22 @@ class TicketService:
         ticket = self.get(ticket_id, who)
         self._require(ticket, S.NEEDS_APPROVAL, "reject")
         text = (reason or "").strip() or "rejected by user"
-        updated = self._move(ticket, S.REJECTED, who, text, {"reason": text})
+        base, updated = self._move_from(ticket, S.REJECTED, who, text, {"reason": text},
+                                        approval_token=None)
         self._audit.record(AuditEventType.APPROVAL_REJECTED, who.user_id, ticket_id, reason=text)
+        self._answer_approval(base, {"decision": "rejected"})
         return updated
 
     def retry(self, ticket_id: str, who: Identity) -> Ticket:
         ticket = self.get(ticket_id, who)
         self._require(ticket, S.FAILED, "retry")
-        target = retry_target(ticket.last_state_before(S.FAILED))
-        count = int(ticket.state_payload.get("retry_count", 0)) + 1
-        updated = self._move(ticket, target, who, "retry requested", {"retry_count": count})
+        target = retry_target(ticket.last_state_before(S.FAILED), ticket.work_order is not None)
+        attempt = ticket.flow_attempt + 1
+        updated = self._move(ticket, target, who, "retry requested",
+                             {"retry_count": attempt - 1}, flow_attempt=attempt)
         self._audit.record(AuditEventType.ADMIN_RETRY, who.user_id, ticket_id,
-                           resume_state=target.value, retry_count=count)
-        self._workflow.start(updated)
+                           resume_state=target.value, retry_count=attempt - 1)
+        self._workflow.start(updated, "download" if target is S.DOWNLOADING else "acquire")
         return updated
 
     def force_search(self, ticket_id: str, who: Identity, query: Any) -> Ticket:
@@ -171,11 +215,17 @@ class TicketService:
             raise ValidationError(FieldError("query", "must be at most 500 characters"))
         ticket = self.get(ticket_id, who)
         self._require(ticket, (S.ACQUISITION_FAILED, S.NEEDS_APPROVAL, S.REJECTED), "force-search")
-        updated = self._move(ticket, S.ACQUIRING, who, f"forced search: {query.strip()}",
-                             {"forced_query": query.strip()})
+        waiting = ticket.state is S.NEEDS_APPROVAL
+        base, updated = self._move_from(
+            ticket, S.ACQUIRING, who, f"forced search: {query.strip()}",
+            {"forced_query": query.strip()}, approval_token=None,
+            flow_attempt=ticket.flow_attempt + (0 if waiting else 1))
         self._audit.record(AuditEventType.ADMIN_FORCE_SEARCH, who.user_id, ticket_id,
                            query=query.strip())
-        self._workflow.start(updated)
+        if waiting:
+            self._answer_approval(base, {"decision": "force_search"})
+        else:
+            self._workflow.start(updated, "acquire")
         return updated
 
     def force_magnet(self, ticket_id: str, who: Identity, magnet_uri: Any) -> Ticket:
@@ -184,12 +234,30 @@ class TicketService:
         info_hash = info_hash_from_magnet(magnet_uri)
         ticket = self.get(ticket_id, who)
         self._require(ticket, (S.ACQUISITION_FAILED, S.NEEDS_APPROVAL, S.REJECTED), "force-magnet")
-        updated = self._move(ticket, S.DOWNLOADING, who, "forced magnet",
-                             {"magnet_uri": magnet_uri, "info_hash": info_hash})
+        waiting = ticket.state is S.NEEDS_APPROVAL
+        work = work_order(ticket, None, magnet_uri=magnet_uri, info_hash=info_hash)
+        base, updated = self._move_from(
+            ticket, S.DOWNLOADING, who, "forced magnet",
+            {"magnet_uri": magnet_uri, "info_hash": info_hash},
+            work_order=work, approval_token=None,
+            flow_attempt=ticket.flow_attempt + (0 if waiting else 1))
         self._audit.record(AuditEventType.ADMIN_FORCE_MAGNET, who.user_id, ticket_id,
                            info_hash=info_hash)
-        self._workflow.start(updated)
+        if waiting:
+            self._answer_approval(base, {"decision": "force_magnet", "work": work})
+        else:
+            self._workflow.start(updated, "download")
         return updated
+
+    def flow(self, ticket_id: str, who: Identity) -> list[dict[str, object]]:
+        """The Step Functions execution history of every attempt of the ticket's flow."""
+        return self._workflow.history(self.get(ticket_id, who))
+
+    def _answer_approval(self, before: Ticket, output: dict[str, object]) -> None:
+        # The approval stage may not have stored its token yet; it then reads the decision
+        # from the ticket itself when it runs (see services/flow_stages.py).
+        if before.approval_token:
+            self._workflow.answer(before.approval_token, output)
 
     # --- the one place state changes are written -----------------------------------------
     def _move(
@@ -199,15 +267,46 @@ class TicketService:
         who: Identity,
         reason: str,
         payload: dict[str, Any] | None = None,
+        **fields: Any,
     ) -> Ticket:
-        changed = ticket.transition(target, actor=who.user_id, reason=reason,
-                                    now=self._clock.now(), payload=payload)
-        stored = self._store.save(changed, ticket)
+        return self._move_from(ticket, target, who, reason, payload, **fields)[1]
+
+    def _move_from(
+        self,
+        ticket: Ticket,
+        target: TicketState,
+        who: Identity,
+        reason: str,
+        payload: dict[str, Any] | None = None,
+        **fields: Any,
+    ) -> tuple[Ticket, Ticket]:
+        """Write the transition; returns (the ticket it was applied to, the stored result).
+
+        A write that loses only to a flow-internal update (same state, e.g. the approval
+        stage storing its token) is re-applied to the fresh ticket; a lost race with another
+        state change is a Conflict.
+        """
+        base = ticket
+        for _ in range(5):
+            changed = base.transition(target, actor=who.user_id, reason=reason,
+                                      now=self._clock.now(), payload=payload)
+            if fields:
+                changed = replace(changed, **fields)
+            try:
+                stored = self._store.save(changed, base)
+                break
+            except Conflict:
+                fresh = self._store.get(ticket.ticket_id)
+                if fresh.state is not ticket.state:
+                    raise
+                base = fresh
+        else:
+            raise Conflict(f"ticket {ticket.ticket_id} kept changing; try again")
         self._audit.record(AuditEventType.TICKET_STATE_CHANGED, who.user_id, ticket.ticket_id,
                            from_state=ticket.state.value, to_state=target.value, reason=reason)
         self._events.publish("state_change", stored,
                              {"from_state": ticket.state.value, "to_state": target.value})
-        return stored
+        return base, stored
 
     @staticmethod
     def _require(
@@ -224,7 +323,8 @@ class TicketService:
     @staticmethod
     def _candidate_index(raw: Any, ticket: Ticket, count: int) -> int | None:
         if raw is None:
-            return ticket.state_payload.get("recommended_idx")
+            recommended = (ticket.acquisition or {}).get("recommended_index")
+            return recommended if isinstance(recommended, int) else None
         if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
             raise ValidationError(FieldError("candidate_idx", "must be a non-negative integer"))
         if raw >= count:

@@ -62,7 +62,9 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
+def main(
+    argv: Sequence[str] | None = None, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
+) -> int:
     """Run a subcommand; argparse exits with status 2 on bad usage."""
     arguments = _build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = arguments.handler

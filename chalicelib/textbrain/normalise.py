@@ -1,4 +1,4 @@
-"""Text normalisation for comparing names: case, diacritics, punctuation, '&' and a leading 'The'."""
+"""Text normalisation for comparing names: case, diacritics, punctuation, '&', leading 'The'."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ _AMPERSAND = re.compile(r"\s*&\s*")
 _NOT_WORD = re.compile(r"[^\w]+|_+")
 _LEADING_ARTICLE = re.compile(r"^the\s+")
 # Letters that have no decomposition in NFKD but that people type without the mark.
-_EXTRA_FOLDS = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe"})
+_EXTRA_FOLDS = str.maketrans(
+    {"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe"}
+)
 
 
 def strip_diacritics(text: str) -> str:

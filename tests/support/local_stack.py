@@ -26,7 +26,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def write_config(directory: Path, port: int, extra: str = "") -> Path:
+def write_config(directory: Path, port: int, extra: str = "", aws_port: int = 0) -> Path:
     """A config for a test stack: two keys, loopback, data inside `directory`."""
     path = directory / "config.toml"
     path.write_text(
@@ -50,6 +50,7 @@ max_body_bytes = 65536
 [local]
 data_dir = "data"
 snapshot_interval_secs = 0.2
+aws_port = {aws_port}
 
 [placement]
 allowed_roots = ["/media", "{directory}/media"]

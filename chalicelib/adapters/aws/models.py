@@ -53,6 +53,11 @@ def build_models(config: Config) -> TableModels:
         kind = UnicodeAttribute(hash_key=True)
         created_sort = UnicodeAttribute(range_key=True)
 
+    class TicketsByContent(GlobalSecondaryIndex[Any]):
+        Meta = _index_meta("by_content")
+        content_key = UnicodeAttribute(hash_key=True)
+        created_sort = UnicodeAttribute(range_key=True)
+
     class TicketModel(Model):
         Meta = _meta(config, config.tickets_table)
         ticket_id = UnicodeAttribute(hash_key=True)
@@ -61,8 +66,10 @@ def build_models(config: Config) -> TableModels:
         requested_by = UnicodeAttribute()
         created_sort = UnicodeAttribute()
         kind = UnicodeAttribute(default="ticket")
+        content_key = UnicodeAttribute()
         version = NumberAttribute()
         document = UnicodeAttribute()
+        by_content = TicketsByContent()
         by_state = TicketsByState()
         by_requester = TicketsByRequester()
         by_created = TicketsByCreation()

@@ -11,13 +11,15 @@ from pynamodb.exceptions import DoesNotExist, PutError
 from chalicelib.adapters.aws.cursor import decode_cursor, encode_cursor
 from chalicelib.adapters.aws.models import TableModels
 from chalicelib.domain.codec import ticket_from_dict, ticket_to_dict
+from chalicelib.domain.dedup import content_key
 from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.states import TicketState
 from chalicelib.domain.ticket import Ticket
 from chalicelib.ports import Page
 
 MAX_PRIORITY = 65535
-_KEYS = {"ticket_id", "state", "state_sort", "requested_by", "created_sort", "kind"}
+_KEYS = {"ticket_id", "state", "state_sort", "requested_by", "created_sort", "kind",
+         "content_key"}
 
 
 def sort_time(at: datetime) -> str:
@@ -44,8 +46,10 @@ class DynamoTicketStore:
             requested_by=ticket.requested_by,
             created_sort=f"{sort_time(ticket.created_at)}#{ticket.ticket_id}",
             kind="ticket",
+            content_key=content_key(ticket.request),
             version=ticket.version,
-            document=json.dumps(ticket_to_dict(ticket), separators=(",", ":")),
+            document=json.dumps(ticket_to_dict(ticket, include_secrets=True),
+                                separators=(",", ":")),
         )
 
     @staticmethod
@@ -115,6 +119,10 @@ class DynamoTicketStore:
             last_evaluated_key=decode_cursor(cursor, _KEYS),
         )
         return self._page(results, limit)
+
+    def find_by_content(self, key: str, limit: int = 50) -> list[Ticket]:
+        """Tickets asking for the same content (see domain/dedup.py), oldest first."""
+        return [self._from_item(i) for i in self._model.by_content.query(key, limit=limit)]
 
     def count_by_state(self) -> dict[TicketState, int]:
         return {s: self._model.by_state.count(s.value) for s in TicketState}

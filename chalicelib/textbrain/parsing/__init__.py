@@ -20,6 +20,7 @@ from chalicelib.textbrain.parsing.movie import (
     first_strong_tag,
     movie_title,
     release_group_of,
+    year_of,
 )
 from chalicelib.textbrain.parsing.music import artist_album, looks_like_scene_music
 from chalicelib.textbrain.parsing.quality import (
@@ -36,13 +37,15 @@ from chalicelib.textbrain.parsing.tokens import (
     split_extension,
     strip_leading_noise,
 )
-from chalicelib.textbrain.parsing.tv import EpisodeMarker, find_episode_marker
+from chalicelib.textbrain.parsing.tv import EpisodeMarker, find_explicit_marker, find_terse_marker
 from chalicelib.textbrain.release import ParsedRelease, RedFlag, ReleaseKind
 
 __all__ = ["parse"]
 
 _I = re.IGNORECASE
-_VIDEO_SOURCES = frozenset({"WEB-DL", "WEBRip", "BluRay", "HDTV", "TV", "DVD", "Screener", "CAM", "VHS"})
+_VIDEO_SOURCES = frozenset(
+    {"WEB-DL", "WEBRip", "BluRay", "HDTV", "TV", "DVD", "Screener", "CAM", "VHS"}
+)
 _MUSIC_SOURCES = frozenset({"CD", "Vinyl"})
 _VIDEO_LANGUAGE = re.compile(
     r"(?<![^\W_])(?:GERMAN|FRENCH|TRUEFRENCH|VOSTFR|MULTi|MULTI|ITA|FR|VFF|VFQ|SWISSGERMAN)(?![^\W_])"
@@ -82,8 +85,10 @@ def _kind(
     marker: EpisodeMarker | None,
     source: str | None,
     codec: str | None,
-    music_evidence: bool,
+    discography: bool,
 ) -> ReleaseKind:
+    """Video evidence (resolution, video source/codec, extension, scene language) wins over
+    music evidence, because video titles name their audio codecs too."""
     video_evidence = (
         (extension in VIDEO_EXTENSIONS)
         or codec is not None
@@ -91,10 +96,13 @@ def _kind(
         or states_resolution(body)
         or _VIDEO_LANGUAGE.search(body) is not None
     )
-    if marker is not None and marker.explicit and not (music_evidence and not video_evidence):
-        return ReleaseKind.TV
     if video_evidence:
         return ReleaseKind.TV if marker is not None else ReleaseKind.MOVIE
+    music_evidence = (
+        source in _MUSIC_SOURCES or discography or _MUSIC_WORDS.search(body) is not None
+    )
+    if marker is not None and marker.explicit and not music_evidence:
+        return ReleaseKind.TV
     if _EBOOK.search(body):
         return ReleaseKind.EBOOK
     if music_evidence:
@@ -129,17 +137,18 @@ def parse(
     """
     stripped, extension = split_extension(title.strip())
     body = strip_leading_noise(stripped)
-    first_tag = first_strong_tag(body)
-    marker = find_episode_marker(body, before=first_tag)
+    first_tags: list[int | None] = []  # computed at most once, and only when needed
+
+    def first_tag(text: str) -> int | None:
+        if not first_tags:
+            first_tags.append(first_strong_tag(text))
+        return first_tags[0]
+
+    marker = find_explicit_marker(body) or find_terse_marker(body, first_tag)
     source = source_of(body)
     codec = codec_of(body)
     discography = is_discography(body)
-    music_evidence = (
-        source in _MUSIC_SOURCES
-        or discography
-        or _MUSIC_WORDS.search(body) is not None
-    )
-    kind = _kind(body, extension, marker, source, codec, music_evidence)
+    kind = _kind(body, extension, marker, source, codec, discography)
 
     artist = album = name = None
     year: int | None = None
@@ -154,17 +163,20 @@ def parse(
         audio_format = audio_format_of(
             stripped, _music_tag_text(music_body, artist), music_web=web_scene
         )
-        _, year = movie_title(music_body)
+        year = year_of(music_body)
     elif kind is ReleaseKind.TV and marker is not None:
         name = _series_title(body, marker)
         seasons, episodes = marker.seasons, marker.episodes
         resolution = resolution_of(body)
     else:
-        name, year = movie_title(body)
+        name, year = movie_title(body, first_tag(body))
         if kind is not ReleaseKind.MOVIE:
             audio_format = audio_format_of(body, body)
         resolution = resolution_of(body)
-    if kind in (ReleaseKind.MOVIE, ReleaseKind.TV, ReleaseKind.UNKNOWN) and extension in VIDEO_EXTENSIONS:
+    if (
+        kind in (ReleaseKind.MOVIE, ReleaseKind.TV, ReleaseKind.UNKNOWN)
+        and extension in VIDEO_EXTENSIONS
+    ):
         resolution = resolution or resolution_of(extension)
 
     flags = set(red_flags_of(body, audio_format is not None))
@@ -172,6 +184,9 @@ def parse(
         flags.add(RedFlag.VA_COMPILATION)
     if RedFlag.AUDIOBOOK in flags and kind in (ReleaseKind.MUSIC, ReleaseKind.UNKNOWN):
         kind = ReleaseKind.AUDIOBOOK
+    year_range = year_range_of(body)
+    if discography and year_range is not None:
+        year = None  # a discography spans its year range; no single year describes it
     discs = _DISCS.search(body)
     return ParsedRelease(
         raw_title=title,
@@ -180,7 +195,7 @@ def parse(
         album=album,
         title=name,
         year=year,
-        year_range=year_range_of(body),
+        year_range=year_range,
         seasons=seasons,
         episodes=episodes,
         is_season_pack=bool(seasons) and not episodes,

@@ -5,18 +5,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from chalicelib.textbrain.parsing.tokens import L, R, clean_name
+from chalicelib.textbrain.parsing.tokens import KeywordPattern, L, R, clean_name
 
 _I = re.IGNORECASE
 
 # Tags that never belong to a name: once one is seen, the name has ended.
 _STRONG_TAG = re.compile(
-    L + r"(?:[a-z]*\d{3,4}[pi](?:\d{2})?|\d{3,4} ?[x*×] ?\d{3,4}|4k|uhd\w*|hdr(?:10)?\+?|dolby[ ._]vision"
-    r"|m?blu[ ._-]?ray\w*|b[dr][ ._-]?rip\w*|bd(?:25|50|mux|remux)?|brmux|hd[ ._-]?dvd|hdrip|dvd\w*"
+    L + r"(?:[a-z]*\d{3,4}[pi](?:\d{2})?|\d{3,4} ?[x*×] ?\d{3,4}|4k|uhd\w*|hdr(?:10)?\+?"
+    r"|dolby[ ._]vision|m?blu[ ._-]?ray\w*|b[dr][ ._-]?rip\w*|bd(?:25|50|mux|remux)?|brmux"
+    r"|hd[ ._-]?dvd|hdrip|dvd\w*"
     r"|web[ ._-]?(?:dl|rip|mux)\w*|webdl|web|hdtv\w*|pdtv|sdtv|dsr|tvrip|hdcam|cam(?:rip)?|telesync"
     r"|hdts|vhs\w*|remux|amzn|nf|ntsc|pal|secam"
-    r"|[xh][ .]?26[2345]|hevc\w*|avc|xvid\w*|divx|vc[ .-]?1|mpeg[ .-]?2|mpg2|vp9|av1|10bit|8bit|12bit"
-    r"|ac3d?|e?ac3|dts\w*|dd[p+]?\d(?:[ .]\d)?|ddp|dd-?ex|truehd|atmos\w*|aac\w*|lpcm|pcm|mp3|flac|opus"
+    r"|[xh][ .]?26[2345]|hevc\w*|avc|xvid\w*|divx|vc[ .-]?1|mpeg[ .-]?2|mpg2|vp9|av1|\d{1,2}bit"
+    r"|ac3d?|e?ac3|dts\w*|dd[p+]?\d(?:[ .]\d)?|ddp|dd-?ex|truehd|atmos\w*|aac\w*|lpcm|pcm|mp3|flac"
+    r"|opus"
     r"|lame\w*|dl|dubbed|subbed|\w*subs|subforced|vostfr|vost|truefrench|vff|vfq|vf|multi|dual"
     r"|swissgerman|readnfo|nfofix|prooffix|proper|repack|rerip|internal|hq|hfr|\d+fps|x\d{1,2}"
     r"|avi|mkv|mp4|h264|mhd|hdlight)" + R,
@@ -34,15 +36,17 @@ _WEAK_TAG = re.compile(
     r"|imax(?:[ ._-]edition)?|limited|remastered|colorized|director'?s?[ ._-]?cut|dc|se|om|oar"
     r"|special[ ._-]edition|criterion|complete|festival|stv|docu|doku|convert|3d|xxx|recut"
     r"|alternative[ ._-]cut|integral|german|french|english|italian|spanish|russian|japanese"
-    r"|korean|hindi|polish|dutch|latino|swedish|danish|norwegian|finnish|ita|eng|line|ws|fs|real|proof)" + R,
+    r"|korean|hindi|polish|dutch|latino|swedish|danish|norwegian|finnish|ita|eng|line|ws|fs|real|proof)"
+    + R,
     _I,
 )
+_WEAK_TAG_AT_END = re.compile(_WEAK_TAG.pattern + r"[\s._\-\[\](){}]*\Z", _I)
+_WEAK_WINDOW = 32
 _YEAR = re.compile(r"(?<![^\W_])([(\[]?)((?:18[89]|19\d|20[0-3])\d)([)\]]?)(?![^\W_])")
-_PART = re.compile(L + r"part" + r"[ ._]?(?:\d{1,2}|[ivx]{1,4}|one|two|three)" + R, _I)
-_NAME_BREAK = re.compile(r"\s+[-–]\s+|--|[\s._][(\[{<]|(?<=[^\s._])\(")
+_PART = KeywordPattern(("part",), L + r"part[ ._]?(?:\d{1,2}|[ivx]{1,4}|one|two|three)" + R)
+_NAME_BREAK = re.compile(r"\s[-–]\s|--|[\s._]?[(\[{<]")
 _GROUP_PREFIX = re.compile(r"^[a-z0-9]{3,6}-(?=[a-z0-9]+\.)")
 _LEADING_JUNK = re.compile(r"^[\s._\-:]+")
-_SEPARATORS_ONLY = re.compile(r"^[\s._\-\[\](){}]*$")
 _GROUP = re.compile(r"-\s?([A-Za-z0-9@&]+(?:[ _][A-Za-z0-9]+)?)_?(?:\[[^\]]*\])?\s*$")
 _NOT_GROUPS = frozenset({"dl", "rip", "hd", "ray", "x264", "x265", "h264", "h265", "r", "ma", "ts"})
 
@@ -77,7 +81,9 @@ def strip_leading_tags(text: str) -> str:
 
 
 def _choose_year(text: str, tag: int | None) -> re.Match[str] | None:
-    candidates = [m for m in _YEAR.finditer(text) if m.start(2) > 0 and text[: m.start()].strip(" ._-([")]
+    candidates = [
+        m for m in _YEAR.finditer(text) if m.start(2) > 0 and text[: m.start()].strip(" ._-([")
+    ]
     if not candidates:
         return None
     bracketed = [m for m in candidates if m.group(1) and m.group(3)]
@@ -87,9 +93,19 @@ def _choose_year(text: str, tag: int | None) -> re.Match[str] | None:
     return before_tag[-1] if before_tag else candidates[-1]
 
 
-def name_span(text: str) -> NameSpan:
-    """Find where the name ends: at the year, the first tag, a bracket or a ' - '."""
-    tag = first_strong_tag(text)
+def year_of(text: str) -> int | None:
+    """The release year: the first bracketed year, else the last bare one after some name."""
+    match = _choose_year(text, None)
+    return int(match.group(2)) if match is not None else None
+
+
+def name_span(text: str, tag: int | None = -1) -> NameSpan:
+    """Find where the name ends: at the year, the first tag, a bracket or a ' - '.
+
+    `tag` is `first_strong_tag(text)` when the caller already has it.
+    """
+    if tag == -1:
+        tag = first_strong_tag(text)
     year_match = _choose_year(text, tag)
     ends = [len(text)]
     if tag is not None:
@@ -99,7 +115,9 @@ def name_span(text: str) -> NameSpan:
     name_break = _NAME_BREAK.search(text, 1)
     if name_break is not None:
         ends.append(name_break.start())
-    part = _PART.search(text, 1)
+    part = _PART.search(text)
+    if part is not None and part.start() == 0:
+        part = None
     if part is not None:
         ends.append(part.start())
     end = min(ends)
@@ -109,20 +127,28 @@ def name_span(text: str) -> NameSpan:
 
 
 def _step_back_over_weak_tags(text: str, end: int) -> int:
-    weak = [m for m in _WEAK_TAG.finditer(text, 0, end) if m.start() > 0]
-    for match in reversed(weak):
-        if _SEPARATORS_ONLY.match(text[match.end() : end]) and text[: match.start()].strip(" ._-"):
-            end = match.start()
+    # Only the last few words before `end` can be a run of weak tags: look at a short window.
+    while end > 0:
+        match = _WEAK_TAG_AT_END.search(text, max(0, end - _WEAK_WINDOW), end)
+        if match is None or not text[: match.start()].strip(" ._-"):
+            return end
+        end = match.start()
     return end
 
 
-def movie_title(text: str) -> tuple[str | None, int | None]:
-    """The cleaned name and year of a movie-like title (tags and noise already stripped off)."""
+def movie_title(text: str, tag: int | None = -1) -> tuple[str | None, int | None]:
+    """The cleaned name and year of a movie-like title (tags and noise already stripped off).
+
+    `tag` is `first_strong_tag(text)` when the caller already has it.
+    """
+    original = text
     text = strip_leading_tags(text)
     if " " not in text:
         # "blow-how.to.be.single.2016": a lower-case group tag glued in front of a dotted name.
-        text = _GROUP_PREFIX.sub("", text)
-    span = name_span(text)
+        prefix = _GROUP_PREFIX.match(text)
+        if prefix is not None:
+            text = text[prefix.end() :]
+    span = name_span(text, tag if text is original else -1)
     name = clean_name(text[: span.end])
     return (name or None), span.year
 

@@ -1,4 +1,4 @@
-"""Artist and album of music releases: 'Artist - Album (2017) [FLAC]' and 'Artist-Album-WEB-2017-GRP'."""
+"""Artist and album of music titles: 'Artist - Album (2017) [FLAC]', 'Artist-Album-WEB-2017-GRP'."""
 
 from __future__ import annotations
 
@@ -16,13 +16,16 @@ _SCENE_DASH = re.compile(r"(?<![\s\d])-(?!\s)|(?<=\d)-(?![\d\s])|(?<![\s\d])-(?=
 _BRACKETED_YEAR = re.compile(r"[(\[{](?:[^)\]}]*?\D)?(?:19|20)\d\d(?:\D[^)\]}]*)?[)\]}]")
 _BARE_YEAR = re.compile(r"(?<![^\W_])(?:19|20)\d\d(?![^\W_])")
 _ALBUM_END = re.compile(
-    r"\s*[(\[{]|" + L + r"(?:flac|web[ ._-]?flac|mp3|m4a|aac|alac|ape|wv|wavpack|ogg|vorbis|opus|lossless"
+    r"\s*[(\[{]|"
+    + L
+    + r"(?:flac|web[ ._-]?flac|mp3|m4a|aac|alac|ape|wv|wavpack|ogg|vorbis|opus|lossless"
     r"|\d{0,2}cds?|cd[ ._-]?rip|vinyl|web|\d{3}[ ._-]?kbps|kbps|24[ ._-]?bits?|v0|v2|eac"
     r"|(?:320|256|192)(?=\s*$)|@\d+)" + R,
     _I,
 )
 _SCENE_TAG = re.compile(
-    r"^(?:(?:19|20)\d\d|\d{0,2}cds?|web\w*|flac|mp3|vinyl|(?:deluxe|limited|special)(?:[ ._]edition)?"
+    r"^(?:(?:19|20)\d\d|\d{0,2}cds?|web\w*|flac|mp3|vinyl"
+    r"|(?:deluxe|limited|special)(?:[ ._]edition)?"
     r"|\(?deluxe[ ._]edition\)?|24bit|24|\d{2,3}|remastered|retail|promo|bonus)$",
     _I,
 )

@@ -5,31 +5,51 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from chalicelib.textbrain.parsing.tokens import L, R, KeywordPattern
+from chalicelib.textbrain.parsing.tokens import KeywordPattern, L, R
 
 _I = re.IGNORECASE
 
 _RESOLUTION = re.compile(r"(?<!\d)(\d{3,4})[pi](?:\d{2})?" + R, _I)
 _FRAME_SIZE = KeywordPattern(("x", "*", "×"), r"(?<!\d)(\d{3,4}) ?[x*×] ?(\d{3,4})(?!\d)")
-_UHD = KeywordPattern(("4k", "uhd", "ultrahd", "2160"), L + r"(?:4k|uhd(?:bd|remux)?|ultrahd|2160)" + R)
+_UHD = KeywordPattern(
+    ("4k", "uhd", "ultrahd", "2160"), L + r"(?:4k|uhd(?:bd|remux)?|ultrahd|2160)" + R
+)
 
 # (canonical source, pattern); the first pattern that matches names the source.
 _SOURCES: tuple[tuple[str, KeywordPattern], ...] = tuple(
     (name, KeywordPattern(keywords, L + pattern + R))
     for name, keywords, pattern in (
-        ("WEB-DL", ("web", "amzn", "nf", "dsnp", "hulu", "atvp"),
-         r"(?:web[ ._-]?dl(?:rip)?|webdl|(?:amzn|nf|dsnp|hulu|atvp)[ ._-]web)"),
+        (
+            "WEB-DL",
+            ("web", "amzn", "nf", "dsnp", "hulu", "atvp"),
+            r"(?:web[ ._-]?dl(?:rip)?|webdl|(?:amzn|nf|dsnp|hulu|atvp)[ ._-]web)",
+        ),
         ("WEBRip", ("web",), r"(?:web[ ._-]?rip|webmux)"),
-        ("BluRay", ("blu", "rip", "bd", "br", "dvd"),
-         r"(?:m?blu[ ._-]?ray\d*p?|b[dr][ ._-]?rip(?:mux)?|bd(?:25|50|mux|remux)?|brmux"
-         r"|uhdbd|bdremux|hd[ ._-]?dvd(?:rip)?)"),
+        (
+            "BluRay",
+            ("blu", "rip", "bd", "br", "dvd"),
+            r"(?:m?blu[ ._-]?ray\d*p?|b[dr][ ._-]?rip(?:mux)?|bd(?:25|50|mux|remux)?|brmux"
+            r"|uhdbd|bdremux|hd[ ._-]?dvd(?:rip)?)",
+        ),
         ("HDTV", ("hd",), r"(?:hdtv(?:rip)?|ahdtv|hd[ ._-]tv)"),
         ("TV", ("tv", "dsr", "dvb"), r"(?:pdtv|sdtv|dsr(?:ip)?|tvrip|dvb(?:rip)?|sd[ ._-]tv)"),
-        ("DVD", ("dvd", "ntsc"), r"(?:dvd(?:rip|5|9|r|[ ._-]r|[ ._-]?rip|mux)?|sd[ ._-]dvd|ntsc|xvidvd)"),
+        (
+            "DVD",
+            ("dvd", "ntsc"),
+            r"(?:dvd(?:rip|5|9|r|[ ._-]r|[ ._-]?rip|mux)?|sd[ ._-]dvd|ntsc|xvidvd)",
+        ),
         ("Screener", ("scr", "r5"), r"(?:dvd[ ._-]?scr|scr|screener|bdscr|r5)"),
-        ("CAM", ("cam", "tele", "ts"), r"(?:cam(?:rip)?|hdcam|telesync|tsrip|hdts|ts(?=[ ._-]?x26)|telecine)"),
+        (
+            "CAM",
+            ("cam", "tele", "ts"),
+            r"(?:cam(?:rip)?|hdcam|telesync|tsrip|hdts|ts(?=[ ._-]?x26)|telecine)",
+        ),
         ("VHS", ("vhs",), r"(?:vhs(?:rip)?)"),
-        ("WEB", ("web", "itunes", "amzn", "netflix", "nf"), r"(?:web|webflac|itunes|amzn|netflix(?:hd|uhd)?|nf)"),
+        (
+            "WEB",
+            ("web", "itunes", "amzn", "netflix", "nf"),
+            r"(?:web|webflac|itunes|amzn|netflix(?:hd|uhd)?|nf)",
+        ),
         ("Vinyl", ("vinyl", "lp"), r"(?:vinyl(?:rip)?|lp[ ._-]?rip)"),
         ("CD", ("cd", "eac"), r"(?:\d{0,2}cds?|cd[ ._-]?rip|eac)"),
     )
@@ -61,7 +81,12 @@ _SD_HINT = re.compile(
 # remuxes are 1080p, "HD TV"/HR and Blu-ray 720p, SD broadcast/DVD sources 480p, and a WEB-DL
 # or a bare .mkv 720p.
 _IMPLIED_RESOLUTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("1080p", re.compile(L + r"(?:fhd|raw[ ._-]hd|bdiso|bd(?:25|50)|remux|iso|complete[ ._-]bluray)" + R, _I)),
+    (
+        "1080p",
+        re.compile(
+            L + r"(?:fhd|raw[ ._-]hd|bdiso|bd(?:25|50)|remux|iso|complete[ ._-]bluray)" + R, _I
+        ),
+    ),
     ("480p", re.compile(L + r"(?:xvid|divx)" + R, _I)),
     ("720p", re.compile(L + r"(?:hd[ ._-]tv|hr|m?blu[ ._-]?ray)" + R + r"|\[hdtv\]", _I)),
     ("480p", _SD_HINT),
@@ -78,13 +103,16 @@ _HIRES = re.compile(
 _ALAC = KeywordPattern(("alac",), L + r"alac" + R)
 _APE = KeywordPattern(("ape",), L + r"ape" + R)
 _WAVPACK = KeywordPattern(("wv", "wavpack"), L + r"(?:wavpack|wv)" + R)
-_VORBIS = KeywordPattern(("ogg", "vorbis"), L + r"(?:ogg|vorbis)(?:[ ._-]?vorbis)?[ ._/-]*q[ ._-]?(\d{1,2})" + R, _I)
+_VORBIS = KeywordPattern(
+    ("ogg", "vorbis"), L + r"(?:ogg|vorbis)(?:[ ._-]?vorbis)?[ ._/-]*q[ ._-]?(\d{1,2})" + R, _I
+)
 _OPUS = KeywordPattern(("opus",), L + r"opus" + R)
 _AAC = KeywordPattern(("aac", "m4a"), L + r"(?:aac|m4a)" + R)
 _ITUNES = KeywordPattern(("itunes",), L + r"itunes(?:[ ._-]?plus)?" + R)
 _MP3 = KeywordPattern(("mp3",), L + r"mp3" + R)
 _VBR_PRESET = KeywordPattern(("v0", "v2"), L + r"(?:vbr[ ._-]?)?(v[02])" + R)
-_BITRATE = KeywordPattern(("320", "256", "224", "192", "160", "128"), 
+_BITRATE = KeywordPattern(
+    ("320", "256", "224", "192", "160", "128"),
     r"(?:(?<![\w.])(?:mp3|m4a|aac)[ ._-]?|@|(?<=[\[(])|(?<![^\W_]))(320|256|224|192|160|128)"
     r"(?:[ ._-]?k(?:bps|bit)?s?)?(?=$|[\s\])}\-_,./])",
 )

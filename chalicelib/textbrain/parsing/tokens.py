@@ -28,8 +28,8 @@ _LEADING_BRACKET = re.compile(r"^\s*\[[^\]]*\]\s*\.?\s*")
 _LEADING_PAREN_GENRE = re.compile(r"^\s*\([^)]*[A-Za-z][^)]*\)\s*(?=\S)")
 _ACRONYM_DOTS = re.compile(r"(?<![^\W_])[^\W\d_](?:\.[^\W\d_](?![^\W_]))+\.?")
 _SEPARATORS = re.compile(r"[._]+")
-_SPACES = re.compile(r"\s+")
-_EDGE_JUNK = re.compile(r"^[\s\-:~,;+/|]+|[\s\-:~,;+/|(\[{]+$")
+_LEADING_JUNK_CHARS = " -:~,;+/|"
+_TRAILING_JUNK_CHARS = " -:~,;+/|([{"
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]|\{\s*\}")
 
 
@@ -73,20 +73,17 @@ def clean_name(fragment: str) -> str:
     Dots and underscores become spaces except inside acronyms (R.I.P.D., S.H.I.E.L.D.), and
     dangling separators or unclosed brackets at either end are dropped.
     """
-    text = _ACRONYM_DOTS.sub(_protect_acronym, fragment)
+    text = _ACRONYM_DOTS.sub(_protect_acronym, fragment) if "." in fragment else fragment
     text = _SEPARATORS.sub(" ", text).replace("\x00", ".")
-    text = _EMPTY_BRACKETS.sub(" ", text)
-    text = _SPACES.sub(" ", text)
-    previous = None
-    while previous != text:
-        previous = text
-        text = _EDGE_JUNK.sub("", text).strip()
+    if "()" in text or "( " in text or "[" in text or "{" in text:
+        text = _EMPTY_BRACKETS.sub(" ", text)
+    text = " ".join(text.split()).lstrip(_LEADING_JUNK_CHARS).rstrip(_TRAILING_JUNK_CHARS)
     if text.count("(") > text.count(")"):
         cut = text.rfind("(")
         text = text[1:].strip() if cut == 0 else text[:cut].strip()
     if text.count("[") > text.count("]"):
         text = text[: text.rfind("[")].strip()
-    return _EDGE_JUNK.sub("", text).strip()
+    return text.lstrip(_LEADING_JUNK_CHARS).rstrip(_TRAILING_JUNK_CHARS)
 
 
 class KeywordPattern:

@@ -6,31 +6,75 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from chalicelib.textbrain.parsing.tokens import L, R, KeywordPattern
+from chalicelib.textbrain.parsing.tokens import KeywordPattern, L, R
 
 _I = re.IGNORECASE
 _SEP = r"[ ._]"
 
 _NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "un": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7,
-    "huit": 8, "neuf": 9, "dix": 10,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "un": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
 }
 _ROMAN = {"i": 1, "v": 5, "x": 10}
 _NUMBER = r"(?:\d{1,4}|[ivx]{1,5}|" + "|".join(_NUMBER_WORDS) + r")"
 
 # S01E02, S01.E02, S01 - E02, S01EP02, s01e02 glued to a word ("zoos01e11" is zoo S01E11).
-_SE = re.compile(r"(?<!\d)s(\d{1,4})(?:" + _SEP + r"*-?" + _SEP + r"*)e(?:p\.?)?" + _SEP + r"?(\d{1,5})(?![\dpi])", _I)
+_SE = re.compile(
+    r"(?<!\d)s(\d{1,4})(?:"
+    + _SEP
+    + r"*-?"
+    + _SEP
+    + r"*)e(?:p\.?)?"
+    + _SEP
+    + r"?(\d{1,5})(?![\dpi])",
+    _I,
+)
 _SE_NEXT = re.compile(
     r"-(?P<bare>\d{1,4})(?![\dpi])"
-    r"|" + _SEP + r"*[-~]" + _SEP + r"*(?:s\d{1,4}" + _SEP + r"?)?e(?:p\.?)?" + _SEP + r"?(?P<range>\d{1,5})(?![\dpi])"
-    r"|(?:" + _SEP + r"*[+&,]" + _SEP + r"*|" + _SEP + r"*)(?:s\d{1,4}" + _SEP + r"?)?e(?:p\.?)?" + _SEP
+    r"|"
+    + _SEP
+    + r"*[-~]"
+    + _SEP
+    + r"*(?:s\d{1,4}"
+    + _SEP
+    + r"?)?e(?:p\.?)?"
+    + _SEP
+    + r"?(?P<range>\d{1,5})(?![\dpi])"
+    r"|(?:"
+    + _SEP
+    + r"*[+&,]"
+    + _SEP
+    + r"*|"
+    + _SEP
+    + r"*)(?:s\d{1,4}"
+    + _SEP
+    + r"?)?e(?:p\.?)?"
+    + _SEP
     + r"?(?P<list>\d{1,5})(?![\dpi])"
     r"|\+(?P<plus>\d{1,4})(?!\d)",
     _I,
 )
 # 1x02, [02x01], 2010x15; a frame size (1920x1080, 848x480) is not an episode.
-_X = re.compile(r"(?<![\d])(\d{1,2}|(?:19|20)\d\d)[xX](\d{1,3})(?![\dpi])")
+# Digits first (no look-behind) lets the regex engine skip non-digits quickly; the rest of the
+# checks (not glued to a letter or digit, a plausible season) are done in `_cross`.
+_X = re.compile(r"(\d{1,4})[xX](\d{1,3})(?![\dpi])")
 _X_NEXT = re.compile(
     r"(?:x|_)(?P<list>\d{1,3})(?![\dpi])"
     r"|" + _SEP + r"*-" + _SEP + r"*\d{1,4}x(?P<range2>\d{1,3})(?![\dpi])"
@@ -41,26 +85,55 @@ _X_NEXT = re.compile(
 _X_ALL = KeywordPattern(("xall",), L + r"(\d{1,2})xall" + R)
 _SEASON_WORD = KeywordPattern(
     ("season", "saison", "seizoen", "temporada", "stagione", "staffel", "series"),
-    L + r"(?:seasons?|saison|seizoen|temporada|stagione|staffel|(?<=- )series)" + _SEP + r"*("
-    + _NUMBER + r")(?:of\d+)?" + R,
+    L
+    + r"(?:seasons?|saison|seizoen|temporada|stagione|staffel|(?<=- )series)"
+    + _SEP
+    + r"*("
+    + _NUMBER
+    + r")(?:of\d+)?"
+    + R,
 )
 _SEASON_MORE = re.compile(
     _SEP + r"*(?:-|&|and|to)" + _SEP + r"*(?:(?:seasons?|saison)" + _SEP + r"*)?(\d{1,4})(?!\d)", _I
 )
 _SEASON_EPISODE = re.compile(
-    r"[ ._-]*(?:episode|ep\.?|e)" + _SEP + r"*(\d{1,4})(?:" + _SEP + r"*-" + _SEP + r"*(\d{1,4}))?(?![\dpi])"
-    r"|" + _SEP + r"+(\d{1,3})" + _SEP + r"?of" + _SEP + r"?\d{1,3}" + R
-    + r"|.*?" + L + r"cap\.?(\d{3,4})" + R,
+    r"[ ._-]*(?:episode|ep\.?|e)"
+    + _SEP
+    + r"*(\d{1,4})(?:"
+    + _SEP
+    + r"*-"
+    + _SEP
+    + r"*(\d{1,4}))?(?![\dpi])"
+    r"|"
+    + _SEP
+    + r"+(\d{1,3})"
+    + _SEP
+    + r"?of"
+    + _SEP
+    + r"?\d{1,3}"
+    + R
+    + r"|.*?"
+    + L
+    + r"cap\.?(\d{3,4})"
+    + R,
     _I,
 )
 _SEASON_PACK = re.compile(
     L + r"s(\d{1,4}| \d{1,2})(?:" + _SEP + r"*-" + _SEP + r"*s?(\d{1,4}))?" + R, _I
 )
 _EPISODE_ONLY = re.compile(
-    L + r"(?:ep(?:isode)?" + _SEP + r"?|e)(\d{1,4})(?:" + _SEP + r"*-" + _SEP + r"*e?(\d{1,4}))?(?![\dpi])", _I
+    L
+    + r"(?:ep(?:isode)?"
+    + _SEP
+    + r"?|e)(\d{1,4})(?:"
+    + _SEP
+    + r"*-"
+    + _SEP
+    + r"*e?(\d{1,4}))?(?![\dpi])",
+    _I,
 )
 _N_OF_M = KeywordPattern(("of",), L + r"(\d{1,2})" + _SEP + r"?of" + _SEP + r"?\d{1,2}" + R)
-_NUMERIC = re.compile(r"(?<=[ ._-])(\d{3,6})(?=$|[ ._\[]|-(?!-))")
+_NUMERIC = re.compile(r"[ ._-](\d{3,6})(?=$|[ ._\[]|-(?!-))")
 _NUMERIC_NEXT = re.compile(r"[ ._](\d{3})(?=$|[ ._\[-])")
 _TRAILING_NUMBER = re.compile(r"(?<=[^\W_])-(\d{3,4})$")
 _PART = KeywordPattern(
@@ -132,7 +205,10 @@ def _season_episode(text: str) -> EpisodeMarker | None:
 
 def _cross(text: str) -> EpisodeMarker | None:
     for match in _X.finditer(text):
-        if match.start() > 0 and text[match.start() - 1].isalpha():
+        season = match.group(1)
+        if match.start() > 0 and text[match.start() - 1].isalnum():
+            continue
+        if len(season) == 3 or (len(season) == 4 and season[:2] not in ("19", "20")):
             continue
         episodes = [int(match.group(2))]
         _follow(_X_NEXT, text, match.end(), episodes)
@@ -212,7 +288,9 @@ def _split_numeric(number: str) -> tuple[int, list[int]] | None:
             return None
         return int(number[:2]), [int(number[2:])]
     season, first, second = (
-        (number[0], number[1:3], number[3:]) if len(number) == 5 else (number[:2], number[2:4], number[4:])
+        (number[0], number[1:3], number[3:])
+        if len(number) == 5
+        else (number[:2], number[2:4], number[4:])
     )
     if int(second) != int(first) + 1:
         return None
@@ -255,19 +333,35 @@ def _part(text: str) -> EpisodeMarker | None:
 
 
 _STRONG: tuple[Callable[[str], EpisodeMarker | None], ...] = (
-    _season_episode, _cross, _season_word, _season_pack,
+    _season_episode,
+    _cross,
+    _season_word,
+    _season_pack,
 )
 _WEAK: tuple[Callable[[str], EpisodeMarker | None], ...] = (_episode_only, _n_of_m, _numeric, _part)
 
 
-def find_episode_marker(text: str, before: int | None = None) -> EpisodeMarker | None:
+def find_episode_marker(
+    text: str, name_end: Callable[[str], int | None] = lambda _: None
+) -> EpisodeMarker | None:
     """The season/episode marker of a title, or None when it names none.
 
     Explicit markers (S01E02, 1x02, Season 1, S01) win, the leftmost of them; the terse
-    forms (E02, 3of9, 102, Part 2) are tried only without one. `before` bounds where a terse
-    marker may start, normally the first quality tag, so that "H.264" is not episode 64.
+    forms (E02, 3of9, 102, Part 2) are tried only without one, see `find_terse_marker`.
     """
-    found = [marker for finder in _STRONG if (marker := finder(text)) is not None]
+    return find_explicit_marker(text) or find_terse_marker(text, name_end)
+
+
+def find_explicit_marker(text: str) -> EpisodeMarker | None:
+    """The leftmost of S01E02, 1x02, Season 1 and S01 markers."""
+    found: list[EpisodeMarker] = []
+    limit = len(text)
+    for finder in _STRONG:
+        # Only a marker left of the best one so far can win: search the name part only.
+        marker = finder(text if limit == len(text) else text[: limit + 1])
+        if marker is not None:
+            found.append(marker)
+            limit = min(limit, marker.start)
     if found:
         first = min(found, key=lambda marker: marker.start)
         if not first.episodes:
@@ -276,13 +370,29 @@ def find_episode_marker(text: str, before: int | None = None) -> EpisodeMarker |
                 if other.episodes and other.seasons[:1] == first.seasons[:1]:
                     return EpisodeMarker(first.start, first.seasons, other.episodes)
         return first
-    broadcast = _BROADCAST.search(text) is not None
+    return None
+
+
+def find_terse_marker(text: str, name_end: Callable[[str], int | None]) -> EpisodeMarker | None:
+    """E02, 3of9, 102 or Part 2 (with a broadcast source) within the name, or a final '-103'.
+
+    `name_end(text)` says where the name ends (normally the first quality tag, so that "H.264"
+    is not episode 64); it is asked only once a candidate turns up, since most titles have none.
+    """
+    bound: int | None = -1
     for finder in _WEAK:
-        if finder is _part and not broadcast:
+        if finder is _part and _BROADCAST.search(text) is None:
             continue
-        marker = finder(text if before is None else text[:before])
-        if marker is not None:
-            return EpisodeMarker(marker.start, marker.seasons, marker.episodes, explicit=False)
+        marker = finder(text)
+        if marker is None:
+            continue
+        if bound == -1:
+            bound = name_end(text)
+        if bound is not None and marker.start >= bound:
+            marker = finder(text[:bound])
+            if marker is None:
+                continue
+        return EpisodeMarker(marker.start, marker.seasons, marker.episodes, explicit=False)
     marker = _trailing_numeric(text)
     if marker is not None:
         return EpisodeMarker(marker.start, marker.seasons, marker.episodes, explicit=False)

@@ -23,6 +23,7 @@ ALLOWED = {
     (S.ACQUIRING, S.NEEDS_APPROVAL), (S.ACQUIRING, S.AUTO_APPROVED),
     (S.ACQUIRING, S.ACQUISITION_FAILED), (S.ACQUIRING, S.DRY_RUN_COMPLETE),
     (S.ACQUIRING, S.CONVERTING), (S.ACQUIRING, S.FAILED), (S.ACQUIRING, S.CANCELLED),
+    (S.ACQUIRING, S.DOWNLOADING),
     (S.ACQUISITION_FAILED, S.ACQUIRING), (S.ACQUISITION_FAILED, S.DOWNLOADING),
     (S.ACQUISITION_FAILED, S.CANCELLED),
     (S.NEEDS_APPROVAL, S.APPROVED), (S.NEEDS_APPROVAL, S.REJECTED),
@@ -34,6 +35,7 @@ ALLOWED = {
     (S.APPROVED, S.CANCELLED),
     (S.REJECTED, S.ACQUIRING), (S.REJECTED, S.DOWNLOADING),
     (S.DOWNLOADING, S.CONVERTING), (S.DOWNLOADING, S.FAILED), (S.DOWNLOADING, S.CANCELLED),
+    (S.DOWNLOADING, S.NEEDS_APPROVAL),
     (S.CONVERTING, S.PLACING), (S.CONVERTING, S.FAILED), (S.CONVERTING, S.CANCELLED),
     (S.PLACING, S.COMPLETED), (S.PLACING, S.FAILED), (S.PLACING, S.CANCELLED),
     (S.FAILED, S.PENDING), (S.FAILED, S.ACQUIRING), (S.FAILED, S.DOWNLOADING),
@@ -67,10 +69,11 @@ def test_table_covers_every_state_and_nothing_leaves_completed_or_cancelled() ->
 
 
 def test_retry_resumes_from_the_last_safe_state() -> None:
-    assert retry_target(S.CONVERTING) is S.CONVERTING
-    assert retry_target(S.PLACING) is S.PLACING
-    assert retry_target(S.ACQUIRING) is S.PENDING
-    assert retry_target(None) is S.PENDING
+    assert retry_target(S.CONVERTING, True) is S.DOWNLOADING
+    assert retry_target(S.PLACING, True) is S.DOWNLOADING
+    assert retry_target(S.PLACING, False) is S.PENDING
+    assert retry_target(S.ACQUIRING, True) is S.PENDING
+    assert retry_target(None, False) is S.PENDING
 
 
 def _ticket() -> Ticket:

@@ -1,0 +1,305 @@
+"""The acquisition stage: find, score and choose a torrent for a ticket (a Lambda in AWS).
+
+It answers the flow with an outcome (see infra/ticket-flow.asl.json's AfterAcquire):
+auto_approved (+ work order), needs_approval, acquisition_failed, dry_run_complete, linked,
+cancelled, or failed.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import replace
+from typing import Any
+
+from chalicelib.domain.audit import AuditEventType
+from chalicelib.domain.candidate import SearchKind, SearchQuery, TorrentCandidate, TorrentFile
+from chalicelib.domain.dedup import LINKABLE_STATES, can_share, content_key
+from chalicelib.domain.errors import Conflict, ExternalServiceError
+from chalicelib.domain.stage_protocol import StageMessage, read_cause
+from chalicelib.domain.states import TicketState
+from chalicelib.domain.ticket import Ticket
+from chalicelib.ports import CandidateSource, ReleaseBlocklist, TicketStore
+from chalicelib.services.audit import AuditRecorder
+from chalicelib.services.flow_state import FlowState, TicketCancelled
+from chalicelib.services.work_orders import candidate_key as _dict_key
+from chalicelib.services.work_orders import files_of as _files_of
+from chalicelib.services.work_orders import work_order
+from chalicelib.textbrain.brain import TextBrain
+from chalicelib.textbrain.scoring import rank
+
+log = logging.getLogger("quentin.acquisition")
+S = TicketState
+MAX_QUERIES = 6
+FILES_FOR_TOP = 5
+KEEP_CANDIDATES = 20
+ACTOR = "acquisition"
+
+
+class AcquisitionService:
+    def __init__(
+        self,
+        flow: FlowState,
+        store: TicketStore,
+        brain: TextBrain,
+        source: CandidateSource,
+        audit: AuditRecorder,
+        blocklist: ReleaseBlocklist | None = None,
+        auto_approve_threshold: float = 0.85,
+    ) -> None:
+        self._flow = flow
+        self._store = store
+        self._brain = brain
+        self._source = source
+        self._audit = audit
+        self._blocklist = blocklist
+        self._threshold = auto_approve_threshold
+
+    # --- acquire -------------------------------------------------------------------------
+    def acquire(self, msg: StageMessage) -> dict[str, Any]:
+        try:
+            return self._acquire(msg)
+        except TicketCancelled:
+            return {"outcome": "cancelled"}
+
+    def _acquire(self, msg: StageMessage) -> dict[str, Any]:
+        ticket = self._flow.get(msg.ticket_id)
+        if ticket.state is S.CANCELLED:
+            return {"outcome": "cancelled"}
+        forced = ticket.state_payload.get("forced_query") if ticket.state is S.ACQUIRING else None
+        ticket = self._flow.enter(ticket.ticket_id, S.ACQUIRING, "searching for candidates",
+                                  {"forced_query": forced} if forced else {})
+        primary = None if forced else self._link_to_primary(ticket)
+        if primary is not None:
+            return {"outcome": "linked", "primary": primary}
+        request = ticket.request
+        queries = ([SearchQuery(text=forced, kind=SearchKind.GENERIC)] if forced
+                   else self._brain.queries(request))[:MAX_QUERIES]
+        self._audit.record(AuditEventType.MATCHING_STARTED, ACTOR, ticket.ticket_id,
+                           queries=[q.text for q in queries])
+        seen: dict[str, TorrentCandidate] = {}
+        files: dict[str, list[TorrentFile]] = {}
+        blocked: dict[str, str] = {}
+        tried: list[str] = []
+        errors: list[str] = []
+        decision = None
+        started = time.monotonic()
+        for query in queries:
+            tried.append(query.text)
+            try:
+                found = self._source.search(query, ticket.ticket_id)
+            except ExternalServiceError as e:
+                errors.append(f"{query.text}: {e.message}")
+                continue
+            for cand in found:
+                seen.setdefault(_key(cand), cand)
+            usable = [c for c in seen.values() if not self._is_blocked(c, blocked)]
+            if not usable:
+                continue
+            self._fetch_files(request, usable, files)
+            decision = self._brain.decide(request, usable, files)
+            if decision.auto_approve:
+                break  # good enough: no need to ask the indexers again
+        payload: dict[str, Any] = {
+            "queries_tried": tried,
+            "candidates_seen": len(seen),
+            "blocklisted": [{"title": seen[k].title, "reason": r} for k, r in blocked.items()],
+            "search_errors": errors,
+            "duration_ms": round((time.monotonic() - started) * 1000),
+        }
+        acquisition = self._acquisition_record(decision, files, payload)
+        self._audit.record(
+            AuditEventType.MATCHING_COMPLETED, ACTOR, ticket.ticket_id,
+            method=acquisition.get("method"), confidence=acquisition.get("confidence"),
+            recommended_index=acquisition.get("recommended_index"),
+            reasoning=acquisition.get("reasoning"),
+            scores=[{"title": c["candidate"]["title"], "total": c["total"]}
+                    for c in acquisition.get("candidates", [])[:10]],
+            **payload,
+        )
+        return self._conclude(ticket, decision, acquisition, payload)
+
+    def _conclude(self, ticket: Ticket, decision: Any, acquisition: dict[str, Any],
+                  payload: dict[str, Any]) -> dict[str, Any]:
+        summary = {**payload, "confidence": acquisition.get("confidence"),
+                   "recommended_index": acquisition.get("recommended_index")}
+        if ticket.request.dry_run:
+            self._save_acquisition(ticket.ticket_id, acquisition)
+            self._flow.enter(ticket.ticket_id, S.DRY_RUN_COMPLETE, "dry run: nothing downloaded",
+                             summary)
+            return {"outcome": "dry_run_complete"}
+        if decision is None or decision.recommended is None:
+            self._save_acquisition(ticket.ticket_id, acquisition)
+            reasons = list(decision.failure_reasons) if decision is not None else [
+                "no candidates found"]
+            self._flow.enter(ticket.ticket_id, S.ACQUISITION_FAILED,
+                             "no acceptable candidate: " + "; ".join(reasons)[:300],
+                             {**summary, "reasons": reasons})
+            return {"outcome": "acquisition_failed"}
+        best = acquisition["candidates"][acquisition["recommended_index"]]
+        if decision.auto_approve:
+            work = self._commit_choice(ticket.ticket_id, acquisition, best)
+            self._flow.enter(ticket.ticket_id, S.AUTO_APPROVED,
+                             f"auto-approved at confidence {decision.confidence:.2f}",
+                             {**summary, "candidate": best["candidate"]})
+            return {"outcome": "auto_approved", "work": work}
+        self._save_acquisition(ticket.ticket_id, acquisition)
+        self._flow.enter(ticket.ticket_id, S.NEEDS_APPROVAL,
+                         f"confidence {decision.confidence:.2f} is below the auto-approve "
+                         f"threshold", {**summary, "candidate": best["candidate"]})
+        return {"outcome": "needs_approval"}
+
+    # --- next candidate after a failed download ------------------------------------------
+    def next_candidate(self, msg: StageMessage) -> dict[str, Any]:
+        try:
+            return self._next_candidate(msg)
+        except TicketCancelled:
+            return {"outcome": "cancelled"}
+
+    def _next_candidate(self, msg: StageMessage) -> dict[str, Any]:
+        ticket = self._flow.get(msg.ticket_id)
+        if ticket.state is S.CANCELLED:
+            return {"outcome": "cancelled"}
+        cause = read_cause((msg.error or {}).get("Cause"))
+        reason = str(cause.get("reason") or "download failed")
+        failed = (ticket.work_order or {}).get("candidate") or {}
+        if self._blocklist is not None and failed.get("title"):
+            cand = TorrentCandidate(title=failed["title"], indexer=failed.get("indexer") or "",
+                                    indexer_id="",
+                                    info_hash=failed.get("info_hash"))
+            self._blocklist.block(cand, reason, ACTOR)
+        self._audit.record(AuditEventType.RELEASE_BLOCKLISTED, ACTOR, ticket.ticket_id,
+                           title=failed.get("title"), info_hash=failed.get("info_hash"),
+                           reason=reason)
+        acquisition = dict(ticket.acquisition or {})
+        failed_keys = set(acquisition.get("failed", [])) | {_dict_key(failed)}
+        acquisition["failed"] = sorted(failed_keys)
+        remaining = [
+            (i, c) for i, c in enumerate(acquisition.get("candidates", []))
+            if not c.get("rejected") and _dict_key(c["candidate"]) not in failed_keys
+            and not self._blocked_dict(c["candidate"])
+        ]
+        if not remaining:
+            self._save_acquisition(ticket.ticket_id, acquisition)
+            self._flow.enter(ticket.ticket_id, S.FAILED,
+                             f"download failed ({reason}) and no other candidate is left",
+                             {"retryable": False, "error": "DownloadFailed", "cause": reason,
+                              "retry_count": ticket.flow_attempt - 1, "stage": "download"})
+            return {"outcome": "failed"}
+        index, best = remaining[0]
+        acquisition["recommended_index"] = index
+        sure = best["total"] >= self._threshold and not best.get("red_flags")
+        if sure:
+            work = self._commit_choice(ticket.ticket_id, acquisition, best)
+            self._flow.progress(ticket.ticket_id, candidate=best["candidate"],
+                                previous_failure=reason, progress_pct=0)
+            return {"outcome": "auto_approved", "work": work}
+        self._save_acquisition(ticket.ticket_id, acquisition)
+        self._flow.enter(ticket.ticket_id, S.NEEDS_APPROVAL,
+                         f"download failed ({reason}); the next candidate needs approval",
+                         {"candidate": best["candidate"], "previous_failure": reason})
+        return {"outcome": "needs_approval"}
+
+    # --- helpers -------------------------------------------------------------------------
+    def _link_to_primary(self, ticket: Ticket) -> str | None:
+        """Join an active ticket asking for the same content; its download serves both."""
+        for other in self._store.find_by_content(content_key(ticket.request)):
+            if other.ticket_id == ticket.ticket_id or other.state not in LINKABLE_STATES:
+                continue
+            if other.created_at > ticket.created_at:
+                continue
+            if not can_share(other.request, ticket.request):
+                continue
+            if (other.state_payload or {}).get("linked_to"):
+                continue
+            try:
+                self._store.save(replace(other, linked_tickets=(*other.linked_tickets,
+                                                                ticket.ticket_id)), other)
+            except Conflict:
+                continue  # it moved on meanwhile: try the next one or acquire alone
+            self._flow.progress(ticket.ticket_id, linked_to=other.ticket_id)
+            self._audit.record(AuditEventType.TICKET_LINKED, ACTOR, ticket.ticket_id,
+                               primary=other.ticket_id)
+            return other.ticket_id
+        return None
+
+    def _commit_choice(self, ticket_id: str, acquisition: dict[str, Any],
+                       best: dict[str, Any]) -> dict[str, Any]:
+        """Save the decision and the work order (with linked tickets' items) atomically."""
+        for _ in range(5):
+            current = self._store.get(ticket_id)
+            if current.state is S.CANCELLED:
+                raise TicketCancelled(ticket_id)
+            linked = [self._store.get(t) for t in current.linked_tickets]
+            work = work_order(current, best, linked=linked,
+                              files=_files_of(acquisition, best))
+            try:
+                self._store.save(replace(current, acquisition=acquisition, work_order=work),
+                                 current)
+                return work
+            except Conflict:
+                continue
+        raise Conflict(f"ticket {ticket_id} kept changing while saving its decision")
+
+    def _save_acquisition(self, ticket_id: str, acquisition: dict[str, Any]) -> None:
+        for _ in range(5):
+            current = self._store.get(ticket_id)
+            try:
+                self._store.save(replace(current, acquisition=acquisition), current)
+                return
+            except Conflict:
+                continue
+
+    def _fetch_files(self, request: Any, usable: list[TorrentCandidate],
+                     files: dict[str, list[TorrentFile]]) -> None:
+        for scored in rank(request, usable)[:FILES_FOR_TOP]:
+            key = _key(scored.candidate)
+            if key in files or scored.rejected:
+                continue
+            try:
+                got = self._source.files(scored.candidate)
+            except ExternalServiceError as e:
+                log.info("no file list", extra={"title": scored.candidate.title,
+                                                "error": e.message})
+                got = None
+            if got:
+                files[key] = got
+
+    def _is_blocked(self, cand: TorrentCandidate, blocked: dict[str, str]) -> bool:
+        if self._blocklist is None:
+            return False
+        reason = self._blocklist.blocked_reason(cand)
+        if reason:
+            blocked[_key(cand)] = reason
+        return reason is not None
+
+    def _blocked_dict(self, cand: dict[str, Any]) -> bool:
+        if self._blocklist is None:
+            return False
+        probe = TorrentCandidate(title=cand.get("title", ""), indexer=cand.get("indexer") or "",
+                                 indexer_id="",
+                                 info_hash=cand.get("info_hash"))
+        return self._blocklist.blocked_reason(probe) is not None
+
+    @staticmethod
+    def _acquisition_record(decision: Any, files: dict[str, list[TorrentFile]],
+                            payload: dict[str, Any]) -> dict[str, Any]:
+        if decision is None:
+            return {"candidates": [], "recommended_index": None, "confidence": 0.0,
+                    "method": "dumb", "reasoning": "no candidates found", **payload}
+        data: dict[str, Any] = decision.to_dict()
+        data["candidates"] = data.get("candidates", [])[:KEEP_CANDIDATES]
+        if data.get("recommended_index") is not None and \
+                data["recommended_index"] >= KEEP_CANDIDATES:
+            data["recommended_index"] = None
+        kept = {_dict_key(c["candidate"]) for c in data["candidates"][:FILES_FOR_TOP]}
+        data["files"] = {k: [{"path": f.path, "size": f.size} for f in v]
+                         for k, v in files.items() if k in kept}
+        data.update(payload)
+        return data
+
+
+def _key(cand: TorrentCandidate) -> str:
+    return cand.info_hash or f"title:{cand.title.lower()}"
+
+

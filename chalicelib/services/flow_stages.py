@@ -1,0 +1,87 @@
+"""The flow's small Lambda stages: waiting for approval, and recording a failure."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Any
+
+from chalicelib.domain.errors import Conflict
+from chalicelib.domain.stage_protocol import (
+    ERROR_CANCELLED,
+    StageMessage,
+    failure_cause,
+    read_cause,
+)
+from chalicelib.domain.states import TicketState
+from chalicelib.domain.ticket import Ticket
+from chalicelib.ports import TicketStore, Workflow
+from chalicelib.services.flow_state import FlowState, TicketCancelled
+
+log = logging.getLogger("quentin.flow")
+S = TicketState
+# Errors after which trying again can help; others need a person (or a new candidate).
+RETRYABLE_ERRORS = frozenset({"States.Timeout", "States.HeartbeatTimeout", "Transient",
+                              "States.TaskFailed", "ConversionFailed"})
+
+
+def decision_for(ticket: Ticket) -> dict[str, Any] | None:
+    """What the approval step must answer, judging by the ticket; None while it waits."""
+    if ticket.state is S.APPROVED:
+        return {"decision": "approved", "work": ticket.work_order}
+    if ticket.state is S.REJECTED:
+        return {"decision": "rejected"}
+    if ticket.state is S.ACQUIRING:
+        return {"decision": "force_search"}
+    if ticket.state is S.DOWNLOADING:
+        return {"decision": "force_magnet", "work": ticket.work_order}
+    if ticket.state is S.CANCELLED:
+        return {"decision": "cancelled"}
+    if ticket.state is S.NEEDS_APPROVAL:
+        return None
+    return {"decision": "rejected", "note": f"ticket is {ticket.state.value}"}
+
+
+class FlowStages:
+    def __init__(self, store: TicketStore, flow: FlowState, workflow: Workflow) -> None:
+        self._store = store
+        self._flow = flow
+        self._workflow = workflow
+
+    def await_approval(self, msg: StageMessage) -> None:
+        """Keep the token with the ticket, or answer at once if a person already decided."""
+        for _ in range(5):
+            ticket = self._store.get(msg.ticket_id)
+            decision = decision_for(ticket)
+            if decision is not None:
+                if decision["decision"] == "cancelled":
+                    self._workflow.fail(msg.task_token, ERROR_CANCELLED,
+                                        failure_cause("cancelled", retryable=False))
+                else:
+                    self._workflow.answer(msg.task_token, decision)
+                return
+            try:
+                self._store.save(replace(ticket, approval_token=msg.task_token), ticket)
+                return
+            except Conflict:
+                continue  # a person acted meanwhile: look again
+        raise Conflict(f"ticket {msg.ticket_id} kept changing while awaiting approval")
+
+    def record_failure(self, msg: StageMessage) -> dict[str, Any]:
+        """Put the ticket in Failed with what went wrong, unless it already ended."""
+        error = msg.error or {}
+        name = str(error.get("Error") or "Unknown")
+        cause = read_cause(error.get("Cause"))
+        ticket = self._store.get(msg.ticket_id)
+        if ticket.state in (S.CANCELLED, S.FAILED, S.COMPLETED):
+            return {"recorded": False, "state": ticket.state.value}
+        retryable = bool(cause.get("retryable", name in RETRYABLE_ERRORS))
+        reason = str(cause.get("reason") or name)
+        try:
+            self._flow.enter(ticket.ticket_id, S.FAILED, f"{name}: {reason}"[:500], {
+                "retryable": retryable, "error": name, "cause": reason[:2000],
+                "stage": ticket.state.value, "retry_count": max(0, ticket.flow_attempt - 1),
+            })
+        except TicketCancelled:
+            return {"recorded": False, "state": "cancelled"}
+        return {"recorded": True, "retryable": retryable}

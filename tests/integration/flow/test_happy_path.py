@@ -1,0 +1,49 @@
+"""A ticket drives itself: search, score, auto-approve, the agent's stages, Completed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.integration.flow.conftest import FlowRig
+
+
+def test_auto_approve_to_completed(rig: FlowRig) -> None:
+    tid = rig.create(rig.ticket())
+    done = rig.wait_state(tid, "completed", "failed", "needs_approval", "acquisition_failed")
+    assert done["state"] == "completed", done["state_payload"]
+    assert rig.states(tid) == ["pending", "acquiring", "auto_approved", "downloading",
+                               "converting", "placing", "completed"]
+    chosen = done["acquisition"]["candidates"][done["acquisition"]["recommended_index"]]
+    assert chosen["candidate"]["title"].startswith("Test Artist - Test Album")
+    assert chosen["components"] and all(c["reason"] for c in chosen["components"])
+    mapped = {f["item_id"]: f["path"] for f in done["work_order"]["files"]}
+    assert mapped["t2"].endswith("02 - Second Song.flac")
+    for item in done["request"]["items"]:
+        assert Path(item["dest_path"]).read_text().startswith(item["item_id"])
+    runs = rig.flow(tid)
+    assert [r["status"] for r in runs] == ["SUCCEEDED"]
+    entered = [e["details"]["name"] for e in runs[0]["events"]
+               if e["type"] == "TaskStateEntered"]
+    assert entered[:2] == ["Acquire", "Download"] and entered[-1] == "Place"
+    events = rig.stack.call("GET", f"/api/v1/audit?ticket_id={tid}&limit=200").body["events"]
+    types = {e["event_type"] for e in events}
+    assert {"TicketCreated", "SearchExecuted", "MatchingStarted", "MatchingCompleted",
+            "TicketStateChanged"} <= types
+
+
+def test_dry_run_keeps_candidates_and_downloads_nothing(rig: FlowRig) -> None:
+    tid = rig.create(rig.ticket(dry_run=True, tag="-dry"))
+    done = rig.wait_state(tid, "dry_run_complete", "failed")
+    assert done["state"] == "dry_run_complete"
+    assert done["acquisition"]["candidates"]
+    assert done["work_order"] is None
+    assert not any(t == tid for t, _, _ in rig.agent.handled)
+
+
+def test_nothing_found_is_acquisition_failed_with_what_was_tried(rig: FlowRig) -> None:
+    tid = rig.create(rig.ticket(artist="Nobody Known", album="Silent Record"))
+    done = rig.wait_state(tid, "acquisition_failed", "failed")
+    assert done["state"] == "acquisition_failed"
+    payload = done["state_payload"]
+    assert payload["queries_tried"] and "Nobody Known Silent Record" in payload["queries_tried"]
+    assert rig.flow(tid)[0]["status"] == "SUCCEEDED"
