@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CONFIG ?=
 
-.PHONY: run test lint bench system-deps clean
+.PHONY: run test lint bench system-deps clean dashboard
 
 $(STAMP): requirements.txt requirements-dev.txt workers/requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || (bash scripts/install-system-deps.sh && $(PYTHON) -m venv $(VENV))
@@ -16,19 +16,33 @@ $(STAMP): requirements.txt requirements-dev.txt workers/requirements.txt
 system-deps:
 	@bash scripts/install-system-deps.sh
 
-run: $(STAMP)
+run: $(STAMP) dashboard
 	$(PY) -m local run $(if $(CONFIG),--config $(CONFIG))
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy app.py chalicelib local workers
 
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps dashboard
 	$(MAKE) lint
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
+	$(PY) -m pip install -q guessit==3.8.0
 	@for b in bench/*_bench.py; do echo "== $$b"; $(PY) -m bench.$$(basename $$b .py) || exit 1; done
+
+# The dashboard: npm ci only when the lockfile changed, vite build only when a source did.
+DASHBOARD_SRC := $(shell find dashboard/src dashboard/public -type f 2>/dev/null) \
+	dashboard/index.html dashboard/vite.config.ts dashboard/uno.config.ts dashboard/tsconfig.json
+
+dashboard: dashboard/dist/index.html
+
+dashboard/node_modules/.package-lock.json: dashboard/package-lock.json
+	cd dashboard && npm ci --no-audit --no-fund
+	@touch $@
+
+dashboard/dist/index.html: dashboard/node_modules/.package-lock.json $(DASHBOARD_SRC)
+	cd dashboard && npm run build
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -152,7 +152,8 @@ def get_ticket(who: Identity, ticket_id: str) -> dict[str, Any]:
 @endpoint()
 def list_tickets(who: Identity) -> dict[str, Any]:
     filt = TicketFilter(state=parse_state(_query("state")), requested_by=_query("requested_by"))
-    page = services().tickets.list_tickets(filt, who, parse_limit(_query("limit")), _query("cursor"))
+    limit, cursor = parse_limit(_query("limit")), _query("cursor")
+    page = services().tickets.list_tickets(filt, who, limit, cursor)
     return {"tickets": [ticket_to_dict(t) for t in page.items], "cursor": page.cursor}
 
 

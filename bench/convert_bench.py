@@ -26,17 +26,35 @@ def make_sources(folder: Path, count: int, seconds: int) -> list[Path]:
     for index in range(count):
         path = folder / f"track-{index:02}.flac"
         subprocess.run(
-            ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
-             "-i", f"sine=frequency={220 + 55 * index}:sample_rate=44100:duration={seconds}",
-             "-ac", "2", "-c:a", "flac", str(path)], check=True)
+            [
+                "ffmpeg",
+                "-nostdin",
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                f"sine=frequency={220 + 55 * index}:sample_rate=44100:duration={seconds}",
+                "-ac",
+                "2",
+                "-c:a",
+                "flac",
+                str(path),
+            ],
+            check=True,
+        )
         sources.append(path)
     return sources
 
 
 def timed_run(sources: list[Path], out: Path, workers: int) -> float:
     out.mkdir()
-    jobs = [ConversionJob(src, out / f"{src.stem}.ogg", OutputFormat.OGG_VORBIS,
-                          bitrate_kbps=320) for src in sources]
+    jobs = [
+        ConversionJob(src, out / f"{src.stem}.ogg", OutputFormat.OGG_VORBIS, bitrate_kbps=320)
+        for src in sources
+    ]
     started = time.monotonic()
     outcomes = convert_all(jobs, max_workers=workers)
     elapsed = time.monotonic() - started

@@ -39,6 +39,9 @@ class LocalStack:
         self._snapshotter: Snapshotter | None = None
         self._ws: WsGateway | None = None
         self._dispatcher: Dispatcher | None = None
+        self._config_dir = config_dir
+        self._agent: Any = None  # workers.agent.wiring.AgentParts when [local] run_agent
+        self._agent_thread: threading.Thread | None = None
         self.services: Services | None = None
 
     @property
@@ -80,6 +83,14 @@ class LocalStack:
         self._config = config
         self.services = build_services(config)
         api.use_services(self.services)
+        flow, store = self.services.flow, self.services.store
+        assert flow is not None and store is not None
+        # Before anything is served: a ticket created meanwhile must not look abandoned.
+        repairs = reconcile(store, flow.workflow, flow.workflow)
+        self._dispatcher = Dispatcher(client("sqs"), config.aws.resource_prefix,
+                                      api.LAMBDA_QUEUES, config.aws.region,
+                                      workers=config.orchestrator.dispatcher_workers)
+        self._dispatcher.start()
         self._http = create_local_server(
             api.app, ChaliceConfig.create(app_name="quentin-torrentino"),
             config.server.host, config.server.port,
@@ -91,16 +102,20 @@ class LocalStack:
             self._snapshot_thread = threading.Thread(target=self._snapshot_loop, daemon=True,
                                                      name="snapshots")
             self._snapshot_thread.start()
-        flow, store = self.services.flow, self.services.store
-        assert flow is not None and store is not None
-        self._dispatcher = Dispatcher(client("sqs"), config.aws.resource_prefix,
-                                      api.LAMBDA_QUEUES, config.aws.region,
-                                      workers=config.orchestrator.dispatcher_workers)
-        self._dispatcher.start()
-        repairs = reconcile(store, flow.workflow, flow.workflow)
         self.services.recorder.record(AuditEventType.SERVICE_STARTED, "system",
                                       url=self.url, embedded_aws=bool(self._aws),
                                       flows_restarted=[r.ticket_id for r in repairs])
+
+    def _start_agent(self, config: Config) -> None:
+        """The on-prem agent in this process, on the embedded AWS (imported only when asked:
+        it needs the agent's own dependencies)."""
+        from workers.agent.wiring import build_agent
+
+        self._agent = build_agent(config, self._config_dir)
+        self._agent_thread = threading.Thread(target=self._agent.agent.run, name="agent",
+                                              daemon=True)
+        self._agent_thread.start()
+        log.info("agent started", extra={"work_dir": str(self._agent.settings.work_dir)})
 
     def _snapshot_loop(self) -> None:
         interval = max(0.05, self._config.local.snapshot_interval_secs)
@@ -128,6 +143,11 @@ class LocalStack:
             self._http.server.server_close()
         if self._ws is not None:
             self._ws.stop()
+        if self._agent is not None:
+            self._agent.agent.stop()
+            if self._agent_thread is not None:
+                self._agent_thread.join(timeout=60)
+            self._agent.close()
         if self._dispatcher is not None:
             self._dispatcher.stop()
         if self.services is not None:

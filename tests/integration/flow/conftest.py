@@ -80,6 +80,15 @@ class FlowRig:
     def states(self, ticket_id: str) -> list[str]:
         return [h["to_state"] for h in self.get(ticket_id)["history"]]
 
+    def wait_flow(self, ticket_id: str, *statuses: str, timeout: float = 20) -> list[str]:
+        """Wait until the latest execution has one of `statuses`; all runs' statuses."""
+        def ended() -> list[str] | None:
+            runs = [str(r["status"]) for r in self.flow(ticket_id)]
+            return runs if runs and runs[-1] in statuses else None
+
+        result: list[str] = wait_for(ended, timeout)
+        return result
+
     def flow(self, ticket_id: str) -> list[dict[str, Any]]:
         body: dict[str, Any] = self.stack.call("GET", f"/api/v1/ticket/{ticket_id}/flow").body
         return list(body["executions"])
@@ -94,11 +103,11 @@ def releases(tmp: Path) -> list[LocalRelease]:
         LocalRelease("Test Artist - Test Album (2020) [FLAC] WEB", audio, seeders=30, peers=31,
                      torrent=album_torrent(tmp, "Test Artist - Test Album (2020) WEB FLAC",
                                            TRACKS)),
-        LocalRelease("Live Band - Concert Album (Live) (2019) [FLAC]", audio, seeders=20,
-                     peers=21, torrent=album_torrent(tmp, "Live Band - Concert Album (Live)",
+        LocalRelease("Night Owls - Harbour Lights (Live) (2019) [FLAC]", audio, seeders=20,
+                     peers=21, torrent=album_torrent(tmp, "Night Owls - Harbour Lights (Live)",
                                                      TRACKS)),
-        LocalRelease("Another Group - Hidden Gem (2018) [FLAC]", audio, seeders=9, peers=9,
-                     torrent=album_torrent(tmp, "Another Group - Hidden Gem (2018) [FLAC]",
+        LocalRelease("AnotherGroup-HiddenGem-2018-FLAC", audio, seeders=9, peers=9,
+                     torrent=album_torrent(tmp, "AnotherGroup-HiddenGem-2018-FLAC",
                                            TRACKS)),
     ]
 

@@ -20,8 +20,8 @@ def test_auto_approve_to_completed(rig: FlowRig) -> None:
     assert mapped["t2"].endswith("02 - Second Song.flac")
     for item in done["request"]["items"]:
         assert Path(item["dest_path"]).read_text().startswith(item["item_id"])
+    assert rig.wait_flow(tid, "SUCCEEDED", "FAILED") == ["SUCCEEDED"]
     runs = rig.flow(tid)
-    assert [r["status"] for r in runs] == ["SUCCEEDED"]
     entered = [e["details"]["name"] for e in runs[0]["events"]
                if e["type"] == "TaskStateEntered"]
     assert entered[:2] == ["Acquire", "Download"] and entered[-1] == "Place"
@@ -46,4 +46,4 @@ def test_nothing_found_is_acquisition_failed_with_what_was_tried(rig: FlowRig) -
     assert done["state"] == "acquisition_failed"
     payload = done["state_payload"]
     assert payload["queries_tried"] and "Nobody Known Silent Record" in payload["queries_tried"]
-    assert rig.flow(tid)[0]["status"] == "SUCCEEDED"
+    assert rig.wait_flow(tid, "SUCCEEDED", "FAILED") == ["SUCCEEDED"]
