@@ -161,7 +161,8 @@ class AcquisitionService:
         if ticket.state is S.CANCELLED:
             return {"outcome": "cancelled"}
         cause = read_cause((msg.error or {}).get("Cause"))
-        reason = str(cause.get("reason") or "download failed")
+        noted = ticket.state_payload.get("last_failure") or {}
+        reason = str(cause.get("reason") or noted.get("reason") or "download failed")
         failed = (ticket.work_order or {}).get("candidate") or {}
         if self._blocklist is not None and failed.get("title"):
             cand = TorrentCandidate(title=failed["title"], indexer=failed.get("indexer") or "",

@@ -75,6 +75,9 @@ class FlowStages:
         ticket = self._store.get(msg.ticket_id)
         if ticket.state in (S.CANCELLED, S.FAILED, S.COMPLETED):
             return {"recorded": False, "state": ticket.state.value}
+        noted = ticket.state_payload.get("last_failure") or {}
+        if noted.get("error") == name and not error.get("Cause"):
+            cause = noted
         retryable = bool(cause.get("retryable", name in RETRYABLE_ERRORS))
         reason = str(cause.get("reason") or name)
         try:

@@ -117,6 +117,18 @@ class FlowState:
                 continue
         return after
 
+    def note_failure(self, ticket_id: str, error: str, reason: str, *, retryable: bool) -> None:
+        """Keep why a stage is about to fail on the ticket itself.
+
+        The flow carries the cause too, but not every Step Functions implementation passes
+        a task's failure cause on (moto drops it), so the next stage reads it from here.
+        """
+        try:
+            self.progress(ticket_id, last_failure={"error": error, "reason": reason,
+                                                   "retryable": retryable})
+        except TicketCancelled:
+            return
+
     def _update(
         self, ticket_id: str, change: Callable[[Ticket], Ticket | None]
     ) -> tuple[Ticket, Ticket]:

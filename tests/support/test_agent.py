@@ -10,6 +10,8 @@ each destination, and answers the task tokens. Behaviour per ticket comes from t
 - "silent_once": the first download message is ignored (no heartbeat: the flow times out
   and retries);
 - "download_fails_once": the first candidate fails with DownloadFailed (next candidate);
+- "conversion_fails_once": the first conversion fails for good (the ticket goes to Failed;
+  a retry through the API then succeeds);
 - "hold:<stage>": stop before answering <stage> until `release()` or a cancel.
 """
 
@@ -140,6 +142,8 @@ class TestAgent:
                                            cause=failure_cause("tracker hiccup", retryable=True))
                 return
             if behaviour == "download_fails_once":
+                self.flow.note_failure(msg.ticket_id, ERROR_DOWNLOAD_FAILED,
+                                       "stalled: no progress", retryable=False)
                 self.sfn.send_task_failure(
                     taskToken=token, error=ERROR_DOWNLOAD_FAILED,
                     cause=failure_cause("stalled: no progress", retryable=False))
@@ -148,6 +152,13 @@ class TestAgent:
             self.flow.enter(msg.ticket_id, STAGE_STATE[msg.stage], f"test agent: {msg.stage}")
         except TicketCancelled:
             self._cancelled(token)
+            return
+        if msg.stage is Stage.CONVERT and count == 1 and behaviour == "conversion_fails_once":
+            self.flow.note_failure(msg.ticket_id, "ConversionFailed",
+                                   "ffmpeg: invalid data found", retryable=False)
+            self.sfn.send_task_failure(
+                taskToken=token, error="ConversionFailed",
+                cause=failure_cause("ffmpeg: invalid data found", retryable=False))
             return
         if behaviour == f"hold:{msg.stage.value}":
             while not self._released.wait(0.1):

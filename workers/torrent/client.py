@@ -1,0 +1,142 @@
+"""The agent's view of a torrent client: one Protocol, its value types and errors.
+
+Vocabulary follows the torrent client's, not the ticket's: an info hash, files by index,
+priorities, a save path. File paths are relative to the save path and start with the torrent's
+own folder for multi-file torrents ("Album/01 - Track.flac"), as both qBittorrent and libtorrent
+report them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path, PurePosixPath
+from typing import Protocol
+
+
+class TorrentState(Enum):
+    """Lifecycle of one torrent, common to every client."""
+
+    FETCHING_METADATA = "fetching_metadata"  # magnet without metadata yet
+    CHECKING = "checking"  # hashing files or loading resume data
+    QUEUED = "queued"  # waiting for a slot in the client's queue
+    DOWNLOADING = "downloading"  # wants pieces (with or without peers right now)
+    SEEDING = "seeding"  # every wanted piece is done and it is active
+    PAUSED = "paused"  # stopped by the user or by the stop-after-metadata rule
+    MOVING = "moving"
+    ERROR = "error"  # includes files missing from disk
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class TorrentStatus:
+    """A snapshot of one torrent. Speeds in bytes/s, times in seconds, progress 0..1."""
+
+    info_hash: str
+    name: str
+    state: TorrentState
+    progress: float  # of the wanted files only
+    download_speed_bps: int
+    upload_speed_bps: int
+    eta_seconds: int | None  # None when unknown (no peers, paused, done)
+    downloaded_bytes: int  # payload received this session or in total, as the client counts it
+    uploaded_bytes: int
+    ratio: float
+    seeding_time_seconds: int
+    save_path: Path
+    # Size of the pieces the selected files need: piece-granular, so a little more than the
+    # files themselves when they share pieces with unselected neighbours; 0 before metadata.
+    wanted_bytes: int
+    tag: str | None = None
+    error: str | None = None
+
+    @property
+    def is_complete(self) -> bool:
+        """Every selected file is fully downloaded (it may be seeding or paused)."""
+        return self.progress >= 1.0 and self.state not in (
+            TorrentState.FETCHING_METADATA,
+            TorrentState.CHECKING,
+            TorrentState.ERROR,
+        )
+
+
+@dataclass(frozen=True)
+class TorrentFileEntry:
+    """One file of a torrent as the client holds it."""
+
+    index: int
+    path: PurePosixPath  # relative to the save path
+    size: int
+    progress: float
+    priority: int  # 0 = not downloaded
+
+
+class TorrentClientError(Exception):
+    """Something went wrong talking to or inside the torrent client."""
+
+
+class ClientUnreachable(TorrentClientError):
+    """The client did not answer (connection refused, timeout, wrong address)."""
+
+
+class ClientAuthError(TorrentClientError):
+    """The client refused our credentials."""
+
+
+class TorrentNotFound(TorrentClientError):
+    """No torrent with that info hash is in the client."""
+
+
+class InvalidTorrent(TorrentClientError):
+    """A magnet link or .torrent payload that cannot be used."""
+
+
+class MetadataTimeout(TorrentClientError):
+    """A magnet's metadata did not arrive in time (no peer shared it)."""
+
+
+class TorrentClient(Protocol):
+    """What the agent needs from a torrent client, nothing more."""
+
+    def add(
+        self,
+        *,
+        magnet: str | None = None,
+        torrent_bytes: bytes | None = None,
+        save_path: Path,
+        tag: str,
+        paused: bool = False,
+    ) -> str:
+        """Add by magnet or .torrent bytes and return the lower-case hex info hash.
+
+        Idempotent: adding a hash that is already present returns it unchanged. ``paused``
+        downloads no payload until ``resume``; a magnet still fetches its metadata so that
+        ``files`` and ``set_file_priorities`` work before the first byte of content.
+        """
+        ...
+
+    def add_peer(self, info_hash: str, address: str) -> None:
+        """Connect the torrent to ``host:port`` (for swarms without a tracker)."""
+        ...
+
+    def set_file_priorities(self, info_hash: str, wanted: set[int]) -> None:
+        """Download only the files with these indices; every other file gets priority 0."""
+        ...
+
+    def files(self, info_hash: str) -> list[TorrentFileEntry]:
+        """The torrent's files, waiting for a magnet's metadata if needed."""
+        ...
+
+    def status(self, info_hash: str) -> TorrentStatus: ...
+
+    def list(self, tag: str | None = None) -> list[TorrentStatus]: ...
+
+    def remove(self, info_hash: str, *, delete_data: bool) -> None:
+        """Remove the torrent (and its files); returns once the client no longer has it."""
+        ...
+
+    def pause(self, info_hash: str) -> None: ...
+
+    def resume(self, info_hash: str) -> None: ...
+
+    def close(self) -> None: ...

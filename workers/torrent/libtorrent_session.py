@@ -1,0 +1,401 @@
+"""``TorrentClient`` backed by an embedded libtorrent session (the PyPI ``libtorrent`` wheel).
+
+Loopback-only and with DHT/LSD/UPnP/NAT-PMP off unless configured. Resume data for every torrent
+is kept in a state directory, so a restarted client re-adds its torrents and continues where
+it stopped instead of downloading again.
+"""
+
+from __future__ import annotations
+
+import builtins
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import libtorrent as lt
+
+from workers.torrent.client import (
+    InvalidTorrent,
+    MetadataTimeout,
+    TorrentClientError,
+    TorrentFileEntry,
+    TorrentNotFound,
+    TorrentState,
+    TorrentStatus,
+)
+from workers.torrent.metainfo import info_hash_from_magnet, normalize_info_hash
+from workers.torrent.resume_store import ResumeStore
+
+logger = logging.getLogger(__name__)
+
+_TAG_KEY = b"quentin-tag"  # our extra key inside the resume file; libtorrent ignores it
+_WANTED_PRIORITY = 4  # libtorrent's default priority
+_SAVE_FLAGS = lt.save_resume_flags_t.save_info_dict | lt.save_resume_flags_t.flush_disk_cache
+
+_STATES: dict[int, TorrentState] = {
+    int(lt.torrent_status.states.checking_files): TorrentState.CHECKING,
+    int(lt.torrent_status.states.checking_resume_data): TorrentState.CHECKING,
+    int(lt.torrent_status.states.queued_for_checking): TorrentState.CHECKING,
+    int(lt.torrent_status.states.allocating): TorrentState.CHECKING,
+    int(lt.torrent_status.states.downloading_metadata): TorrentState.FETCHING_METADATA,
+    int(lt.torrent_status.states.downloading): TorrentState.DOWNLOADING,
+    int(lt.torrent_status.states.finished): TorrentState.SEEDING,
+    int(lt.torrent_status.states.seeding): TorrentState.SEEDING,
+}
+
+
+@dataclass(frozen=True)
+class LibtorrentSettings:
+    """How the embedded session behaves; defaults keep it on 127.0.0.1 with discovery off."""
+
+    state_dir: Path
+    listen_interfaces: str = "127.0.0.1:0"  # libtorrent syntax; port 0 = any free port
+    outgoing_interfaces: str = "127.0.0.1"
+    enable_dht: bool = False
+    enable_lsd: bool = False
+    enable_upnp: bool = False
+    enable_natpmp: bool = False
+    enable_utp: bool = False  # uTP over loopback is several times slower than TCP
+    # bytes/s, 0 = unlimited; libtorrent exempts peers on the local network from these.
+    download_rate_limit: int = 0
+    upload_rate_limit: int = 0
+    resume_save_interval: float = 30.0  # seconds between saves of changed resume data
+    metadata_timeout: float = 120.0
+    poll_interval: float = 0.05
+
+
+class LibtorrentClient:
+    """An in-process torrent client; one instance owns one session and one state directory."""
+
+    def __init__(self, settings: LibtorrentSettings) -> None:
+        self._settings = settings
+        self._store = ResumeStore(settings.state_dir)
+        self._live_session: lt.session | None = lt.session(_session_settings(settings))
+        self._lock = threading.Condition()
+        self._tags: dict[str, str] = {}  # live torrents only; guards against late resume writes
+        self._outstanding_saves = 0
+        self._deleted: set[str] = set()
+        self._closed = False
+        self._restore()
+        self._pump = threading.Thread(target=self._pump_alerts, name="libtorrent-alerts")
+        self._pump.daemon = True
+        self._pump.start()
+
+    @property
+    def _session(self) -> lt.session:
+        if self._live_session is None:
+            raise TorrentClientError("the libtorrent client is closed")
+        return self._live_session
+
+    @property
+    def listen_port(self) -> int:
+        return int(self._session.listen_port())
+
+    def add(
+        self,
+        *,
+        magnet: str | None = None,
+        torrent_bytes: bytes | None = None,
+        save_path: Path,
+        tag: str,
+        paused: bool = False,
+    ) -> str:
+        if (magnet is None) == (torrent_bytes is None):
+            raise InvalidTorrent("add: give exactly one of magnet or torrent_bytes")
+        if not save_path.is_absolute():
+            raise InvalidTorrent(f"save_path: must be absolute, got {save_path}")
+        if not tag:
+            raise InvalidTorrent("tag: must be non-empty")
+        if magnet is not None:
+            info_hash = info_hash_from_magnet(magnet)
+            params = lt.parse_magnet_uri(magnet)
+        else:
+            try:
+                info = lt.torrent_info(torrent_bytes or b"")
+            except RuntimeError as error:
+                raise InvalidTorrent(f"torrent_bytes: unreadable ({error})") from None
+            info_hash = str(info.info_hashes().v1)
+            params = lt.add_torrent_params()
+            params.ti = info
+        if self._find(info_hash) is not None:
+            return info_hash
+        params.save_path = str(save_path)
+        flags = params.flags & ~lt.torrent_flags.auto_managed & ~lt.torrent_flags.paused
+        if paused:
+            # A paused magnet would never fetch metadata. In upload mode it fetches metadata
+            # but requests no pieces; on metadata_received we pause it for real.
+            flags |= lt.torrent_flags.upload_mode if magnet else lt.torrent_flags.paused
+        params.flags = flags
+        with self._lock:
+            self._tags[info_hash] = tag
+        try:
+            handle = self._session.add_torrent(params)
+        except RuntimeError as error:
+            with self._lock:
+                self._tags.pop(info_hash, None)
+            raise InvalidTorrent(f"libtorrent refused {info_hash}: {error}") from None
+        self._request_save(handle)  # persist at once: a crash right after add keeps it
+        return info_hash
+
+    def add_peer(self, info_hash: str, address: str) -> None:
+        handle = self._require(info_hash)
+        host, _, port = address.rpartition(":")
+        if not host or not port.isdigit():
+            raise ValueError(f"address: expected host:port, got {address!r}")
+        handle.connect_peer((host.strip("[]"), int(port)))
+
+    def set_file_priorities(self, info_hash: str, wanted: set[int]) -> None:
+        entries = self.files(info_hash)
+        indices = {entry.index for entry in entries}
+        if not wanted:
+            raise ValueError("wanted: at least one file index is required")
+        if unknown := wanted - indices:
+            raise ValueError(
+                f"wanted: file indices {sorted(unknown)} not in torrent {info_hash} "
+                f"(it has {sorted(indices)})"
+            )
+        handle = self._require(info_hash)
+        count = len(handle.get_file_priorities())
+        handle.prioritize_files(
+            [_WANTED_PRIORITY if index in wanted else 0 for index in range(count)]
+        )
+        self._request_save(handle)
+
+    def files(self, info_hash: str) -> builtins.list[TorrentFileEntry]:
+        handle = self._require(info_hash)
+        deadline = time.monotonic() + self._settings.metadata_timeout
+        while (info := handle.torrent_file()) is None:
+            if time.monotonic() > deadline:
+                raise MetadataTimeout(
+                    f"no metadata for {info_hash} after {self._settings.metadata_timeout:g}s"
+                )
+            time.sleep(self._settings.poll_interval)
+            handle = self._require(info_hash)
+        storage = info.layout()
+        done = handle.file_progress(flags=lt.torrent_handle.piece_granularity)
+        priorities = handle.get_file_priorities()
+        entries = []
+        for index in range(storage.num_files()):
+            if storage.file_flags(index) & lt.file_storage.flag_pad_file:
+                continue  # alignment padding of hybrid torrents, never on disk
+            size = storage.file_size(index)
+            entries.append(
+                TorrentFileEntry(
+                    index=index,
+                    path=PurePosixPath(Path(storage.file_path(index)).as_posix()),
+                    size=size,
+                    progress=done[index] / size if size else 1.0,
+                    priority=priorities[index],
+                )
+            )
+        return entries
+
+    def status(self, info_hash: str) -> TorrentStatus:
+        handle = self._require(info_hash)
+        return self._to_status(handle.status())
+
+    def list(self, tag: str | None = None) -> builtins.list[TorrentStatus]:
+        statuses = []
+        for handle in self._session.get_torrents():
+            try:
+                statuses.append(self._to_status(handle.status()))
+            except RuntimeError:
+                continue  # removed while we were listing
+        return [s for s in statuses if tag is None or s.tag == tag]
+
+    def remove(self, info_hash: str, *, delete_data: bool) -> None:
+        handle = self._require(info_hash)
+        info_hash = normalize_info_hash(info_hash)
+        with self._lock:
+            self._tags.pop(info_hash, None)
+            self._deleted.discard(info_hash)
+        option = lt.session.delete_files if delete_data else 0
+        self._session.remove_torrent(handle, option)
+        self._store.delete(info_hash)
+        deadline = time.monotonic() + 30.0
+        with self._lock:
+            # torrent_deleted_alert (or its failure) tells when the files are really gone.
+            while self._find(info_hash) is not None or (
+                delete_data and info_hash not in self._deleted
+            ):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TorrentClientError(f"libtorrent did not finish removing {info_hash}")
+                self._lock.wait(min(remaining, self._settings.poll_interval))
+            self._deleted.discard(info_hash)
+
+    def pause(self, info_hash: str) -> None:
+        handle = self._require(info_hash)
+        handle.unset_flags(lt.torrent_flags.auto_managed)
+        handle.pause()
+        self._request_save(handle)
+
+    def resume(self, info_hash: str) -> None:
+        handle = self._require(info_hash)
+        handle.unset_flags(lt.torrent_flags.auto_managed | lt.torrent_flags.upload_mode)
+        handle.resume()
+        self._request_save(handle)
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Pause everything, save every torrent's resume data, then drop the session."""
+        if self._closed:
+            return
+        self._session.pause()
+        for handle in self._session.get_torrents():
+            self._request_save(handle)
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while self._outstanding_saves > 0 and time.monotonic() < deadline:
+                self._lock.wait(self._settings.poll_interval)
+            if self._outstanding_saves:
+                logger.warning("closing with %d resume saves missing", self._outstanding_saves)
+            self._closed = True
+        self._pump.join(5.0)
+        # Dropping the last reference destroys the session, which closes its sockets.
+        self._live_session = None
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _restore(self) -> None:
+        for info_hash, data in self._store.load_all().items():
+            try:
+                params = lt.read_resume_data(data)
+                entry = lt.bdecode(data)
+            except RuntimeError as error:
+                logger.error("skipping unreadable resume file of %s: %s", info_hash, error)
+                continue
+            tag = entry.get(_TAG_KEY) if isinstance(entry, dict) else None  # type: ignore[call-overload]
+            self._tags[info_hash] = tag.decode() if isinstance(tag, bytes) else ""
+            self._session.add_torrent(params)
+
+    def _request_save(self, handle: lt.torrent_handle) -> None:
+        with self._lock:
+            self._outstanding_saves += 1
+        handle.save_resume_data(_SAVE_FLAGS)
+
+    def _pump_alerts(self) -> None:
+        """Sole reader of the session's alerts; also saves changed resume data periodically."""
+        next_periodic = time.monotonic() + self._settings.resume_save_interval
+        while True:
+            with self._lock:
+                if self._closed:
+                    return
+            self._session.wait_for_alert(100)
+            for alert in self._session.pop_alerts():
+                try:
+                    self._handle_alert(alert)
+                except Exception:  # one bad alert (e.g. a full disk) must not stop the pump
+                    logger.exception("failed to handle %s", type(alert).__name__)
+            if time.monotonic() >= next_periodic:
+                next_periodic = time.monotonic() + self._settings.resume_save_interval
+                for handle in self._session.get_torrents():
+                    if handle.need_save_resume_data():
+                        self._request_save(handle)
+
+    def _handle_alert(self, alert: lt.alert) -> None:
+        if isinstance(alert, lt.save_resume_data_alert):
+            info_hash = str(alert.params.info_hashes.v1)
+            with self._lock:
+                self._outstanding_saves -= 1
+                tag = self._tags.get(info_hash)
+                if tag is not None:  # not removed meanwhile
+                    self._store.write(info_hash, _with_tag(alert.params, tag))
+                self._lock.notify_all()
+        elif isinstance(alert, lt.save_resume_data_failed_alert):
+            with self._lock:
+                self._outstanding_saves -= 1
+                self._lock.notify_all()
+            logger.warning("resume data not saved: %s", alert.message())
+        elif isinstance(alert, lt.torrent_deleted_alert | lt.torrent_delete_failed_alert):
+            if isinstance(alert, lt.torrent_delete_failed_alert):
+                logger.error("deleting files failed: %s", alert.message())
+            with self._lock:
+                self._deleted.add(str(alert.info_hashes.v1))
+                self._lock.notify_all()
+        elif isinstance(alert, lt.metadata_received_alert):
+            handle = alert.handle
+            if handle.is_valid() and handle.flags() & lt.torrent_flags.upload_mode:
+                handle.pause()
+                handle.unset_flags(lt.torrent_flags.upload_mode)
+                self._request_save(handle)
+        elif isinstance(alert, lt.torrent_removed_alert):
+            with self._lock:
+                self._lock.notify_all()
+
+    def _find(self, info_hash: str) -> lt.torrent_handle | None:
+        handle = self._session.find_torrent(lt.sha1_hash(bytes.fromhex(info_hash)))
+        return handle if handle.is_valid() else None
+
+    def _require(self, info_hash: str) -> lt.torrent_handle:
+        info_hash = normalize_info_hash(info_hash)
+        handle = self._find(info_hash)
+        if handle is None:
+            raise TorrentNotFound(f"torrent {info_hash} is not in the embedded libtorrent session")
+        return handle
+
+    def _to_status(self, st: lt.torrent_status) -> TorrentStatus:
+        info_hash = str(st.info_hashes.v1)
+        error = st.errc.message() if st.errc.value() else None
+        if error:
+            state = TorrentState.ERROR
+        elif st.moving_storage:
+            state = TorrentState.MOVING
+        elif st.flags & (lt.torrent_flags.paused | lt.torrent_flags.upload_mode):
+            state = TorrentState.PAUSED
+        else:
+            state = _STATES.get(int(st.state), TorrentState.UNKNOWN)
+        remaining = st.total_wanted - st.total_wanted_done
+        rate = st.download_payload_rate
+        # all_time_download (kept in resume data) lags behind by up to a second.
+        downloaded = max(st.all_time_download, st.total_payload_download)
+        uploaded = max(st.all_time_upload, st.total_payload_upload)
+        base = max(downloaded, st.total_wanted_done)
+        with self._lock:
+            tag = self._tags.get(info_hash)
+        return TorrentStatus(
+            info_hash=info_hash,
+            name=st.name,
+            state=state,
+            progress=float(st.progress),
+            download_speed_bps=rate,
+            upload_speed_bps=st.upload_payload_rate,
+            eta_seconds=remaining // rate if rate > 0 and remaining > 0 else None,
+            downloaded_bytes=downloaded,
+            uploaded_bytes=uploaded,
+            ratio=uploaded / base if base else 0.0,
+            seeding_time_seconds=int(st.seeding_duration.total_seconds()),
+            save_path=Path(st.save_path),
+            wanted_bytes=st.total_wanted,
+            tag=tag or None,
+            error=error,
+        )
+
+
+def _session_settings(settings: LibtorrentSettings) -> lt.settings_pack:
+    return {
+        "listen_interfaces": settings.listen_interfaces,
+        "outgoing_interfaces": settings.outgoing_interfaces,
+        "enable_dht": settings.enable_dht,
+        "enable_lsd": settings.enable_lsd,
+        "enable_upnp": settings.enable_upnp,
+        "enable_natpmp": settings.enable_natpmp,
+        "enable_outgoing_utp": settings.enable_utp,
+        "enable_incoming_utp": settings.enable_utp,
+        # Every test peer shares 127.0.0.1; without this they collapse into one.
+        "allow_multiple_connections_per_ip": True,
+        "download_rate_limit": settings.download_rate_limit,
+        "upload_rate_limit": settings.upload_rate_limit,
+        "alert_mask": (
+            lt.alert_category.error | lt.alert_category.storage | lt.alert_category.status
+        ),
+        "user_agent": "quentin-torrentino",
+    }
+
+
+def _with_tag(params: lt.add_torrent_params, tag: str) -> bytes:
+    entry = lt.bdecode(lt.write_resume_data_buf(params))
+    if isinstance(entry, dict):
+        entry[_TAG_KEY] = tag.encode()  # type: ignore[index]
+    return lt.bencode(entry)
