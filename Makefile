@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CONFIG ?=
 
-.PHONY: run test lint bench system-deps clean dashboard
+.PHONY: run test lint bench system-deps clean dashboard demo
 
 $(STAMP): requirements.txt requirements-dev.txt workers/requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || (bash scripts/install-system-deps.sh && $(PYTHON) -m venv $(VENV))
@@ -18,6 +18,10 @@ system-deps:
 
 run: $(STAMP) dashboard
 	$(PY) -m local run $(if $(CONFIG),--config $(CONFIG))
+
+# The whole product offline: local indexer + seeder, the stack with its agent, one ticket.
+demo: $(STAMP)
+	$(PY) -m local.demo
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

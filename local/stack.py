@@ -91,6 +91,8 @@ class LocalStack:
                                       api.LAMBDA_QUEUES, config.aws.region,
                                       workers=config.orchestrator.dispatcher_workers)
         self._dispatcher.start()
+        if config.local.run_agent:
+            self._start_agent(config)
         self._http = create_local_server(
             api.app, ChaliceConfig.create(app_name="quentin-torrentino"),
             config.server.host, config.server.port,

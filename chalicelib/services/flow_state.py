@@ -18,9 +18,11 @@ from chalicelib.ports import Clock, TicketEvents, TicketStore
 from chalicelib.services.audit import AuditRecorder
 
 ATTEMPTS = 5
-# States a linked ticket follows its primary into (it shares the primary's download).
+# States a linked ticket follows its primary into: it shares the primary's download, and a
+# search that found nothing for the primary finds nothing for the same content either.
 FOLLOWED = frozenset({TicketState.DOWNLOADING, TicketState.CONVERTING, TicketState.PLACING,
-                      TicketState.COMPLETED, TicketState.FAILED})
+                      TicketState.COMPLETED, TicketState.FAILED,
+                      TicketState.ACQUISITION_FAILED})
 
 
 class TicketCancelled(Exception):

@@ -147,7 +147,7 @@ class TicketService:
         return updated
 
     def _release_linked(self, linked_id: str, primary_id: str) -> None:
-        """A linked ticket whose primary was cancelled goes on by itself."""
+        """A linked ticket whose primary was cancelled or rejected goes on by itself."""
         linked = self._store.get(linked_id)
         if linked.state is S.ACQUIRING:
             restarted = replace(linked.with_payload(self._clock.now(), linked_to=None),
@@ -194,6 +194,8 @@ class TicketService:
                                         approval_token=None)
         self._audit.record(AuditEventType.APPROVAL_REJECTED, who.user_id, ticket_id, reason=text)
         self._answer_approval(base, {"decision": "rejected"})
+        for linked_id in base.linked_tickets:
+            self._release_linked(linked_id, ticket_id)  # they may still find something else
         return updated
 
     def retry(self, ticket_id: str, who: Identity) -> Ticket:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,30 @@ def example_ticket(**changes: Any) -> dict[str, Any]:
     body = copy.deepcopy(EXAMPLE_TICKET)
     body.update(changes)
     return body
+
+
+ACTIVE = ("pending", "acquiring", "needs_approval", "auto_approved", "approved",
+          "downloading", "converting", "placing")
+
+
+def settled(stack: RunningStack, timeout: float = 20) -> dict[str, Any]:
+    """Wait until no ticket is moving (this stack has no indexer: searches find nothing)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        stats: dict[str, Any] = stack.call("GET", "/api/v1/stats").body
+        if not any(stats["by_state"].get(s) for s in ACTIVE) or time.monotonic() > deadline:
+            return stats
+        time.sleep(0.1)
+
+
+def settled_ticket(stack: RunningStack, ticket_id: str) -> dict[str, Any]:
+    """The ticket once its search has ended (acquisition_failed: there is no indexer)."""
+    deadline = time.monotonic() + 20
+    while True:
+        ticket: dict[str, Any] = stack.call("GET", f"/api/v1/ticket/{ticket_id}").body
+        if ticket["state"] not in ACTIVE or time.monotonic() > deadline:
+            return ticket
+        time.sleep(0.05)
 
 
 @pytest.fixture(scope="session")

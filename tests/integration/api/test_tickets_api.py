@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from tests.integration.api.conftest import example_ticket
+from tests.integration.api.conftest import example_ticket, settled, settled_ticket
 from tests.support.local_stack import USER_KEY, RunningStack
 
 VALID_MAGNET = "magnet:?xt=urn:btih:" + "a" * 40 + "&dn=x"
@@ -15,6 +15,7 @@ def test_create_accepts_the_example_verbatim_and_get_returns_it(stack: RunningSt
     assert created.status == 201, created.text
     ticket = created.body
     assert ticket["state"] == "pending"
+    assert ticket["flow_attempt"] == 1
     assert ticket["requested_by"] == "admin"
     assert created.headers["Location"] == f"/api/v1/ticket/{ticket['ticket_id']}"
     got = stack.call("GET", f"/api/v1/ticket/{ticket['ticket_id']}")
@@ -22,7 +23,11 @@ def test_create_accepts_the_example_verbatim_and_get_returns_it(stack: RunningSt
     assert got.body["request"]["query_context"]["artist"] == "Radiohead"
     assert got.body["request"]["items"][0]["dest_path"] == "/media/albums/abc123/d1t01.ogg"
     assert got.body["request"]["constraints"]["format"] == "ogg_vorbis"
-    assert [h["to_state"] for h in got.body["history"]] == ["pending"]
+    assert got.body["history"][0]["to_state"] == "pending"
+    # No indexer is configured here: the flow searches, finds nothing, and says so.
+    done = settled_ticket(stack, ticket["ticket_id"])
+    assert [h["to_state"] for h in done["history"]] == ["pending", "acquiring",
+                                                         "acquisition_failed"]
 
 
 def test_client_sent_requested_by_is_ignored(stack: RunningStack) -> None:
@@ -108,16 +113,21 @@ def test_cancel_then_actions_on_a_cancelled_ticket_conflict(stack: RunningStack)
     assert again.body["current_state"] == "cancelled"
 
 
-def test_actions_the_flow_drives_later_are_409_with_the_current_state(
+def test_actions_that_do_not_fit_the_state_are_409_with_the_current_state(
     stack: RunningStack,
 ) -> None:
     tid = stack.call("POST", "/api/v1/ticket", example_ticket()).body["ticket_id"]
-    for path, body in [("approve", {}), ("reject", {"reason": "no"}), ("retry", None),
-                       ("force-search", {"query": "radiohead ok computer"}),
+    assert settled_ticket(stack, tid)["state"] == "acquisition_failed"
+    for path, body in [("approve", {}), ("reject", {"reason": "no"}), ("retry", None)]:
+        answer = stack.call("POST", f"/api/v1/ticket/{tid}/{path}", body)
+        assert answer.status == 409, path
+        assert answer.body["current_state"] == "acquisition_failed"
+    stack.call("DELETE", f"/api/v1/ticket/{tid}")
+    for path, body in [("force-search", {"query": "radiohead ok computer"}),
                        ("force-magnet", {"magnet_uri": VALID_MAGNET})]:
         answer = stack.call("POST", f"/api/v1/ticket/{tid}/{path}", body)
         assert answer.status == 409, path
-        assert answer.body["current_state"] == "pending"
+        assert answer.body["current_state"] == "cancelled"
 
 
 def test_action_inputs_are_validated(stack: RunningStack) -> None:
@@ -145,8 +155,12 @@ def test_list_by_state_is_ordered_by_priority_then_age(stack: RunningStack) -> N
         body["tracks"][0]["dest_path"] = f"/media/order/{len(ids)}.ogg"
         body["images"] = []
         ids.append(stack.call("POST", "/api/v1/ticket", body).body["ticket_id"])
-    listed = stack.call("GET", "/api/v1/tickets?state=pending&limit=200").body["tickets"]
+    settled(stack)
+    listed = stack.call("GET", "/api/v1/tickets?state=acquisition_failed&limit=200").body[
+        "tickets"]
     mine = [t["ticket_id"] for t in listed if t["ticket_id"] in ids]
+    states = {i: stack.call("GET", f"/api/v1/ticket/{i}").body["state"] for i in ids}
+    assert len(mine) == 4, (states, len(listed))
     assert mine == [ids[1], ids[2], ids[3], ids[0]]
 
 
@@ -155,7 +169,7 @@ def test_pagination_walks_every_ticket_once(stack: RunningStack) -> None:
         body = example_ticket()
         body["tracks"][0]["dest_path"] = f"/media/page/{i}.ogg"
         stack.call("POST", "/api/v1/ticket", body)
-    total = stack.call("GET", "/api/v1/stats").body["total"]
+    total = settled(stack)["total"]
     seen: list[str] = []
     cursor = ""
     for _ in range(100):

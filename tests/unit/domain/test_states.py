@@ -9,10 +9,20 @@ import pytest
 
 from chalicelib.domain.errors import InvalidTransition
 from chalicelib.domain.request import (
-    Constraints, ContentType, ItemKind, QueryContext, TicketItem, TicketRequest,
+    Constraints,
+    ContentType,
+    ItemKind,
+    QueryContext,
+    TicketItem,
+    TicketRequest,
 )
 from chalicelib.domain.states import (
-    ACTIVE_STATES, TERMINAL_STATES, TRANSITIONS, TicketState, can_transition, check_transition,
+    ACTIVE_STATES,
+    TERMINAL_STATES,
+    TRANSITIONS,
+    TicketState,
+    can_transition,
+    check_transition,
     retry_target,
 )
 from chalicelib.domain.ticket import Ticket
@@ -63,7 +73,7 @@ def test_table_covers_every_state_and_nothing_leaves_completed_or_cancelled() ->
     for final in (S.COMPLETED, S.CANCELLED, S.DRY_RUN_COMPLETE):
         assert TRANSITIONS[final] == frozenset()
     assert ACTIVE_STATES.isdisjoint(TERMINAL_STATES)
-    assert ACTIVE_STATES | TERMINAL_STATES == set(TicketState)
+    assert set(TicketState) == ACTIVE_STATES | TERMINAL_STATES
     for state in ACTIVE_STATES:
         assert S.CANCELLED in TRANSITIONS[state], state
 

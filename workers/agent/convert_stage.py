@@ -1,0 +1,247 @@
+"""The convert stage: convert, tag and check every item of a work order, in parallel.
+
+Each finished item is tagged, hashed and renamed from ``.<item>.partial`` to its final name
+in the ticket's ``out/`` folder, then recorded in the ticket's state: a final file only
+exists once complete, so a restarted agent keeps it (after a probe) and converts the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from chalicelib.domain.audit import AuditEventType
+from chalicelib.domain.stage_protocol import ERROR_CONVERSION_FAILED, ERROR_TRANSIENT
+from chalicelib.domain.states import TicketState
+from workers.agent.download_stage import require_work
+from workers.agent.media_plan import (
+    ItemPlan,
+    PlanError,
+    final_name,
+    find_cover,
+    image_mime,
+    output_format,
+    plan_items,
+)
+from workers.agent.settings import AgentSettings
+from workers.agent.task import StageFailure, StageStopped, StageTask
+from workers.agent.ticket_reporter import TicketReporter
+from workers.agent.ticket_workdir import TicketWorkdir, item_file_stem
+from workers.media import (
+    BatchProgress,
+    ConversionError,
+    Converter,
+    OutputFormat,
+    ProbeError,
+    TaggingError,
+    convert_all,
+    probe,
+    tag_file,
+)
+
+log = logging.getLogger("quentin.agent.convert")
+_CHUNK = 1 << 20
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class ConvertStage:
+    """Runs convert work orders with ffmpeg (up to `settings.max_conversions` at once)."""
+
+    def __init__(self, settings: AgentSettings, converter: Converter | None = None) -> None:
+        self._settings = settings
+        self._converter = converter or Converter()
+
+    def run(self, task: StageTask, reporter: TicketReporter) -> dict[str, Any]:
+        work = require_work(task)
+        workdir = TicketWorkdir(self._settings.work_dir, task.ticket_id)
+        done = workdir.get("convert_result")
+        if done and all(Path(o["work_path"]).is_file() for o in done["outputs"]):
+            return dict(done)
+        sources = self._sources(task)
+        fmt = self._format(work.constraints)
+        try:
+            plans = plan_items(work.files, sources, workdir.outputs_dir, work.constraints,
+                               work.metadata, work.priority)
+        except PlanError as exc:
+            raise StageFailure(ERROR_CONVERSION_FAILED, str(exc), retryable=False) from None
+        reporter.enter(TicketState.CONVERTING, f"converting {len(plans)} files to {fmt.value}",
+                       {"progress_pct": 0, "format": fmt.value})
+        workdir.outputs_dir.mkdir(parents=True, exist_ok=True)
+        finished = self._reusable(workdir, plans, fmt)
+        cover = self._cover(work.constraints, work.files, sources) \
+            if fmt.spec.supports_cover else None
+        reporter.record(AuditEventType.CONVERSION_STARTED, files=len(plans), format=fmt.value,
+                        reused=len(finished), workers=self._settings.max_conversions)
+        started = time.monotonic()
+        counter = _Counter(len(plans), len(finished))
+        for plan in plans:
+            if plan.work.item_id not in finished and plan.copy_from is not None:
+                task.check()
+                finished[plan.work.item_id] = self._finish_copy(workdir, plan)
+                counter.add(task, reporter)
+        jobs = [p for p in plans if p.job is not None and p.work.item_id not in finished]
+        errors = self._convert(task, reporter, workdir, jobs, fmt, cover, finished, counter)
+        task.check()
+        if errors:
+            reason = "; ".join(f"{item}: {err.reason}" for item, err in errors)
+            retryable = all(err.retryable for _, err in errors)
+            reporter.record(AuditEventType.CONVERSION_FAILED, reason=reason, retryable=retryable,
+                            failed=[item for item, _ in errors])
+            raise StageFailure(ERROR_CONVERSION_FAILED, reason, retryable=retryable)
+        outputs = [{**finished[p.work.item_id], "item_id": p.work.item_id,
+                    "dest_path": p.work.dest_path} for p in plans]
+        result = {"outputs": outputs}
+        workdir.update(convert_result=result)
+        elapsed = time.monotonic() - started
+        reporter.progress(100.0, force=True)
+        reporter.record(AuditEventType.CONVERSION_COMPLETED, files=len(outputs),
+                        format=fmt.value, elapsed_secs=round(elapsed, 3))
+        return result
+
+    # --- inputs --------------------------------------------------------------------------
+
+    @staticmethod
+    def _sources(task: StageTask) -> dict[str, Path]:
+        download = task.message.results.get("download") or {}
+        files = download.get("files")
+        work = require_work(task)
+        if isinstance(files, list) and files:
+            try:
+                return {str(f["item_id"]): Path(f["local_path"]) for f in files}
+            except (KeyError, TypeError):
+                raise StageFailure(ERROR_CONVERSION_FAILED, "results.download.files entries "
+                                   "need item_id and local_path", retryable=False) from None
+        if work.source_dir:
+            root = Path(work.source_dir)
+            return {f.item_id: root / f.path for f in work.files if f.path}
+        raise StageFailure(ERROR_CONVERSION_FAILED, "results.download.files is missing and "
+                           "the work order has no source_dir", retryable=False)
+
+    @staticmethod
+    def _format(constraints: dict[str, Any]) -> OutputFormat:
+        try:
+            return output_format(constraints)
+        except PlanError as exc:
+            raise StageFailure(ERROR_CONVERSION_FAILED, str(exc), retryable=False) from None
+
+    @staticmethod
+    def _cover(constraints: dict[str, Any], files: Any, sources: dict[str, Path]
+               ) -> tuple[bytes, str] | None:
+        if not constraints.get("embed_cover"):
+            return None
+        track_dirs = sorted({sources[f.item_id].parent for f in files
+                             if f.kind == "track" and f.item_id in sources})
+        path = find_cover(files, sources, track_dirs)
+        if path is None:
+            return None
+        data = path.read_bytes()
+        mime = image_mime(data)
+        return (data, mime) if mime else None
+
+    def _reusable(self, workdir: TicketWorkdir, plans: list[ItemPlan], fmt: OutputFormat
+                  ) -> dict[str, dict[str, Any]]:
+        """Items converted by an earlier run whose final file is intact and probes right."""
+        recorded = workdir.get("outputs") or {}
+        kept: dict[str, dict[str, Any]] = {}
+        for plan in plans:
+            entry = recorded.get(plan.work.item_id)
+            if not entry:
+                continue
+            path = Path(entry["work_path"])
+            if not path.is_file() or path.stat().st_size != entry.get("size"):
+                continue
+            if plan.job is not None and fmt.spec.codec_name is not None:
+                try:
+                    info = probe(path)
+                except ProbeError:
+                    continue
+                if info.codec != fmt.spec.codec_name:
+                    continue
+            kept[plan.work.item_id] = entry
+        return kept
+
+    # --- work ----------------------------------------------------------------------------
+
+    def _finish_copy(self, workdir: TicketWorkdir, plan: ItemPlan) -> dict[str, Any]:
+        assert plan.copy_from is not None
+        partial = workdir.outputs_dir / f".{item_file_stem(plan.work.item_id)}.partial"
+        try:
+            shutil.copyfile(plan.copy_from, partial)
+        except OSError as exc:
+            raise StageFailure(ERROR_TRANSIENT, f"item {plan.work.item_id}: copy failed ({exc})",
+                               retryable=True) from None
+        return self._finalise(workdir, plan, partial, OutputFormat.ORIGINAL)
+
+    def _finalise(self, workdir: TicketWorkdir, plan: ItemPlan, partial: Path,
+                  fmt: OutputFormat) -> dict[str, Any]:
+        final = workdir.outputs_dir / final_name(plan.work.item_id, fmt, plan.source)
+        digest = sha256_of(partial)
+        size = partial.stat().st_size
+        os.replace(partial, final)
+        entry = {"work_path": str(final), "sha256": digest, "size": size}
+        workdir.record_output(plan.work.item_id, entry)
+        return entry
+
+    def _convert(self, task: StageTask, reporter: TicketReporter, workdir: TicketWorkdir,
+                 plans: list[ItemPlan], fmt: OutputFormat, cover: tuple[bytes, str] | None,
+                 finished: dict[str, dict[str, Any]], counter: _Counter
+                 ) -> list[tuple[str, ConversionError]]:
+        errors: list[tuple[str, ConversionError]] = []
+        by_job = {id(p.job): p for p in plans}
+        jobs = [p.job for p in plans if p.job is not None]
+
+        def on_done(progress: BatchProgress) -> None:
+            plan = by_job[id(progress.outcome.job)]
+            item = plan.work.item_id
+            if progress.outcome.error is not None:
+                if not progress.outcome.error.cancelled:
+                    errors.append((item, progress.outcome.error))
+                return
+            try:
+                if plan.tags is not None:
+                    tag_file(plan.job.output if plan.job else plan.source, plan.tags,
+                             *(cover or ()))
+                finished[item] = self._finalise(workdir, plan, progress.outcome.job.output, fmt)
+            except (TaggingError, OSError) as exc:
+                errors.append((item, ConversionError(plan.source, f"tagging failed: {exc}",
+                                                     retryable=isinstance(exc, OSError))))
+                return
+            try:
+                counter.add(task, reporter)
+            except StageStopped as stop:
+                task.stop(stop.reason)  # stops the remaining ffmpeg runs too
+
+        convert_all(jobs, self._settings.max_conversions, progress=on_done,
+                    cancel=task.stop_event, converter=self._converter)
+        return errors
+
+
+class _Counter:
+    """Counts finished items and reports the stage's progress."""
+
+    def __init__(self, total: int, done: int) -> None:
+        self.total = total
+        self.done = done
+        self._lock = threading.Lock()
+
+    def add(self, task: StageTask, reporter: TicketReporter) -> None:
+        with self._lock:
+            self.done += 1
+            pct = 100.0 * self.done / max(self.total, 1)
+        task.show(what=f"{self.done}/{self.total} files", pct=pct)
+        if self.done < self.total:
+            reporter.progress(pct, files_done=self.done, files_total=self.total)
+

@@ -1,0 +1,234 @@
+"""The download stage: fetch the chosen torrent's wanted files with the torrent client.
+
+Idempotent per ticket: the info hash and the result are kept in the ticket's work dir, the
+torrent client keeps its own resume data, so a redelivered message or a restarted agent
+picks the same torrent up where it was instead of adding it again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from chalicelib.domain.audit import AuditEventType
+from chalicelib.domain.stage_protocol import (
+    ERROR_DOWNLOAD_FAILED,
+    ERROR_TRANSIENT,
+    SourceCandidate,
+    WorkOrder,
+)
+from chalicelib.domain.states import TicketState
+from workers.agent.file_selection import SelectedFile, SelectionError, select_files
+from workers.agent.settings import AgentSettings
+from workers.agent.source_fetch import SourceError, TorrentSource, fetch_source
+from workers.agent.task import StageFailure, StageTask
+from workers.agent.ticket_reporter import TicketReporter
+from workers.agent.ticket_workdir import TicketWorkdir
+from workers.torrent.client import (
+    MetadataTimeout,
+    TorrentClient,
+    TorrentClientError,
+    TorrentNotFound,
+    TorrentState,
+    TorrentStatus,
+)
+from workers.torrent.stall import StallDetector
+
+log = logging.getLogger("quentin.agent.download")
+
+Fetcher = Callable[[SourceCandidate], TorrentSource]
+
+
+def torrent_tag(ticket_id: str) -> str:
+    """The tag (qBittorrent) grouping a ticket's torrents in the client."""
+    return f"qt-{ticket_id}"
+
+
+def candidate_key(candidate: SourceCandidate) -> str:
+    return (candidate.info_hash or candidate.magnet_uri or candidate.download_url or
+            candidate.title).lower()
+
+
+class DownloadStage:
+    """Runs download work orders against one torrent client."""
+
+    def __init__(self, settings: AgentSettings, client: TorrentClient, *,
+                 fetch: Fetcher = fetch_source, poll_secs: float = 0.25,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._settings = settings
+        self._client = client
+        self._fetch = fetch
+        self._poll = poll_secs
+        self._clock = clock
+
+    def run(self, task: StageTask, reporter: TicketReporter) -> dict[str, Any]:
+        work = require_work(task)
+        workdir = TicketWorkdir(self._settings.work_dir, task.ticket_id)
+        state = workdir.read()
+        done = state.get("download_result")
+        if done and all(Path(f["local_path"]).is_file() for f in done["files"]):
+            log.info("download already done", extra={"ticket_id": task.ticket_id})
+            return dict(done)
+        if work.candidate is None:
+            return self._local_source(task, work, reporter, workdir)
+        candidate = work.candidate
+        reporter.enter(TicketState.DOWNLOADING, f"downloading {candidate.title}",
+                       {"candidate": candidate.title, "progress_pct": 0})
+        try:
+            info_hash = self._add(task, candidate, workdir, state)
+        except StageFailure as failure:
+            reporter.record(AuditEventType.DOWNLOAD_FAILED, reason=failure.reason,
+                            retryable=failure.retryable)
+            raise
+        save_path = Path(workdir.get("save_path"))
+        reporter.record(AuditEventType.DOWNLOAD_STARTED, info_hash=info_hash,
+                        title=candidate.title, indexer=candidate.indexer)
+        task.show(what="metadata", pct=0.0)
+        try:
+            selected = self._select(task, work, info_hash, reporter)
+            self._client.set_file_priorities(info_hash, {s.index for s in selected})
+            self._client.resume(info_hash)
+            self._follow(task, info_hash, selected, reporter)
+        except StageFailure as failure:
+            reporter.record(AuditEventType.DOWNLOAD_FAILED, info_hash=info_hash,
+                            reason=failure.reason, retryable=failure.retryable)
+            if failure.error == ERROR_DOWNLOAD_FAILED:
+                self.discard(info_hash)  # the flow blocklists it and tries the next candidate
+                workdir.update(info_hash=None, candidate_key=None)
+            raise
+        files = [{"item_id": s.item_id, "local_path": str(save_path / s.path)}
+                 for s in selected]
+        missing = [f["local_path"] for f in files if not Path(f["local_path"]).is_file()]
+        if missing:
+            raise StageFailure(ERROR_TRANSIENT, f"finished but {missing[0]} is not on disk",
+                               retryable=True)
+        result = {"save_path": str(save_path), "info_hash": info_hash, "files": files}
+        workdir.update(download_result=result)
+        reporter.progress(100.0, force=True, speed_bps=0, eta_secs=0)
+        reporter.record(AuditEventType.DOWNLOAD_COMPLETED, info_hash=info_hash,
+                        files=len(files))
+        return result
+
+    def discard(self, info_hash: str) -> None:
+        """Remove a torrent and its data from the client (no error if it is gone)."""
+        with contextlib.suppress(TorrentNotFound):
+            self._client.remove(info_hash, delete_data=True)
+
+    # --- steps ---------------------------------------------------------------------------
+
+    def _local_source(self, task: StageTask, work: WorkOrder, reporter: TicketReporter,
+                      workdir: TicketWorkdir) -> dict[str, Any]:
+        """A work order without a candidate: its files already lie below `source_dir`."""
+        if not work.source_dir:
+            raise StageFailure(ERROR_DOWNLOAD_FAILED, "work order has neither a candidate "
+                               "nor a source_dir", retryable=False)
+        root = Path(work.source_dir)
+        files = [{"item_id": f.item_id, "local_path": str(root / (f.path or ""))}
+                 for f in work.files if f.path]
+        missing = [f["local_path"] for f in files if not Path(f["local_path"]).is_file()]
+        if missing:
+            raise StageFailure(ERROR_DOWNLOAD_FAILED, f"source file {missing[0]} is missing",
+                               retryable=False)
+        result = {"save_path": str(root), "info_hash": None, "files": files}
+        workdir.update(download_result=result)
+        return result
+
+    def _add(self, task: StageTask, candidate: SourceCandidate, workdir: TicketWorkdir,
+             state: dict[str, Any]) -> str:
+        key = candidate_key(candidate)
+        known = state.get("info_hash")
+        if known and state.get("candidate_key") == key and self._present(known):
+            return str(known)  # a restart or a redelivery: the client still has it
+        if known and state.get("candidate_key") != key:
+            self.discard(str(known))  # an earlier candidate's torrent
+        try:
+            source = self._fetch(candidate)
+        except SourceError as exc:
+            error = ERROR_TRANSIENT if exc.retryable else ERROR_DOWNLOAD_FAILED
+            raise StageFailure(error, exc.reason, retryable=exc.retryable) from None
+        save_path = self._settings.download_dir / task.ticket_id
+        save_path.mkdir(parents=True, exist_ok=True)
+        try:
+            info_hash = self._client.add(magnet=source.magnet, torrent_bytes=source.torrent_bytes,
+                                         save_path=save_path, tag=torrent_tag(task.ticket_id),
+                                         paused=True)
+        except TorrentClientError as exc:
+            raise StageFailure(ERROR_DOWNLOAD_FAILED, f"torrent client refused it: {exc}",
+                               retryable=False) from None
+        workdir.update(info_hash=info_hash, candidate_key=key, save_path=str(save_path))
+        return info_hash
+
+    def _present(self, info_hash: str) -> bool:
+        try:
+            self._client.status(info_hash)
+        except TorrentNotFound:
+            return False
+        return True
+
+    def _select(self, task: StageTask, work: WorkOrder, info_hash: str,
+                reporter: TicketReporter) -> list[SelectedFile]:
+        stall = StallDetector(stall_after_seconds=self._settings.stall_timeout_secs,
+                              clock=self._clock)
+        while True:  # a magnet's metadata comes from peers; watch it like any progress
+            status = self._client.status(info_hash)
+            if status.state is not TorrentState.FETCHING_METADATA:
+                break
+            stalled = stall.observe(status)
+            if stalled is not None:
+                raise StageFailure(ERROR_DOWNLOAD_FAILED, f"stalled: {stalled.reason}",
+                                   retryable=False, info_hash=info_hash)
+            reporter.check_not_cancelled()
+            task.wait(self._poll)
+        try:
+            entries = self._client.files(info_hash)
+        except MetadataTimeout as exc:
+            raise StageFailure(ERROR_DOWNLOAD_FAILED, f"stalled: {exc}", retryable=False) from None
+        try:
+            selected = select_files(work.files, entries)
+        except SelectionError as exc:
+            raise StageFailure(ERROR_DOWNLOAD_FAILED, str(exc), retryable=False) from None
+        if not selected:
+            raise StageFailure(ERROR_DOWNLOAD_FAILED, "the work order maps no torrent file",
+                               retryable=False)
+        return selected
+
+    def _follow(self, task: StageTask, info_hash: str, selected: list[SelectedFile],
+                reporter: TicketReporter) -> None:
+        """Poll until the wanted files are complete; report progress; detect a stall."""
+        stall = StallDetector(stall_after_seconds=self._settings.stall_timeout_secs,
+                              clock=self._clock)
+        wanted = {s.index for s in selected}
+        while True:
+            task.check()
+            status = self._client.status(info_hash)
+            if status.state is TorrentState.ERROR:
+                raise StageFailure(ERROR_DOWNLOAD_FAILED,
+                                   f"torrent client error: {status.error}", retryable=False)
+            if status.is_complete and self._files_complete(info_hash, wanted):
+                return
+            stalled = stall.observe(status)
+            if stalled is not None:
+                raise StageFailure(ERROR_DOWNLOAD_FAILED, f"stalled: {stalled.reason}",
+                                   retryable=False, info_hash=info_hash)
+            self._report(task, status, reporter)
+            task.wait(self._poll)
+
+    def _files_complete(self, info_hash: str, wanted: set[int]) -> bool:
+        return all(e.progress >= 1.0 for e in self._client.files(info_hash) if e.index in wanted)
+
+    def _report(self, task: StageTask, status: TorrentStatus, reporter: TicketReporter) -> None:
+        pct = status.progress * 100
+        task.show(what=status.state.value, pct=pct, speed_bps=status.download_speed_bps)
+        reporter.progress(pct, audit=AuditEventType.DOWNLOAD_PROGRESS,
+                          speed_bps=status.download_speed_bps, eta_secs=status.eta_seconds)
+
+
+def require_work(task: StageTask) -> WorkOrder:
+    if task.message.work is None:
+        raise StageFailure(ERROR_TRANSIENT, f"{task.message.stage.value} message has no work "
+                           f"order", retryable=False)
+    return task.message.work

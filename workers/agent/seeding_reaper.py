@@ -1,0 +1,62 @@
+"""Remove finished torrents once they gave back enough to the swarm (and were placed)."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+
+from workers.agent.settings import AgentSettings
+from workers.agent.ticket_workdir import TicketWorkdir, known_tickets
+from workers.torrent.client import TorrentClient, TorrentClientError, TorrentNotFound
+from workers.torrent.seeding import SeedingPolicy
+
+log = logging.getLogger("quentin.agent.seeding")
+DEFAULT_MAX_SEEDING_SECS = 7 * 24 * 3600
+
+
+def seeding_policy(settings: AgentSettings) -> SeedingPolicy:
+    """The configured policy; a seed time of 0 means "no time limit" (the default week)."""
+    return SeedingPolicy(min_ratio=settings.seed_ratio,
+                         max_seeding_seconds=settings.seed_time_secs or DEFAULT_MAX_SEEDING_SECS)
+
+
+class SeedingReaper:
+    """Checks every downloaded ticket's torrent against the seeding policy."""
+
+    def __init__(self, settings: AgentSettings, client: TorrentClient) -> None:
+        self._settings = settings
+        self._client = client
+        self._policy = seeding_policy(settings)
+
+    def sweep(self) -> list[str]:
+        """Remove the torrents (with data) that may go; return their info hashes."""
+        removed: list[str] = []
+        for ticket_id in known_tickets(self._settings.work_dir):
+            workdir = TicketWorkdir(self._settings.work_dir, ticket_id)
+            state = workdir.read()
+            info_hash = state.get("info_hash")
+            # The data is the conversion's input until the files are placed.
+            if not info_hash or not state.get("place_result"):
+                continue
+            try:
+                status = self._client.status(info_hash)
+            except TorrentNotFound:
+                workdir.update(info_hash=None)
+                continue
+            except TorrentClientError as exc:
+                log.warning("seeding check failed: %s", exc, extra={"ticket_id": ticket_id})
+                continue
+            decision = self._policy.decide(status)
+            if not decision.eligible_for_cleanup:
+                continue
+            try:
+                self._client.remove(info_hash, delete_data=True)
+            except TorrentClientError as exc:
+                log.warning("torrent not removed: %s", exc, extra={"ticket_id": ticket_id})
+                continue
+            shutil.rmtree(self._settings.download_dir / ticket_id, ignore_errors=True)
+            workdir.update(info_hash=None, seeding_done=decision.reason)
+            log.info("seeding finished: %s", decision.reason,
+                     extra={"ticket_id": ticket_id, "info_hash": info_hash})
+            removed.append(info_hash)
+        return removed

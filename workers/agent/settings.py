@@ -1,0 +1,93 @@
+"""The agent's settings, derived once from the service configuration."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from chalicelib.config import Config
+from chalicelib.domain.priority import BANDS_HIGH_FIRST
+from chalicelib.domain.stage_protocol import Stage
+
+AGENT_STAGES: tuple[Stage, ...] = (Stage.DOWNLOAD, Stage.CONVERT, Stage.PLACE)
+MAX_LONG_POLL_SECS = 20  # SQS refuses longer waits
+
+
+def stage_queue_name(prefix: str, stage: Stage, band: str) -> str:
+    """`<prefix>-<stage>-<band>`: one queue per agent stage and priority band."""
+    return f"{prefix}-{stage.value}-{band}"
+
+
+def control_queue_name(prefix: str) -> str:
+    return f"{prefix}-agent-control"
+
+
+@dataclass(frozen=True)
+class AgentSettings:
+    """Everything the agent's loop and stages need to know about their limits and places."""
+
+    resource_prefix: str
+    work_dir: Path
+    download_dir: Path
+    allowed_roots: tuple[Path, ...]
+    max_downloads: int
+    max_conversions: int  # files converted at once (ffmpeg processes)
+    poll_wait_secs: int
+    heartbeat_interval_secs: float
+    visibility_timeout_secs: int
+    progress_interval_secs: float
+    stall_timeout_secs: float
+    seed_ratio: float
+    seed_time_secs: int
+    seeding_check_secs: float
+
+    def __post_init__(self) -> None:
+        if self.max_downloads < 1:
+            raise ValueError("orchestrator.max_concurrent_downloads must be >= 1")
+        if self.max_conversions < 1:
+            raise ValueError("orchestrator.max_concurrent_conversions must be >= 0")
+        if not 0 <= self.poll_wait_secs <= MAX_LONG_POLL_SECS:
+            raise ValueError(f"agent.poll_wait_secs must be 0..{MAX_LONG_POLL_SECS}")
+        if self.heartbeat_interval_secs <= 0:
+            raise ValueError("agent.heartbeat_interval_secs must be > 0")
+        if self.visibility_timeout_secs < 2 * self.heartbeat_interval_secs:
+            raise ValueError("agent.visibility_timeout_secs must be at least twice the "
+                             "heartbeat interval, or messages reappear while being worked on")
+        if self.stall_timeout_secs <= 0:
+            raise ValueError("torrent_client.stall_timeout_secs must be > 0")
+
+    @classmethod
+    def from_config(cls, config: Config, base_dir: Path) -> AgentSettings:
+        """Relative paths in `config` are taken relative to `base_dir` (the config's folder)."""
+        agent = config.agent
+        heartbeat = agent.heartbeat_interval_secs or max(
+            1.0, config.orchestrator.heartbeat_timeout_secs / 5)
+        return cls(
+            resource_prefix=config.aws.resource_prefix,
+            work_dir=(base_dir / agent.work_dir).resolve(),
+            download_dir=(base_dir / config.torrent_client.download_dir).resolve(),
+            allowed_roots=tuple(Path(r) for r in config.placement.allowed_roots),
+            max_downloads=config.orchestrator.max_concurrent_downloads,
+            max_conversions=config.orchestrator.max_concurrent_conversions
+            or os.cpu_count() or 1,
+            poll_wait_secs=agent.poll_wait_secs,
+            heartbeat_interval_secs=heartbeat,
+            visibility_timeout_secs=max(agent.visibility_timeout_secs,
+                                        int(heartbeat * 3) + 1),
+            progress_interval_secs=agent.progress_interval_secs,
+            stall_timeout_secs=agent.stall_timeout_secs
+            or float(config.torrent_client.stall_timeout_secs),
+            seed_ratio=config.torrent_client.seed_ratio,
+            seed_time_secs=config.torrent_client.seed_time_secs,
+            seeding_check_secs=agent.seeding_check_secs,
+        )
+
+    def stage_queues(self, stage: Stage) -> tuple[str, ...]:
+        """The stage's queue names, highest band first."""
+        return tuple(stage_queue_name(self.resource_prefix, stage, band.value)
+                     for band in BANDS_HIGH_FIRST)
+
+    @property
+    def control_queue(self) -> str:
+        return control_queue_name(self.resource_prefix)
