@@ -24,6 +24,7 @@ from chalicelib.domain.errors import FieldError, Forbidden, PayloadTooLarge, Val
 from chalicelib.realtime import lambda_events as realtime_events
 from chalicelib.realtime.service import RealtimeService
 from chalicelib.services.audit import export_jsonl
+from chalicelib.services.search_testing import SearchTester
 from chalicelib.services.tickets import TicketFilter, parse_limit, parse_state
 from chalicelib.stage_handlers import handle_records, sqs_records
 from chalicelib.wiring import Services, build_services, config_from_env
@@ -202,6 +203,12 @@ def force_search(who: Identity, ticket_id: str) -> dict[str, Any]:
 def force_magnet(who: Identity, ticket_id: str) -> dict[str, Any]:
     body = _body()
     return ticket_to_dict(services().tickets.force_magnet(ticket_id, who, body.get("magnet_uri")))
+
+
+@post(f"{API}/search/test")
+@endpoint()
+def search_test(who: Identity) -> dict[str, Any]:
+    return SearchTester(services().searching).run(_body(), who)
 
 
 # --- audit --------------------------------------------------------------------------------

@@ -321,6 +321,21 @@ def _schemas() -> dict[str, Any]:
                     }}},
             },
         },
+        "SearchTest": {
+            "type": "object",
+            "required": ["query", "expected", "candidates", "total_found", "duration_ms"],
+            "properties": {
+                "query": {"type": "string"},
+                "expected": {"type": "string"},
+                "scored_against": {"type": "object",
+                                   "additionalProperties": {"type": "string"}},
+                "candidates": {"type": "array",
+                               "items": {"type": "object", "additionalProperties": True}},
+                "total_found": {"type": "integer"},
+                "duration_ms": {"type": "integer"},
+                "audit_event_id": {"type": "string"},
+            },
+        },
         "Identity": {
             "type": "object",
             "required": ["user_id", "is_admin", "method"],
@@ -400,6 +415,20 @@ def openapi_document() -> dict[str, Any]:
                 {"type": "object", "required": ["magnet_uri"],
                  "properties": {"magnet_uri": {"type": "string",
                                                "pattern": "^magnet:\\?"}}})},
+            "/api/v1/search/test": {"post": {
+                "summary": "Run a query through the indexers and score the results "
+                           "(no ticket is created)",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["query"],
+                    "properties": {
+                        "query": {"type": "string", "minLength": 1},
+                        "expected": {"type": "string",
+                                     "enum": [c.value for c in ContentType]},
+                        "artist": {"type": "string"}, "album": {"type": "string"},
+                        "title": {"type": "string"}, "year": {"type": "integer"},
+                        "season": {"type": "integer"}, "episode": {"type": "integer"}}}}}},
+                "responses": {"200": _json(_ref("SearchTest")), **ERRORS,
+                              "502": _json(_ref("Error"), "No indexer, or it failed")}}},
             "/api/v1/audit": {
                 "get": {
                     "summary": "Audit events, newest first",

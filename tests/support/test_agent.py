@@ -52,6 +52,7 @@ class TestAgent:
     __test__ = False  # not a pytest test class
 
     def __init__(self, config: Config, *, max_parallel: int = 4) -> None:
+        self.max_parallel = max_parallel
         self.config = config
         self.sqs = aws_client(config, "sqs")
         self.sfn = aws_client(config, "stepfunctions")
@@ -68,6 +69,7 @@ class TestAgent:
         self.cancelled: set[str] = set()
         self._released = threading.Event()
         self._stop = threading.Event()
+        self.paused = threading.Event()
         self._slots = threading.Semaphore(max_parallel)
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -91,22 +93,32 @@ class TestAgent:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            self._poll_control()
-            took = False
-            for url in self.queues:
-                if not self._slots.acquire(timeout=0.1):
-                    break
+            try:
+                self._poll()
+            except Exception:  # the stack may be restarting: like a real agent, keep trying
+                time.sleep(0.2)
+
+    def _poll(self) -> None:
+        if self.paused.is_set():
+            time.sleep(0.05)
+            return
+        self._poll_control()
+        for url in self.queues:
+            if not self._slots.acquire(timeout=0.1):
+                return
+            try:
                 got = self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1,
                                                WaitTimeSeconds=0)
-                messages = got.get("Messages", [])
-                if not messages:
-                    self._slots.release()
-                    continue
-                took = True
-                threading.Thread(target=self._work, args=(url, messages[0]), daemon=True).start()
-                break
-            if not took:
-                time.sleep(0.05)
+            except Exception:
+                self._slots.release()
+                raise
+            messages = got.get("Messages", [])
+            if messages:
+                threading.Thread(target=self._work, args=(url, messages[0]),
+                                 daemon=True).start()
+                return
+            self._slots.release()
+        time.sleep(0.05)
 
     def _poll_control(self) -> None:
         got = self.sqs.receive_message(QueueUrl=self.control, MaxNumberOfMessages=10,
@@ -119,16 +131,21 @@ class TestAgent:
 
     def _work(self, url: str, message: dict[str, Any]) -> None:
         try:
-            msg = StageMessage.parse(message["Body"])
-            self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-            with self._lock:
-                key = (msg.ticket_id, msg.stage.value)
-                self.seen[key] = self.seen.get(key, 0) + 1
-                count = self.seen[key]
-                self.handled.append((msg.ticket_id, msg.stage.value, count))
-            self._stage(msg, count)
+            self._handle(url, message)
+        except Exception:  # a dead token or a restarting stack: the flow will retry
+            pass
         finally:
             self._slots.release()
+
+    def _handle(self, url: str, message: dict[str, Any]) -> None:
+        msg = StageMessage.parse(message["Body"])
+        self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        with self._lock:
+            key = (msg.ticket_id, msg.stage.value)
+            self.seen[key] = self.seen.get(key, 0) + 1
+            count = self.seen[key]
+            self.handled.append((msg.ticket_id, msg.stage.value, count))
+        self._stage(msg, count)
 
     def _stage(self, msg: StageMessage, count: int) -> None:
         assert msg.work is not None, "agent stages always carry a work order"

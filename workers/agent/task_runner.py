@@ -123,6 +123,12 @@ class TaskRunner:
             log.exception("stage crashed", extra={"ticket_id": task.ticket_id})
             failure = StageFailure(ERROR_TRANSIENT, f"agent error: {type(exc).__name__}: {exc}",
                                    retryable=True)
+        try:
+            self._reporter_for(task.ticket_id).note_failure(failure.error, failure.reason,
+                                                            retryable=failure.retryable)
+        except Exception:  # the answer below matters more than this note
+            log.warning("failure reason not kept on the ticket",
+                        extra={"ticket_id": task.ticket_id})
         return self._answer(task, lambda: self._answers.failure(
             token, failure.error, failure.reason, retryable=failure.retryable,
             **failure.extra), failure.error)

@@ -71,6 +71,10 @@ class TicketReporter:
             raise StageStopped(StopReason.CANCELLED) from None
         return True
 
+    def note_failure(self, error: str, reason: str, *, retryable: bool) -> None:
+        """Keep the failure's reason on the ticket (see FlowState.note_failure)."""
+        self._flow.note_failure(self.ticket_id, error, reason, retryable=retryable)
+
     def record(self, event: AuditEventType, **data: Any) -> None:
         self._audit.record(event, ACTOR, self.ticket_id, **data)
         log.info("%s", event.value, extra={"ticket_id": self.ticket_id, "data": _plain(data)})

@@ -855,6 +855,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/search/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a query through the indexers and score the results (no ticket is created) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        query: string;
+                        /** @enum {string} */
+                        expected?: "album" | "track" | "movie" | "tv_episode" | "software" | "ebook" | "other";
+                        artist?: string;
+                        album?: string;
+                        title?: string;
+                        year?: number;
+                        season?: number;
+                        episode?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SearchTest"];
+                    };
+                };
+                /** @description Invalid input; `errors` names each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for this identity */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such ticket */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The action does not fit the ticket's current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No indexer, or it failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -1774,6 +1878,19 @@ export interface components {
                     };
                 }[];
             }[];
+        };
+        SearchTest: {
+            query: string;
+            expected: string;
+            scored_against?: {
+                [key: string]: string;
+            };
+            candidates: {
+                [key: string]: unknown;
+            }[];
+            total_found: number;
+            duration_ms: number;
+            audit_event_id?: string;
         };
         Identity: {
             user_id: string;

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.torrent_maker import Bencodable, bencode, make_torrent
+from chalicelib.domain.bencode import Bencoded as Bencodable
+from chalicelib.domain.bencode import encode as bencode
+from tests.support.torrent_maker import make_torrent
 from workers.torrent.client import InvalidTorrent
 from workers.torrent.metainfo import (
     info_hash_from_magnet,
