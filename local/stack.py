@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from chalice.config import Config as ChaliceConfig
-from chalice.local import LocalDevServer, create_local_server
+from chalice.local import ChaliceRequestHandler, LocalDevServer, create_local_server
 
 from chalicelib.adapters.aws.clients import aws_client
 from chalicelib.config import Config
@@ -23,6 +23,15 @@ from local.snapshot import Snapshotter
 from local.ws_gateway import WsGateway, resolve_handlers
 
 log = logging.getLogger("quentin.local")
+access_log = logging.getLogger("quentin.http")
+
+
+def _log_request(handler: ChaliceRequestHandler, fmt: str, *args: object) -> None:
+    """HTTP access lines go to the structured log (debug), not raw to stderr."""
+    access_log.debug(fmt % args, extra={"client": handler.client_address[0]})
+
+
+ChaliceRequestHandler.log_message = _log_request
 
 
 class LocalStack:
