@@ -14,7 +14,13 @@ from chalicelib.adapters.aws.step_functions import (
 )
 from chalicelib.adapters.torznab import TorznabSearcher
 from chalicelib.config import Config
-from chalicelib.ports import CandidateSource, Clock, TicketEvents, TicketStore
+from chalicelib.ports import (
+    CandidateSource,
+    Clock,
+    TicketEvents,
+    TicketStore,
+    TorrentCatalogPort,
+)
 from chalicelib.services.acquisition import AcquisitionService
 from chalicelib.services.audit import AuditRecorder
 from chalicelib.services.candidate_source import (
@@ -72,6 +78,7 @@ def build_flow(
     clock: Clock,
     searching: SearchService | None,
     blocklist: DynamoBlocklist | None,
+    catalog: TorrentCatalogPort | None = None,
 ) -> Flow:
     state = FlowState(store, recorder, events, clock)
     source: CandidateSource = NoIndexers()
@@ -82,5 +89,6 @@ def build_flow(
         build_brain(config), source, recorder,
         BlocklistPort(blocklist) if blocklist is not None else None,
         config.textbrain.auto_approve_threshold,
+        catalog,
     )
     return Flow(workflow, state, acquisition, FlowStages(store, state, workflow))

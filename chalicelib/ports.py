@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
 from chalicelib.domain.audit import AuditEvent, AuditEventType
 from chalicelib.domain.candidate import SearchQuery, TorrentCandidate, TorrentFile
+from chalicelib.domain.catalog import CatalogTorrent, Coverage, WantedAlbum
+from chalicelib.domain.request import TicketItem
 from chalicelib.domain.states import TicketState
 from chalicelib.domain.ticket import Ticket
 
@@ -119,6 +121,17 @@ class CandidateSource(Protocol):
     def files(self, candidate: TorrentCandidate) -> list[TorrentFile] | None:
         """The torrent's file list, or None when it cannot be known before downloading."""
         ...
+
+
+class TorrentCatalogPort(Protocol):
+    """Torrents already downloaded and kept (seeding), and which ticket items they hold."""
+
+    def find_coverage(self, items: Sequence[TicketItem],
+                      album: WantedAlbum | None = None) -> Coverage: ...
+
+    def get(self, info_hash: str) -> CatalogTorrent: ...
+
+    def touch(self, info_hash: str) -> None: ...
 
 
 class ReleaseBlocklist(Protocol):

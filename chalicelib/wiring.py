@@ -123,7 +123,7 @@ def build_services(config: Config) -> Services:
         for indexer in searching.indexers:
             health.add(Check(f"indexer_{indexer}", partial(searching.check_indexer, indexer)))
     flow = build_flow(config, workflow, store, recorder, broadcaster or NoEvents(), clock,
-                      searching, blocklist)
+                      searching, blocklist, catalog)
     return Services(
         flow=flow,
         store=store,

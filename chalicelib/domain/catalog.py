@@ -88,6 +88,8 @@ class CatalogTorrent:
     ratio: float = 0.0
     seeding_secs: int = 0
     contents: tuple[CatalogContent, ...] = ()
+    # Where the agent keeps the torrent's content: the folder that holds its root folder.
+    save_path: str | None = None
 
     def __post_init__(self) -> None:
         if not self.info_hash:

@@ -14,12 +14,14 @@ from typing import Any
 
 from chalicelib.domain.audit import AuditEventType
 from chalicelib.domain.candidate import SearchKind, SearchQuery, TorrentCandidate, TorrentFile
+from chalicelib.domain.catalog import WantedAlbum
 from chalicelib.domain.dedup import LINKABLE_STATES, can_share, content_key
 from chalicelib.domain.errors import Conflict, ExternalServiceError
+from chalicelib.domain.request import ItemKind
 from chalicelib.domain.stage_protocol import StageMessage, read_cause
 from chalicelib.domain.states import TicketState
 from chalicelib.domain.ticket import Ticket
-from chalicelib.ports import CandidateSource, ReleaseBlocklist, TicketStore
+from chalicelib.ports import CandidateSource, ReleaseBlocklist, TicketStore, TorrentCatalogPort
 from chalicelib.services.audit import AuditRecorder
 from chalicelib.services.flow_state import FlowState, TicketCancelled
 from chalicelib.services.work_orders import candidate_key as _dict_key
@@ -46,6 +48,7 @@ class AcquisitionService:
         audit: AuditRecorder,
         blocklist: ReleaseBlocklist | None = None,
         auto_approve_threshold: float = 0.85,
+        catalog: TorrentCatalogPort | None = None,
     ) -> None:
         self._flow = flow
         self._store = store
@@ -54,6 +57,7 @@ class AcquisitionService:
         self._audit = audit
         self._blocklist = blocklist
         self._threshold = auto_approve_threshold
+        self._catalog = catalog
 
     # --- acquire -------------------------------------------------------------------------
     def acquire(self, msg: StageMessage) -> dict[str, Any]:
@@ -72,6 +76,9 @@ class AcquisitionService:
         primary = None if forced else self._link_to_primary(ticket)
         if primary is not None:
             return {"outcome": "linked", "primary": primary}
+        covered = None if forced else self._from_catalog(ticket)
+        if covered is not None:
+            return covered
         request = ticket.request
         queries = ([SearchQuery(text=forced, kind=SearchKind.GENERIC)] if forced
                    else self._brain.queries(request))[:MAX_QUERIES]
@@ -200,6 +207,42 @@ class AcquisitionService:
                          f"download failed ({reason}); the next candidate needs approval",
                          {"candidate": best["candidate"], "previous_failure": reason})
         return {"outcome": "needs_approval"}
+
+    # --- the catalog: what was downloaded before and is still kept -----------------------
+    def _from_catalog(self, ticket: Ticket) -> dict[str, Any] | None:
+        """A work order over already-kept files when one torrent holds every wanted item."""
+        if self._catalog is None or ticket.request.dry_run:
+            return None
+        request = ticket.request
+        wanted = [i for i in request.requested_items if i.kind is not ItemKind.IMAGE]
+        if not wanted:
+            return None
+        coverage = self._catalog.find_coverage(
+            wanted, WantedAlbum(request.query.artist, request.query.album))
+        if not coverage.complete or len(coverage.torrents) != 1:
+            return None
+        torrent = self._catalog.get(coverage.torrents[0])
+        if not torrent.save_path:
+            return None
+        paths = {m.item_id: m.path for m in coverage.matches}
+        work = work_order(ticket, None, source_dir=torrent.save_path, source_paths=paths)
+        acquisition: dict[str, Any] = {
+            "catalog": {**coverage.to_dict(), "torrent": torrent.name,
+                        "info_hash": torrent.info_hash},
+            "candidates": [], "recommended_index": None, "method": "catalog", "confidence": 1.0,
+            "reasoning": f"every requested item is in the kept torrent {torrent.name!r}: "
+                         "no search, no download",
+        }
+        current = self._store.get(ticket.ticket_id)
+        self._store.save(replace(current, acquisition=acquisition, work_order=work), current)
+        self._catalog.touch(torrent.info_hash)
+        self._audit.record(AuditEventType.MATCHING_COMPLETED, ACTOR, ticket.ticket_id,
+                           method="catalog", info_hash=torrent.info_hash,
+                           reasoning=acquisition["reasoning"], items=len(paths))
+        self._flow.enter(ticket.ticket_id, S.AUTO_APPROVED,
+                         f"all {len(paths)} items are already in the torrent catalog",
+                         {"catalog_torrent": torrent.name})
+        return {"outcome": "covered", "work": work}
 
     # --- helpers -------------------------------------------------------------------------
     def _link_to_primary(self, ticket: Ticket) -> str | None:

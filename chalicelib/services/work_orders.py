@@ -29,8 +29,9 @@ def work_order(
     source_dir: str | None = None,
     linked: Sequence[Ticket] = (),
     files: Sequence[TorrentFile] | None = None,
+    source_paths: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The work order for `scored` (a ScoredCandidate dict) or for a forced magnet.
+    """The work order for `scored` (a ScoredCandidate dict), a forced magnet, or kept files.
 
     Linked tickets' requested items ride along under `<ticket_id>:<item_id>` with their own
     destinations, so one download serves every ticket asking for the same content. Items
@@ -63,6 +64,10 @@ def work_order(
     elif magnet_uri:
         candidate = SourceCandidate(title="forced magnet", info_hash=info_hash,
                                     magnet_uri=magnet_uri)
+    elif source_paths:
+        # Files already on the agent's disk, below source_dir (the torrent catalog).
+        mapped = {item_id: {"path": path, "file_index": None}
+                  for item_id, path in source_paths.items()}
     by_position = {(i.disc_number, i.track_number): mapped.get(i.item_id)
                    for i in request.requested_items if i.track_number is not None}
     work_files = []

@@ -13,6 +13,9 @@ each destination, and answers the task tokens. Behaviour per ticket comes from t
 - "conversion_fails_once": the first conversion fails for good (the ticket goes to Failed;
   a retry through the API then succeeds);
 - "hold:<stage>": stop before answering <stage> until `release()` or a cancel.
+
+With `metadata_to_embed["test_catalog"] == "register"` a finished download is recorded in the
+torrent catalog (as the real agent always does), so later tickets can be served from it.
 """
 
 from __future__ import annotations
@@ -27,7 +30,9 @@ from typing import Any
 from chalicelib.adapters.aws.audit_log import DynamoAuditLog
 from chalicelib.adapters.aws.clients import aws_client
 from chalicelib.adapters.aws.models import build_models
+from chalicelib.adapters.aws.searcher_models import build_searcher_models
 from chalicelib.adapters.aws.ticket_store import DynamoTicketStore
+from chalicelib.adapters.aws.torrent_catalog import DynamoTorrentCatalog
 from chalicelib.config import Config
 from chalicelib.domain.priority import BANDS_HIGH_FIRST
 from chalicelib.domain.stage_protocol import (
@@ -40,10 +45,12 @@ from chalicelib.domain.stage_protocol import (
 )
 from chalicelib.domain.states import TicketState
 from chalicelib.services.audit import AuditRecorder
+from chalicelib.services.catalog_entries import catalog_contents, downloaded_torrent
 from chalicelib.services.clock import SystemClock
 from chalicelib.services.flow_state import FlowState, TicketCancelled
 from chalicelib.services.tickets import NoEvents
 
+SAVE_PATH = "/tmp/test-agent"
 STAGE_STATE = {Stage.DOWNLOAD: TicketState.DOWNLOADING, Stage.CONVERT: TicketState.CONVERTING,
                Stage.PLACE: TicketState.PLACING}
 
@@ -60,6 +67,7 @@ class TestAgent:
         self.store = DynamoTicketStore(models)
         self.flow = FlowState(self.store, AuditRecorder(DynamoAuditLog(models), SystemClock()),
                               NoEvents(), SystemClock(), actor="test-agent")
+        self.catalog = DynamoTorrentCatalog(build_searcher_models(config), SystemClock(), None)
         prefix = config.aws.resource_prefix
         self.queues = [self._url(f"{prefix}-{stage}-{band.value}")
                        for band in BANDS_HIGH_FIRST for stage in ("place", "convert", "download")]
@@ -184,6 +192,14 @@ class TestAgent:
                     return
                 self.sfn.send_task_heartbeat(taskToken=token)
         output = self._result(msg)
+        if msg.stage is Stage.DOWNLOAD and msg.work.metadata.get("test_catalog") == "register" \
+                and msg.work.candidate is not None:
+            name = (msg.work.files[0].path or "x").split("/", 1)[0]
+            sizes = {f.path: 1000 for f in msg.work.files if f.path}
+            self.catalog.register_torrent(
+                downloaded_torrent(name, msg.work.candidate.info_hash or "0" * 40,
+                                   sizes.items()),
+                catalog_contents(msg.work, sizes), save_path=SAVE_PATH)
         if msg.stage is Stage.PLACE:
             try:
                 self.flow.enter(msg.ticket_id, TicketState.COMPLETED, "placed",
@@ -204,8 +220,8 @@ class TestAgent:
     def _result(msg: StageMessage) -> dict[str, Any]:
         assert msg.work is not None
         if msg.stage is Stage.DOWNLOAD:
-            return {"save_path": "/tmp/test-agent", "files": [
-                {"item_id": f.item_id, "local_path": f"/tmp/test-agent/{f.path}"}
+            return {"save_path": SAVE_PATH, "files": [
+                {"item_id": f.item_id, "local_path": f"{SAVE_PATH}/{f.path}"}
                 for f in msg.work.files]}
         if msg.stage is Stage.CONVERT:
             return {"outputs": [{"item_id": f.item_id, "dest_path": f.dest_path}

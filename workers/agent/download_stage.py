@@ -10,11 +10,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from chalicelib.domain.audit import AuditEventType
+from chalicelib.domain.bencode import TorrentMeta
+from chalicelib.domain.catalog import CatalogContent
 from chalicelib.domain.stage_protocol import (
     ERROR_DOWNLOAD_FAILED,
     ERROR_TRANSIENT,
@@ -22,6 +24,7 @@ from chalicelib.domain.stage_protocol import (
     WorkOrder,
 )
 from chalicelib.domain.states import TicketState
+from chalicelib.services.catalog_entries import catalog_contents, downloaded_torrent
 from workers.agent.file_selection import SelectedFile, SelectionError, select_files
 from workers.agent.settings import AgentSettings
 from workers.agent.source_fetch import SourceError, TorrentSource, fetch_source
@@ -39,6 +42,13 @@ from workers.torrent.client import (
 from workers.torrent.stall import StallDetector
 
 log = logging.getLogger("quentin.agent.download")
+
+
+class CatalogRegistry(Protocol):
+    def register_torrent(self, torrent: TorrentMeta,
+                         contents: Sequence[CatalogContent] | None = None, *,
+                         save_path: str | None = None) -> object: ...
+
 
 Fetcher = Callable[[SourceCandidate], TorrentSource]
 
@@ -58,8 +68,10 @@ class DownloadStage:
 
     def __init__(self, settings: AgentSettings, client: TorrentClient, *,
                  fetch: Fetcher = fetch_source, poll_secs: float = 0.25,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 catalog: CatalogRegistry | None = None) -> None:
         self._settings = settings
+        self._catalog = catalog
         self._client = client
         self._fetch = fetch
         self._poll = poll_secs
@@ -108,10 +120,27 @@ class DownloadStage:
                                retryable=True)
         result = {"save_path": str(save_path), "info_hash": info_hash, "files": files}
         workdir.update(download_result=result)
+        self._register(task, work, info_hash, save_path)
         reporter.progress(100.0, force=True, speed_bps=0, eta_secs=0)
         reporter.record(AuditEventType.DOWNLOAD_COMPLETED, info_hash=info_hash,
                         files=len(files))
         return result
+
+    def _register(self, task: StageTask, work: WorkOrder, info_hash: str,
+                  save_path: Path) -> None:
+        """Tell the torrent catalog what this torrent holds, so later tickets reuse it."""
+        if self._catalog is None:
+            return
+        try:
+            entries = self._client.files(info_hash)
+            listed = [(str(e.path), e.size) for e in entries]
+            name = listed[0][0].split("/", 1)[0] if listed else info_hash
+            meta = downloaded_torrent(name, info_hash, listed)
+            contents = catalog_contents(work, dict(listed))
+            self._catalog.register_torrent(meta, contents, save_path=str(save_path))
+        except Exception:  # the download is done; a missing catalog entry only costs reuse
+            log.warning("torrent not registered in the catalog", exc_info=True,
+                        extra={"ticket_id": task.ticket_id, "info_hash": info_hash})
 
     def discard(self, info_hash: str) -> None:
         """Remove a torrent and its data from the client (no error if it is gone)."""

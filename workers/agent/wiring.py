@@ -12,8 +12,11 @@ from urllib.parse import urlsplit
 from chalicelib.adapters.aws.audit_log import DynamoAuditLog
 from chalicelib.adapters.aws.clients import aws_client
 from chalicelib.adapters.aws.models import build_models
+from chalicelib.adapters.aws.searcher_models import build_searcher_models
 from chalicelib.adapters.aws.ticket_store import DynamoTicketStore
+from chalicelib.adapters.aws.torrent_catalog import DynamoTorrentCatalog
 from chalicelib.config import Config, ConfigError
+from chalicelib.domain.catalog import RetentionPolicy
 from chalicelib.domain.stage_protocol import Stage
 from chalicelib.ports import TicketEvents
 from chalicelib.services.audit import AuditRecorder
@@ -106,7 +109,10 @@ def build_agent(config: Config, base_dir: Path, *, client: TorrentClient | None 
     if removed:
         log.info("removed %d stale placement files", len(removed))
     cleanup = TicketCleanup(settings, torrents, placer)
-    download = DownloadStage(settings, torrents)
+    catalog = DynamoTorrentCatalog(
+        build_searcher_models(config), clock,
+        RetentionPolicy(config.torrent_client.seed_ratio, config.torrent_client.seed_time_secs))
+    download = DownloadStage(settings, torrents, catalog=catalog)
     handlers: dict[Stage, StageHandler] = {
         Stage.DOWNLOAD: download,
         Stage.CONVERT: ConvertStage(settings, converter),

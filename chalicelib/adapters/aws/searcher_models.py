@@ -94,6 +94,7 @@ def build_searcher_models(config: Config) -> SearcherModels:
         last_used_at = UnicodeAttribute(null=True)
         ratio = NumberAttribute(null=True)
         seeding_secs = NumberAttribute(null=True)
+        save_path = UnicodeAttribute(null=True)
         document = UnicodeAttribute(null=True)
         by_track = CatalogByTrack()
         by_album = CatalogByAlbum()

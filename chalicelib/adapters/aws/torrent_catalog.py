@@ -93,7 +93,11 @@ class DynamoTorrentCatalog:
     # --- writing ------------------------------------------------------------------------
 
     def register_torrent(
-        self, torrent: TorrentMeta, contents: Sequence[CatalogContent] | None = None
+        self,
+        torrent: TorrentMeta,
+        contents: Sequence[CatalogContent] | None = None,
+        *,
+        save_path: str | None = None,
     ) -> CatalogTorrent:
         """Add (or refresh) a torrent and its named contents; seeding figures are kept.
 
@@ -116,6 +120,7 @@ class DynamoTorrentCatalog:
             ratio=old.ratio if old else 0.0,
             seeding_secs=old.seeding_secs if old else 0,
             contents=named,
+            save_path=save_path or (old.save_path if old else None),
         )
         fresh = {f"{CONTENT_PREFIX}{index:05d}" for index in range(len(named))}
         # One batch may not both delete and put the same key: drop only rows not rewritten.
@@ -239,6 +244,7 @@ class DynamoTorrentCatalog:
             last_used_at=entry.last_used_at.isoformat(),
             ratio=entry.ratio,
             seeding_secs=entry.seeding_secs,
+            save_path=entry.save_path,
         )
 
     def _content_row(self, info_hash: str, index: int, content: CatalogContent) -> Any:
@@ -263,6 +269,7 @@ class DynamoTorrentCatalog:
             ratio=float(row.ratio or 0.0),
             seeding_secs=int(row.seeding_secs or 0),
             contents=tuple(contents),
+            save_path=row.save_path,
         )
 
 

@@ -41,7 +41,8 @@ class FlowRig:
 
     def ticket(self, *, artist: str = "Test Artist", album: str = "Test Album",
                tracks: range = range(1, 4), behaviour: str = "ok", priority: int = 100,
-               dry_run: bool = False, tag: str = "") -> dict[str, Any]:
+               dry_run: bool = False, tag: str = "",
+               catalog: bool = False) -> dict[str, Any]:
         body = {
             "priority": priority, "dry_run": dry_run,
             "search": {"artist": artist, "album": album, "year": 2020},
@@ -51,7 +52,8 @@ class FlowRig:
                        for n in tracks],
             "constraints": {"format": "ogg_vorbis", "bitrate_kbps": 320},
             "metadata_to_embed": {"artist": artist, "album": album,
-                                  "test_behaviour": behaviour},
+                                  "test_behaviour": behaviour,
+                                  "test_catalog": "register" if catalog else "no"},
         }
         return copy.deepcopy(body)
 

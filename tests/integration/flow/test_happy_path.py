@@ -47,3 +47,31 @@ def test_nothing_found_is_acquisition_failed_with_what_was_tried(rig: FlowRig) -
     payload = done["state_payload"]
     assert payload["queries_tried"] and "Nobody Known Silent Record" in payload["queries_tried"]
     assert rig.wait_flow(tid, "SUCCEEDED", "FAILED") == ["SUCCEEDED"]
+
+
+def test_a_kept_torrent_serves_a_later_ticket_without_search_or_download(rig: FlowRig) -> None:
+    first = rig.create(rig.ticket(artist="Another Group", album="Hidden Gem", tag="-kept1",
+                                  catalog=True))
+    rig.wait_state(first, "acquisition_failed")
+    rig.stack.call("POST", f"/api/v1/ticket/{first}/force-search",
+                   {"query": "AnotherGroup HiddenGem"})
+    t = rig.wait_state(first, "needs_approval", "completed")
+    if t["state"] == "needs_approval":
+        rig.stack.call("POST", f"/api/v1/ticket/{first}/approve", {})
+    assert rig.wait_state(first, "completed", "failed")["state"] == "completed"
+
+    later = rig.create(rig.ticket(artist="Another Group", album="Hidden Gem", tracks=range(2, 4),
+                                  tag="-kept2"))
+    done = rig.wait_state(later, "completed", "failed", "needs_approval", "acquisition_failed")
+    assert done["state"] == "completed", done["state_payload"]
+    assert done["acquisition"]["method"] == "catalog"
+    assert done["work_order"]["candidate"] is None
+    assert done["work_order"]["source_dir"] == "/tmp/test-agent"
+    paths = {f["item_id"]: f["path"] for f in done["work_order"]["files"]}
+    assert paths["t2"].endswith("02 - Second Song.flac")
+    searches = rig.stack.call("GET", f"/api/v1/audit?ticket_id={later}&event_type="
+                                     "SearchExecuted").body["events"]
+    assert searches == []
+    entered = [e["details"]["name"] for e in rig.flow(later)[0]["events"]
+               if e["type"].endswith("StateEntered")]
+    assert "UseCoveredWork" in entered
