@@ -26,6 +26,7 @@ from chalicelib.realtime.service import RealtimeService
 from chalicelib.services.audit import export_jsonl
 from chalicelib.services.search_testing import SearchTester
 from chalicelib.services.tickets import TicketFilter, parse_limit, parse_state
+from chalicelib.services.training_export import export_training_jsonl
 from chalicelib.stage_handlers import handle_records, sqs_records
 from chalicelib.wiring import Services, build_services, config_from_env
 
@@ -254,6 +255,21 @@ def export_audit(who: Identity) -> Response:
             "X-Export-Count": str(export.count),
         },
     )
+
+
+@get(f"{API}/training/export")
+@endpoint(admin=True)
+def export_training(who: Identity) -> Response:
+    fmt = _query("format") or "jsonl"
+    if fmt != "jsonl":
+        raise ValidationError(FieldError("format", "must be jsonl"))
+    s = services()
+    assert s.store is not None
+    export = export_training_jsonl(s.store, s.audit_log, s.blobs, s.recorder, who.user_id,
+                                   s.clock.now())
+    return Response(body=export.body.decode(), status_code=200, headers={
+        "Content-Type": "application/x-ndjson", "X-Export-Location": export.location,
+        "X-Export-Count": str(export.count)})
 
 
 # --- service ------------------------------------------------------------------------------

@@ -67,6 +67,7 @@ class AuditLog(Protocol):
         end: datetime | None,
         limit: int,
         cursor: str | None,
+        newest_first: bool = True,
     ) -> Page[AuditEvent]: ...
 
     def iterate(

@@ -463,6 +463,18 @@ def openapi_document() -> dict[str, Any]:
                                               "schema": {"type": "string"}}}}, **ERRORS},
                 }
             },
+            "/api/v1/training/export": {
+                "get": {
+                    "summary": "Every acquisition decision with its inputs, candidates, outcome "
+                               "and human corrections, as JSON Lines (admin; also written to "
+                               "S3, see X-Export-Location)",
+                    "parameters": [{"name": "format", "in": "query",
+                                    "schema": {"type": "string", "enum": ["jsonl"]}}],
+                    "responses": {"200": {"description": "JSON Lines",
+                                          "content": {"application/x-ndjson": {
+                                              "schema": {"type": "string"}}}}, **ERRORS},
+                }
+            },
             "/api/v1/health": {"get": {"summary": "Dependency health", "security": [],
                                        "responses": {"200": _json(_ref("Health")),
                                                      "503": _json(_ref("Health"),

@@ -80,3 +80,25 @@ def test_force_magnet_while_awaiting_approval_answers_the_waiting_flow(rig: Flow
     assert answer.status == 200
     assert rig.wait_state(tid, "completed", "failed")["state"] == "completed"
     assert len(rig.flow(tid)) == 1  # the same execution went on
+
+
+def test_training_export_has_decisions_and_human_corrections(rig: FlowRig) -> None:
+    import json
+
+    tid = _needs_approval(rig, "-train")
+    rig.stack.call("POST", f"/api/v1/ticket/{tid}/approve", {"candidate_idx": 0})
+    rig.wait_state(tid, "completed")
+    answer = rig.stack.call("GET", "/api/v1/training/export?format=jsonl")
+    assert answer.status == 200
+    assert answer.headers["X-Export-Location"].startswith("s3://qt-exports/exports/training-")
+    records = {r["ticket_id"]: r for r in map(json.loads, answer.text.splitlines())}
+    record = records[tid]
+    assert record["request"]["query_context"]["artist"] == "Night Owls"
+    assert record["candidates"][0]["components"] and record["decision"]["reasoning"]
+    assert record["decision"]["method"] == "dumb" and record["outcome"] == "completed"
+    approved = [c for c in record["corrections"] if c["kind"] == "approved"]
+    assert approved == [{**approved[0], "candidate_idx": 0, "actor": "admin"}]
+    assert record["chosen"]["title"] == record["candidates"][0]["candidate"]["title"]
+    from tests.support.local_stack import USER_KEY
+
+    assert rig.stack.call("GET", "/api/v1/training/export", key=USER_KEY).status == 403
