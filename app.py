@@ -6,12 +6,12 @@ import functools
 import json
 import os
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import boto3
-from chalice.app import Chalice, Request, Response, WebsocketEvent
+from chalice.app import Chalice, Rate, Request, Response, WebsocketEvent
 
 from chalicelib.api.openapi import openapi_document
 from chalicelib.api.responses import error_response, json_response
@@ -24,6 +24,7 @@ from chalicelib.domain.errors import FieldError, Forbidden, PayloadTooLarge, Val
 from chalicelib.realtime import lambda_events as realtime_events
 from chalicelib.realtime.service import RealtimeService
 from chalicelib.services.audit import export_jsonl
+from chalicelib.services.reconciler import reconcile
 from chalicelib.services.search_testing import SearchTester
 from chalicelib.services.tickets import TicketFilter, parse_limit, parse_state
 from chalicelib.services.training_export import export_training_jsonl
@@ -394,6 +395,16 @@ def on_approval(event: Any) -> dict[str, Any]:
 @app.on_sqs_message(queue=f"{PREFIX}-flow", batch_size=10)
 def on_flow(event: Any) -> dict[str, Any]:
     return _run_stage(event)
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES))
+def reconcile_flows(event: Any) -> dict[str, Any]:
+    """In AWS: restart the flow of active tickets that nothing drives (quiet for 15 min)."""
+    s = services()
+    assert s.flow is not None and s.store is not None
+    quiet_since = s.clock.now() - timedelta(minutes=15)
+    repairs = reconcile(s.store, s.flow.workflow, s.flow.workflow, quiet_since)
+    return {"restarted": [r.ticket_id for r in repairs]}
 
 
 # Which handler serves which queue (name without the prefix); the local dispatcher polls

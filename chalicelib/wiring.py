@@ -116,6 +116,8 @@ def build_services(config: Config) -> Services:
             Check("dynamodb_tickets", table_status(config.tickets_table)),
             Check("dynamodb_audit", table_status(config.audit_table)),
             Check("s3_exports", lambda: s3.head_bucket(Bucket=config.exports_bucket) and None),
+            Check("sqs_stage_queues", workflow.queue_depths),
+            Check("stepfunctions_flow", workflow.describe_machine),
         ]
     )
     limiter, blocklist, catalog, searching = build_searching(config, recorder, clock)

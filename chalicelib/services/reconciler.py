@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Protocol
 
 from chalicelib.domain.errors import Conflict
@@ -43,14 +44,22 @@ class Repair:
     resumed_at: str
 
 
-def reconcile(store: TicketStore, workflow: Workflow, flows: FlowStatus) -> list[Repair]:
-    """Restart the flow of every active ticket whose execution is not running."""
+def reconcile(store: TicketStore, workflow: Workflow, flows: FlowStatus,
+              quiet_since: datetime | None = None) -> list[Repair]:
+    """Restart the flow of every active ticket whose execution is not running.
+
+    With `quiet_since`, tickets changed after that moment are left alone: a flow that is
+    starting right now must not look abandoned (the periodic run in AWS uses this; the local
+    stack runs it before serving, when nothing can be starting).
+    """
     repairs: list[Repair] = []
     for state in sorted(ACTIVE_STATES):
         cursor: str | None = None
         while True:
             page = store.list_by_state(state, 100, cursor)
             for ticket in page.items:
+                if quiet_since is not None and ticket.updated_at > quiet_since:
+                    continue
                 repair = _repair(ticket, store, workflow, flows)
                 if repair is not None:
                     repairs.append(repair)

@@ -160,6 +160,27 @@ class StepFunctionsWorkflow:
                 return False
             raise
 
+    def describe_machine(self) -> dict[str, object]:
+        """Health detail: the state machine exists and its status."""
+        described = self._sfn.describe_state_machine(stateMachineArn=self._arn)
+        return {"state_machine": self._name, "status": described.get("status", "ACTIVE")}
+
+    def queue_depths(self) -> dict[str, object]:
+        """Health detail: messages waiting in each stage queue (dead letters flagged)."""
+        depths: dict[str, int] = {}
+        for stage in BANDED_STAGES:
+            for band in Band:
+                depths[f"{stage}-{band.value}"] = self._depth(self.queues.url(stage, band))
+        for name in (*SINGLE_QUEUES, *(f"{s}-dlq" for s in (*BANDED_STAGES, *SINGLE_QUEUES))):
+            depths[name] = self._depth(self.queues.url(name))
+        dead = {k: v for k, v in depths.items() if k.endswith("-dlq") and v}
+        return {"waiting": depths, "dead_letters": dead}
+
+    def _depth(self, url: str) -> int:
+        got = self._sqs.get_queue_attributes(QueueUrl=url,
+                                             AttributeNames=["ApproximateNumberOfMessages"])
+        return int(got["Attributes"]["ApproximateNumberOfMessages"])
+
     def status(self, ticket_id: str, attempt: int) -> str | None:
         """RUNNING, SUCCEEDED, FAILED, ABORTED, TIMED_OUT, or None when there is none."""
         try:

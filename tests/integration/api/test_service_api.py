@@ -13,7 +13,12 @@ def test_health_reports_each_dependency(stack: RunningStack) -> None:
     answer = stack.call("GET", "/api/v1/health", key=None)
     assert answer.status == 200
     assert answer.body["status"] == "ok"
-    assert {"dynamodb_tickets", "dynamodb_audit", "s3_exports"} <= set(answer.body["checks"])
+    checks = answer.body["checks"]
+    assert {"dynamodb_tickets", "dynamodb_audit", "s3_exports", "sqs_stage_queues",
+            "stepfunctions_flow"} <= set(checks)
+    assert checks["stepfunctions_flow"]["state_machine"] == "qt-ticket-flow"
+    assert "download-high" in checks["sqs_stage_queues"]["waiting"]
+    assert checks["sqs_stage_queues"]["dead_letters"] == {}
     assert all(c["ok"] for c in answer.body["checks"].values())
 
 
