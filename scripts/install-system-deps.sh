@@ -8,6 +8,9 @@ for pair in ffmpeg:ffmpeg ffprobe:ffmpeg qbittorrent-nox:qbittorrent-nox opentra
   command -v "$cmd" >/dev/null 2>&1 || need+=("$pkg")
 done
 python3 -c 'import ensurepip' 2>/dev/null || need+=(python3-venv)
+# The dashboard builds with Node 20+ and npm (the machine image ships them; Debian's are a
+# fallback and may be too old for Vite, in which case install Node 20 first).
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 [ ${#need[@]} -eq 0 ] && exit 0
 sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
 echo "Installing Debian packages: ${need[*]}"
