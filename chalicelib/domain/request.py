@@ -40,9 +40,23 @@ class OutputFormat(StrEnum):
     MP4 = "mp4"
     ORIGINAL = "original"
 
+    @classmethod
+    def parse(cls, value: str) -> OutputFormat:
+        """Parse a constraint string; the error lists the accepted values."""
+        try:
+            return cls(value.strip().lower())
+        except ValueError:
+            accepted = ", ".join(f.value for f in cls)
+            raise ValueError(
+                f"unknown output format {value!r}; expected one of {accepted}") from None
+
     @property
     def is_lossless(self) -> bool:
         return self in (OutputFormat.FLAC, OutputFormat.ALAC)
+
+    @property
+    def is_video(self) -> bool:
+        return self in (OutputFormat.MKV, OutputFormat.MP4)
 
     @property
     def is_audio(self) -> bool:

@@ -44,6 +44,7 @@ from workers.media import (
     probe,
     tag_file,
 )
+from workers.media.formats import spec_of
 
 log = logging.getLogger("quentin.agent.convert")
 _CHUNK = 1 << 20
@@ -82,7 +83,7 @@ class ConvertStage:
         workdir.outputs_dir.mkdir(parents=True, exist_ok=True)
         finished = self._reusable(workdir, plans, fmt)
         cover = self._cover(work.constraints, work.files, sources) \
-            if fmt.spec.supports_cover else None
+            if spec_of(fmt).supports_cover else None
         reporter.record(AuditEventType.CONVERSION_STARTED, files=len(plans), format=fmt.value,
                         reused=len(finished), workers=self._settings.max_conversions)
         started = time.monotonic()
@@ -163,12 +164,12 @@ class ConvertStage:
             path = Path(entry["work_path"])
             if not path.is_file() or path.stat().st_size != entry.get("size"):
                 continue
-            if plan.job is not None and fmt.spec.codec_name is not None:
+            if plan.job is not None and spec_of(fmt).codec_name is not None:
                 try:
                     info = probe(path)
                 except ProbeError:
                     continue
-                if info.codec != fmt.spec.codec_name:
+                if info.codec != spec_of(fmt).codec_name:
                     continue
             kept[plan.work.item_id] = entry
         return kept

@@ -11,6 +11,7 @@ from chalicelib.domain.stage_protocol import WorkFile
 from workers.agent.ticket_workdir import item_file_stem
 from workers.media import ConversionJob, OutputFormat, TrackTags, VideoCodec
 from workers.media.errors import InvalidMediaRequest
+from workers.media.formats import spec_of
 
 COVER_NAMES = ("cover", "folder", "front", "albumart", "album")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
@@ -160,6 +161,6 @@ def image_mime(data: bytes) -> str | None:
 
 def final_name(item_id: str, fmt: OutputFormat, source: Path) -> str:
     """The converted file's name in the work dir: the item id plus the format's extension."""
-    extension = fmt.spec.extension or source.suffix.lstrip(".")
+    extension = spec_of(fmt).extension or source.suffix.lstrip(".")
     stem = item_file_stem(item_id)
     return f"{stem}.{extension}" if extension else stem

@@ -16,6 +16,7 @@ from workers.media.formats import (
     FormatSpec,
     OutputFormat,
     VideoCodec,
+    spec_of,
 )
 from workers.media.job import ConversionJob
 from workers.media.probe import MediaInfo
@@ -55,7 +56,7 @@ def _plan_audio(job: ConversionJob, source: MediaInfo) -> EncodingPlan:
     audio = source.audio
     if audio is None:
         raise InvalidMediaRequest(f"{source.path} has no audio stream to convert")
-    spec = job.format.spec
+    spec = spec_of(job.format)
     assert spec.encoder and spec.muxer and spec.codec_name
     notes: list[str] = []
     args = ["-map", "0:a:0", "-map_metadata", "0", "-c:a", spec.encoder]
@@ -180,7 +181,7 @@ def _plan_video(job: ConversionJob, source: MediaInfo) -> EncodingPlan:
     if video is None:
         raise InvalidMediaRequest(f"{source.path} has no video stream to put in "
                                   f"{job.format.value}")
-    spec = job.format.spec
+    spec = spec_of(job.format)
     assert spec.muxer
     notes: list[str] = []
     # 0:V (capital) skips attached pictures, which are not the programme.

@@ -1,41 +1,11 @@
-"""Output formats a ticket can ask for, and what each means to ffmpeg."""
+"""What each output format a ticket can ask for means to ffmpeg."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
 
-
-class OutputFormat(StrEnum):
-    """Values match the strings used in ticket constraints."""
-
-    OGG_VORBIS = "ogg_vorbis"
-    OPUS = "opus"
-    MP3 = "mp3"
-    AAC = "aac"
-    FLAC = "flac"
-    ALAC = "alac"
-    ORIGINAL = "original"
-    MKV = "mkv"
-    MP4 = "mp4"
-
-    @classmethod
-    def parse(cls, value: str) -> OutputFormat:
-        """Parse a constraint string; the error lists the accepted values."""
-        try:
-            return cls(value.strip().lower())
-        except ValueError:
-            accepted = ", ".join(f.value for f in cls)
-            raise ValueError(
-                f"unknown output format {value!r}; expected one of {accepted}") from None
-
-    @property
-    def spec(self) -> FormatSpec:
-        return FORMAT_SPECS[self]
-
-    @property
-    def is_video(self) -> bool:
-        return self in (OutputFormat.MKV, OutputFormat.MP4)
+from chalicelib.domain.request import OutputFormat as OutputFormat
 
 
 class VideoCodec(StrEnum):
@@ -129,3 +99,8 @@ FORMAT_SPECS: dict[OutputFormat, FormatSpec] = {
         codec_name=None, encoder=None, muxer="mp4", extension="mp4",
         lossless=True, sample_rates=None, default_bitrate_kbps=None, bitrate_range=None),
 }
+
+
+def spec_of(fmt: OutputFormat) -> FormatSpec:
+    """The ffmpeg facts of an output format."""
+    return FORMAT_SPECS[fmt]

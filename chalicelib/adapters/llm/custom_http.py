@@ -20,33 +20,15 @@ import time
 from typing import Any
 
 from chalicelib.adapters.llm.answer_text import checked_answer, parse_answer_text, token_count
-from chalicelib.adapters.llm.config import LlmConfig
-from chalicelib.adapters.llm.http_json import JsonHttpTransport
-from chalicelib.adapters.llm.retry import RetryPolicy, call_with_retries
+from chalicelib.adapters.llm.http_json import HttpLlmClient
+from chalicelib.adapters.llm.retry import call_with_retries
 from chalicelib.textbrain.llm_port import LlmAnswer, LlmBadAnswer
 
 
-class CustomHttpClient:
+class CustomHttpClient(HttpLlmClient):
     """The documented custom contract above, retried on 429/5xx/connection errors."""
 
     provider = "custom_http"
-
-    def __init__(self, config: LlmConfig, *, policy: RetryPolicy | None = None) -> None:
-        self.model = config.model
-        self._api_key = config.api_key
-        self._transport = JsonHttpTransport(
-            self.provider,
-            config.resolved_base_url,
-            timeout_secs=config.timeout_secs,
-            api_key=config.api_key,
-        )
-        self._policy = policy or RetryPolicy(
-            config.max_retries, config.backoff_base_secs, config.backoff_max_secs
-        )
-
-    def close(self) -> None:
-        """Close the connection pool."""
-        self._transport.close()
 
     def complete_json(
         self, system: str, prompt: str, schema: dict[str, Any], *, max_tokens: int

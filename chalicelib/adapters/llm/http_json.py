@@ -10,6 +10,8 @@ from typing import Any
 
 import httpx
 
+from chalicelib.adapters.llm.config import LlmConfig
+from chalicelib.adapters.llm.retry import RetryPolicy
 from chalicelib.textbrain.llm_port import (
     LlmAuthError,
     LlmBadAnswer,
@@ -103,3 +105,26 @@ class JsonHttpTransport:
         if not isinstance(data, dict):
             raise LlmBadAnswer(self.provider, f"{url} replied with JSON that is not an object")
         return data
+
+
+class HttpLlmClient:
+    """What the plain-HTTP LLM clients share: the transport, the retry policy, closing."""
+
+    provider = "http"
+
+    def __init__(self, config: LlmConfig, *, policy: RetryPolicy | None = None) -> None:
+        self.model = config.model
+        self._api_key = config.api_key
+        self._transport = JsonHttpTransport(
+            self.provider,
+            config.resolved_base_url,
+            timeout_secs=config.timeout_secs,
+            api_key=config.api_key,
+        )
+        self._policy = policy or RetryPolicy(
+            config.max_retries, config.backoff_base_secs, config.backoff_max_secs
+        )
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._transport.close()

@@ -10,7 +10,7 @@ import pytest
 
 from workers.media.converter import Converter
 from workers.media.errors import ConversionError
-from workers.media.formats import OutputFormat, VideoCodec
+from workers.media.formats import OutputFormat, VideoCodec, spec_of
 from workers.media.job import ConversionJob
 from workers.media.probe import probe
 
@@ -32,7 +32,7 @@ def converter() -> Converter:
 
 
 def job_for(source: Path, tmp_path: Path, fmt: OutputFormat, **constraints: Any) -> ConversionJob:
-    output = tmp_path / f"{source.stem}-{fmt.value}.{fmt.spec.extension or 'bin'}"
+    output = tmp_path / f"{source.stem}-{fmt.value}.{spec_of(fmt).extension or 'bin'}"
     return ConversionJob(source=source, output=output, format=fmt, **constraints)
 
 

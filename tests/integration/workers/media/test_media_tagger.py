@@ -9,7 +9,7 @@ import pytest
 
 from workers.media.converter import Converter
 from workers.media.errors import TaggingError
-from workers.media.formats import OutputFormat
+from workers.media.formats import OutputFormat, spec_of
 from workers.media.job import ConversionJob
 from workers.media.probe import probe
 from workers.media.tagger import TrackTags, read_cover, read_tags, tag_file
@@ -31,7 +31,7 @@ def converted(flac_44k: Path,
     converter = Converter()
     outputs = {}
     for fmt in TAGGABLE:
-        job = ConversionJob(flac_44k, work / f"track.{fmt.value}.{fmt.spec.extension}", fmt)
+        job = ConversionJob(flac_44k, work / f"track.{fmt.value}.{spec_of(fmt).extension}", fmt)
         outputs[fmt] = converter.convert(job).job.output
     return outputs
 
