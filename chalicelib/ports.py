@@ -134,6 +134,8 @@ class TorrentCatalogPort(Protocol):
 
     def touch(self, info_hash: str) -> None: ...
 
+    def remove(self, info_hash: str) -> None: ...
+
 
 class ReleaseBlocklist(Protocol):
     """Releases that failed or were refused, by info hash and by normalised title."""

@@ -180,6 +180,8 @@ class AcquisitionService:
                            title=failed.get("title"), info_hash=failed.get("info_hash"),
                            reason=reason)
         acquisition = dict(ticket.acquisition or {})
+        if acquisition.get("method") == "catalog":
+            return self._kept_files_gone(ticket, acquisition, reason)
         failed_keys = set(acquisition.get("failed", [])) | {_dict_key(failed)}
         acquisition["failed"] = sorted(failed_keys)
         remaining = [
@@ -243,6 +245,20 @@ class AcquisitionService:
                          f"all {len(paths)} items are already in the torrent catalog",
                          {"catalog_torrent": torrent.name})
         return {"outcome": "covered", "work": work}
+
+    def _kept_files_gone(self, ticket: Ticket, acquisition: dict[str, Any],
+                         reason: str) -> dict[str, Any]:
+        """The catalog sent the agent to files that are no longer there: forget them."""
+        info_hash = (acquisition.get("catalog") or {}).get("info_hash")
+        if self._catalog is not None and info_hash:
+            self._catalog.remove(info_hash)
+        current = self._store.get(ticket.ticket_id)
+        self._store.save(replace(current, work_order=None), current)
+        self._flow.enter(ticket.ticket_id, S.FAILED,
+                         f"the kept files are gone ({reason}); retry to search again",
+                         {"retryable": True, "error": "DownloadFailed", "cause": reason,
+                          "retry_count": ticket.flow_attempt - 1, "stage": "download"})
+        return {"outcome": "failed"}
 
     # --- helpers -------------------------------------------------------------------------
     def _link_to_primary(self, ticket: Ticket) -> str | None:

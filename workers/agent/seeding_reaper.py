@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+from typing import Protocol
 
 from workers.agent.settings import AgentSettings
 from workers.agent.ticket_workdir import TicketWorkdir, known_tickets
@@ -20,12 +21,24 @@ def seeding_policy(settings: AgentSettings) -> SeedingPolicy:
                          max_seeding_seconds=settings.seed_time_secs or DEFAULT_MAX_SEEDING_SECS)
 
 
-class SeedingReaper:
-    """Checks every downloaded ticket's torrent against the seeding policy."""
+class SeedingCatalog(Protocol):
+    def update_seeding(self, info_hash: str, ratio: float, seeding_secs: int) -> None: ...
 
-    def __init__(self, settings: AgentSettings, client: TorrentClient) -> None:
+    def remove(self, info_hash: str) -> None: ...
+
+
+class SeedingReaper:
+    """Checks every downloaded ticket's torrent against the seeding policy.
+
+    The torrent catalog learns each torrent's ratio and seeding time, and forgets a torrent
+    once its data is removed (so no later ticket is sent to files that are gone).
+    """
+
+    def __init__(self, settings: AgentSettings, client: TorrentClient,
+                 catalog: SeedingCatalog | None = None) -> None:
         self._settings = settings
         self._client = client
+        self._catalog = catalog
         self._policy = seeding_policy(settings)
 
     def sweep(self) -> list[str]:
@@ -46,6 +59,8 @@ class SeedingReaper:
             except TorrentClientError as exc:
                 log.warning("seeding check failed: %s", exc, extra={"ticket_id": ticket_id})
                 continue
+            self._tell_catalog("update_seeding", info_hash, status.ratio,
+                               status.seeding_time_seconds)
             decision = self._policy.decide(status)
             if not decision.eligible_for_cleanup:
                 continue
@@ -54,9 +69,18 @@ class SeedingReaper:
             except TorrentClientError as exc:
                 log.warning("torrent not removed: %s", exc, extra={"ticket_id": ticket_id})
                 continue
+            self._tell_catalog("remove", info_hash)
             shutil.rmtree(self._settings.download_dir / ticket_id, ignore_errors=True)
             workdir.update(info_hash=None, seeding_done=decision.reason)
             log.info("seeding finished: %s", decision.reason,
                      extra={"ticket_id": ticket_id, "info_hash": info_hash})
             removed.append(info_hash)
         return removed
+
+    def _tell_catalog(self, method: str, *args: object) -> None:
+        if self._catalog is None:
+            return
+        try:
+            getattr(self._catalog, method)(*args)
+        except Exception:  # the catalog is advice; seeding goes on without it
+            log.warning("torrent catalog not updated", exc_info=True)

@@ -127,5 +127,5 @@ def build_agent(config: Config, base_dir: Path, *, client: TorrentClient | None 
                         heartbeat_secs=settings.heartbeat_interval_secs,
                         visibility_secs=settings.visibility_timeout_secs)
     agent = Agent(settings, sqs, answers, runner, cleanup.cancel,
-                  seeding_sweep=SeedingReaper(settings, torrents).sweep)
+                  seeding_sweep=SeedingReaper(settings, torrents, catalog).sweep)
     return AgentParts(agent, settings, torrents, placer, cleanup)

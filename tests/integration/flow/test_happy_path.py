@@ -75,3 +75,20 @@ def test_a_kept_torrent_serves_a_later_ticket_without_search_or_download(rig: Fl
     entered = [e["details"]["name"] for e in rig.flow(later)[0]["events"]
                if e["type"].endswith("StateEntered")]
     assert "UseCoveredWork" in entered
+
+
+def test_kept_files_that_are_gone_are_forgotten_and_a_retry_searches_again(
+    rig: FlowRig,
+) -> None:
+    # Runs after the test above, which left "Another Group - Hidden Gem" in the catalog.
+    tid = rig.create(rig.ticket(artist="Another Group", album="Hidden Gem", tracks=range(1, 3),
+                                behaviour="download_fails_once", tag="-gone"))
+    failed = rig.wait_state(tid, "failed", "completed")
+    assert failed["state"] == "failed"
+    assert failed["acquisition"]["method"] == "catalog"
+    assert failed["state_payload"]["retryable"] is True
+    assert "kept files are gone" in failed["history"][-1]["reason"]
+    assert rig.stack.call("POST", f"/api/v1/ticket/{tid}/retry").body["state"] == "pending"
+    again = rig.wait_state(tid, "acquisition_failed", "completed", "needs_approval")
+    assert again["acquisition"].get("method") != "catalog"
+    assert again["acquisition"]["queries_tried"]
