@@ -62,7 +62,7 @@ class RealtimeService:
             return ConnectAnswer(401, message=e.message)
         include = query.get("include_terminal", "").lower() in ("true", "1")
         self._connections.add(Connection(connection_id, Viewer(who.user_id, who.is_admin),
-                                         Subscription(include_terminal=include),
+                                         Subscription(include_terminal=include, muted=True),
                                          self._clock.now().isoformat()))
         log.info("websocket connected", extra={"connection_id": connection_id,
                                                "user_id": who.user_id})
