@@ -41,7 +41,8 @@ def test_cancel_right_after_creation(rig: FlowRig) -> None:
     tid = rig.create(rig.ticket(tag="-c0"))
     answer = rig.stack.call("DELETE", f"/api/v1/ticket/{tid}")
     assert answer.status == 200
-    assert answer.body["history"][-2]["to_state"] in ("pending", "acquiring", "auto_approved")
+    assert answer.body["history"][-2]["to_state"] in ("pending", "acquiring", "auto_approved",
+                                                      "downloading")
     rig.wait_flow(tid, "SUCCEEDED", "ABORTED", "FAILED")
     assert rig.get(tid)["state"] == "cancelled"
     assert not any(t == tid and s == "place" for t, s, _ in rig.agent.handled)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from tests.integration.flow.conftest import FlowRig
@@ -53,6 +52,16 @@ def test_a_second_ticket_for_a_different_format_is_not_linked(rig: FlowRig) -> N
         rig.stack.call("DELETE", f"/api/v1/ticket/{t}")
 
 
+def _download_queued(rig: FlowRig, ticket_id: str) -> bool:
+    """Whether the flow has sent the ticket's download message to the agent's queue."""
+    events = rig.flow(ticket_id)[-1]["events"]
+    names = [(e["type"], (e.get("details") or {}).get("name")) for e in events]
+    if ("TaskStateEntered", "Download") not in names:
+        return False
+    after = names[names.index(("TaskStateEntered", "Download")):]
+    return any(kind == "TaskSubmitted" for kind, _ in after)
+
+
 def test_higher_priority_is_served_first(rig: FlowRig) -> None:
     rig.agent.paused.set()
     try:
@@ -60,7 +69,7 @@ def test_higher_priority_is_served_first(rig: FlowRig) -> None:
         rig.wait_state(low, "auto_approved")
         high = rig.create(rig.ticket(priority=1000, tag="-prio-high"))
         rig.wait_state(high, "auto_approved")
-        time.sleep(0.5)  # both download messages are queued now, the low one first
+        wait_for(lambda: _download_queued(rig, low) and _download_queued(rig, high))
     finally:
         before = len(rig.agent.handled)
         rig.agent.paused.clear()
