@@ -89,6 +89,7 @@ class AcquisitionService:
         blocked: dict[str, str] = {}
         tried: list[str] = []
         errors: list[str] = []
+        problems: set[str] = set()
         decision = None
         started = time.monotonic()
         for query in queries:
@@ -97,6 +98,7 @@ class AcquisitionService:
                 found = self._source.search(query, ticket.ticket_id)
             except ExternalServiceError as e:
                 errors.append(f"{query.text}: {e.message}")
+                problems.add(e.message)
                 continue
             for cand in found:
                 seen.setdefault(_key(cand), cand)
@@ -112,6 +114,7 @@ class AcquisitionService:
             "candidates_seen": len(seen),
             "blocklisted": [{"title": seen[k].title, "reason": r} for k, r in blocked.items()],
             "search_errors": errors,
+            "search_problems": sorted(problems),
             "duration_ms": round((time.monotonic() - started) * 1000),
         }
         acquisition = self._acquisition_record(decision, files, payload)
@@ -138,7 +141,7 @@ class AcquisitionService:
         if decision is None or decision.recommended is None:
             self._save_acquisition(ticket.ticket_id, acquisition)
             reasons = list(decision.failure_reasons) if decision is not None else [
-                "no candidates found"]
+                "no candidates found", *payload["search_problems"][:3]]
             self._flow.enter(ticket.ticket_id, S.ACQUISITION_FAILED,
                              "no acceptable candidate: " + "; ".join(reasons)[:300],
                              {**summary, "reasons": reasons})

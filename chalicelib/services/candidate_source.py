@@ -5,6 +5,7 @@ from __future__ import annotations
 from chalicelib.adapters.aws.blocklist import DynamoBlocklist
 from chalicelib.adapters.torznab import MagnetRedirect, TorrentFetchError, TorznabSearcher
 from chalicelib.domain.candidate import SearchQuery, TorrentCandidate, TorrentFile
+from chalicelib.domain.errors import ExternalServiceError
 from chalicelib.services.searching import SearchService
 
 
@@ -29,10 +30,11 @@ class IndexerCandidateSource:
 
 
 class NoIndexers:
-    """Used when no [searcher] is configured: every search finds nothing."""
+    """Used when no [searcher] is configured: every search says so."""
 
     def search(self, query: SearchQuery, ticket_id: str) -> list[TorrentCandidate]:
-        return []
+        raise ExternalServiceError("searcher", "no indexer is configured ([searcher] url)",
+                                   retryable=False)
 
     def files(self, candidate: TorrentCandidate) -> list[TorrentFile] | None:
         return None

@@ -217,3 +217,10 @@ def test_racing_cancels_give_one_success_and_409s(stack: RunningStack) -> None:
     assert sorted(statuses) == [200] + [409] * 5
     ticket = stack.call("GET", f"/api/v1/ticket/{tid}").body
     assert [h["to_state"] for h in ticket["history"]] == ["pending", "cancelled"]
+
+
+def test_without_an_indexer_the_ticket_says_why_nothing_was_found(stack: RunningStack) -> None:
+    tid = stack.call("POST", "/api/v1/ticket", example_ticket()).body["ticket_id"]
+    done = settled_ticket(stack, tid)
+    assert done["state"] == "acquisition_failed"
+    assert "no indexer is configured ([searcher] url)" in done["state_payload"]["reasons"]
