@@ -223,4 +223,4 @@ def test_without_an_indexer_the_ticket_says_why_nothing_was_found(stack: Running
     tid = stack.call("POST", "/api/v1/ticket", example_ticket()).body["ticket_id"]
     done = settled_ticket(stack, tid)
     assert done["state"] == "acquisition_failed"
-    assert "no indexer is configured ([searcher] url)" in done["state_payload"]["reasons"]
+    assert "searcher: no indexer is configured ([searcher] url)" in done["state_payload"]["reasons"]
