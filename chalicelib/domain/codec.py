@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from chalicelib.domain.redaction import redact_secrets
 from chalicelib.domain.request import (
     Constraints,
     ContentType,
@@ -72,9 +73,10 @@ def request_from_dict(d: dict[str, Any]) -> TicketRequest:
 def ticket_to_dict(ticket: Ticket, *, include_secrets: bool = False) -> dict[str, Any]:
     """The API's view of a ticket: request, state and payload, history.
 
-    `include_secrets` adds the pending approval token (for storage only).
+    `include_secrets` keeps the pending approval token and the credentials inside indexer
+    and tracker URLs (for storage only); otherwise those are left out or masked.
     """
-    out = {
+    out: dict[str, Any] = {
         "ticket_id": ticket.ticket_id,
         "state": ticket.state.value,
         "state_payload": ticket.state_payload,
@@ -93,6 +95,9 @@ def ticket_to_dict(ticket: Ticket, *, include_secrets: bool = False) -> dict[str
     }
     if include_secrets:
         out["approval_token"] = ticket.approval_token
+        return out
+    for key in ("state_payload", "acquisition", "work_order"):
+        out[key] = redact_secrets(out[key])
     return out
 
 

@@ -12,6 +12,7 @@ from chalicelib.auth.identity import Identity
 from chalicelib.content.rules import rules_for
 from chalicelib.domain.candidate import SearchQuery
 from chalicelib.domain.errors import ExternalServiceError, FieldError, ValidationError
+from chalicelib.domain.redaction import redact_secrets
 from chalicelib.domain.request import (
     Constraints,
     ContentType,
@@ -95,7 +96,7 @@ class SearchTester:
             entry = s.to_dict()
             hit = blocked.get(id(s.candidate))
             entry["blocked"] = hit.blocked.reason if hit is not None and hit.blocked else None
-            shown.append(entry)
+            shown.append(redact_secrets(entry))
         return {
             "query": query,
             "expected": request.query.expected.value,

@@ -15,6 +15,7 @@ from typing import Any
 
 from chalicelib.domain.audit import AuditEventType
 from chalicelib.domain.codec import request_to_dict
+from chalicelib.domain.redaction import redact_secrets
 from chalicelib.domain.ticket import Ticket
 from chalicelib.ports import AuditLog, BlobStore, TicketStore
 from chalicelib.services.audit import AuditRecorder, Export
@@ -53,7 +54,7 @@ def training_records(store: TicketStore, audit: AuditLog) -> Iterator[dict[str, 
         for ticket in page.items:
             if ticket.acquisition is None:
                 continue
-            yield training_record(ticket, _corrections(audit, ticket.ticket_id))
+            yield redact_secrets(training_record(ticket, _corrections(audit, ticket.ticket_id)))
         cursor = page.cursor
         if not cursor:
             return

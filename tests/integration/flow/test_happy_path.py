@@ -92,3 +92,23 @@ def test_kept_files_that_are_gone_are_forgotten_and_a_retry_searches_again(
     again = rig.wait_state(tid, "acquisition_failed", "completed", "needs_approval")
     assert again["acquisition"].get("method") != "catalog"
     assert again["acquisition"]["queries_tried"]
+
+
+def test_the_indexer_key_in_download_links_never_leaves_through_the_api(rig: FlowRig) -> None:
+    from tests.integration.flow.conftest import INDEXER_KEY
+
+    tid = rig.create(rig.ticket(tag="-secret"))
+    done = rig.wait_state(tid, "completed", "failed")
+    assert done["state"] == "completed"
+    link = done["work_order"]["candidate"]["download_url"]
+    assert "apikey=%2A%2A%2A" in link  # shown masked...
+    assert any(t == tid and s == "download" for t, s, _ in rig.agent.handled)  # ...used real
+    outputs = [
+        rig.stack.call("GET", f"/api/v1/ticket/{tid}").text,
+        rig.stack.call("GET", "/api/v1/tickets?limit=200").text,
+        rig.stack.call("POST", "/api/v1/search/test", {"query": "Test Artist - Test Album"}).text,
+        rig.stack.call("GET", "/api/v1/training/export").text,
+        rig.stack.call("GET", "/api/v1/audit/export").text,
+        rig.stack.call("GET", "/api/v1/config").text,
+    ]
+    assert all(INDEXER_KEY not in text for text in outputs)
