@@ -140,3 +140,12 @@ class TorrentClient(Protocol):
     def resume(self, info_hash: str) -> None: ...
 
     def close(self) -> None: ...
+
+
+def check_add_arguments(magnet: str | None, torrent_bytes: bytes | None,
+                        save_path: Path) -> None:
+    """What every client's `add` refuses: not exactly one source, or a relative save path."""
+    if (magnet is None) == (torrent_bytes is None):
+        raise InvalidTorrent("add: give exactly one of magnet or torrent_bytes")
+    if not save_path.is_absolute():
+        raise InvalidTorrent(f"save_path: must be absolute, got {save_path}")

@@ -24,6 +24,7 @@ from workers.torrent.client import (
     TorrentNotFound,
     TorrentState,
     TorrentStatus,
+    check_add_arguments,
 )
 from workers.torrent.metainfo import info_hash_from_magnet, normalize_info_hash
 from workers.torrent.resume_store import ResumeStore
@@ -102,10 +103,7 @@ class LibtorrentClient:
         tag: str,
         paused: bool = False,
     ) -> str:
-        if (magnet is None) == (torrent_bytes is None):
-            raise InvalidTorrent("add: give exactly one of magnet or torrent_bytes")
-        if not save_path.is_absolute():
-            raise InvalidTorrent(f"save_path: must be absolute, got {save_path}")
+        check_add_arguments(magnet, torrent_bytes, save_path)
         if not tag:
             raise InvalidTorrent("tag: must be non-empty")
         if magnet is not None:

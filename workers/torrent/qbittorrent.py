@@ -21,6 +21,7 @@ from workers.torrent.client import (
     TorrentNotFound,
     TorrentState,
     TorrentStatus,
+    check_add_arguments,
 )
 from workers.torrent.metainfo import (
     info_hash_from_magnet,
@@ -104,10 +105,7 @@ class QbittorrentClient:
         tag: str,
         paused: bool = False,
     ) -> str:
-        if (magnet is None) == (torrent_bytes is None):
-            raise InvalidTorrent("add: give exactly one of magnet or torrent_bytes")
-        if not save_path.is_absolute():
-            raise InvalidTorrent(f"save_path: must be absolute, got {save_path}")
+        check_add_arguments(magnet, torrent_bytes, save_path)
         if not tag or "," in tag:
             raise InvalidTorrent(f"tag: must be non-empty without commas, got {tag!r}")
         info_hash = (
