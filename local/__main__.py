@@ -61,7 +61,10 @@ def _run(config_arg: str) -> int:
     stack.start()
     print(f"Quentin Torrentino is serving {stack.url} (ready in "
           f"{time.monotonic() - started:.1f}s; Ctrl-C stops it)", flush=True)
-    stop.wait()
+    # A bare wait() may sleep through the signal when another thread receives it; polling
+    # lets the main thread run the handler within half a second.
+    while not stop.wait(0.5):
+        pass
     print("Stopping...", flush=True)
     stack.stop()
     print("Stopped; state saved.", flush=True)

@@ -395,7 +395,9 @@ def main() -> None:
     catalog = _catalog_from(args.media_dir, args.tracker)
     with TorznabServer(catalog, args.api_key, args.flavour, port=args.port) as server:
         print(f"Torznab server at {server.url} with {len(catalog)} releases", flush=True)
-        threading.Event().wait()
+        forever = threading.Event()
+        while not forever.wait(0.5):  # polling keeps Ctrl-C prompt
+            pass
 
 
 if __name__ == "__main__":
