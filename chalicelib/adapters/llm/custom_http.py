@@ -16,12 +16,10 @@ The contract (for anyone wrapping a model of their own):
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 from chalicelib.adapters.llm.answer_text import checked_answer, parse_answer_text, token_count
 from chalicelib.adapters.llm.http_json import HttpLlmClient
-from chalicelib.adapters.llm.retry import call_with_retries
 from chalicelib.textbrain.llm_port import LlmAnswer, LlmBadAnswer
 
 
@@ -41,11 +39,7 @@ class CustomHttpClient(HttpLlmClient):
             "schema": schema,
             "max_tokens": max_tokens,
         }
-        headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
-        started = time.monotonic()
-        reply, attempts = call_with_retries(
-            lambda: self._transport.post("", body, headers), self._policy
-        )
+        reply, attempts, latency_ms = self._post("", body)
         if isinstance(reply.get("data"), dict):
             text = json.dumps(reply["data"])
             data = checked_answer(self.provider, reply["data"], schema, text)
@@ -64,6 +58,6 @@ class CustomHttpClient(HttpLlmClient):
             completion_tokens=token_count(usage.get("completion_tokens")),
             model=str(reply.get("model") or self.model),
             provider=self.provider,
-            latency_ms=round((time.monotonic() - started) * 1000),
+            latency_ms=latency_ms,
             attempts=attempts,
         )

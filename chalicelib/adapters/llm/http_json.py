@@ -6,12 +6,13 @@ it, because some servers echo the presented key back in their error text.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import httpx
 
 from chalicelib.adapters.llm.config import LlmConfig
-from chalicelib.adapters.llm.retry import RetryPolicy
+from chalicelib.adapters.llm.retry import RetryPolicy, call_with_retries
 from chalicelib.textbrain.llm_port import (
     LlmAuthError,
     LlmBadAnswer,
@@ -128,3 +129,12 @@ class HttpLlmClient:
     def close(self) -> None:
         """Close the connection pool."""
         self._transport.close()
+
+    def _post(self, path: str, body: dict[str, Any]) -> tuple[dict[str, Any], int, int]:
+        """POST with the key (if any) and retries: (reply, attempts, latency in ms)."""
+        headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
+        started = time.monotonic()
+        reply, attempts = call_with_retries(
+            lambda: self._transport.post(path, body, headers), self._policy
+        )
+        return reply, attempts, round((time.monotonic() - started) * 1000)

@@ -7,7 +7,6 @@ sent as a Bearer token for the reverse proxies that put one in front of it.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from chalicelib.adapters.llm.answer_text import (
@@ -17,7 +16,6 @@ from chalicelib.adapters.llm.answer_text import (
     token_count,
 )
 from chalicelib.adapters.llm.http_json import HttpLlmClient
-from chalicelib.adapters.llm.retry import call_with_retries
 from chalicelib.textbrain.llm_port import LlmAnswer
 
 
@@ -40,11 +38,7 @@ class OllamaClient(HttpLlmClient):
             "stream": False,
             "options": {"temperature": 0, "num_predict": max_tokens},
         }
-        headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
-        started = time.monotonic()
-        reply, attempts = call_with_retries(
-            lambda: self._transport.post("/api/chat", body, headers), self._policy
-        )
+        reply, attempts, latency_ms = self._post("/api/chat", body)
         text = reply_field(self.provider, reply, "message", "content")
         if not isinstance(text, str):
             text = ""
@@ -56,6 +50,6 @@ class OllamaClient(HttpLlmClient):
             completion_tokens=token_count(reply.get("eval_count")),
             model=str(reply.get("model") or self.model),
             provider=self.provider,
-            latency_ms=round((time.monotonic() - started) * 1000),
+            latency_ms=latency_ms,
             attempts=attempts,
         )

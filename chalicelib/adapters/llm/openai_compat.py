@@ -8,7 +8,6 @@ schema itself is given in the system message and checked on arrival.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from chalicelib.adapters.llm.answer_text import (
@@ -18,7 +17,6 @@ from chalicelib.adapters.llm.answer_text import (
     token_count,
 )
 from chalicelib.adapters.llm.http_json import HttpLlmClient
-from chalicelib.adapters.llm.retry import call_with_retries
 from chalicelib.textbrain.llm_port import LlmAnswer
 
 
@@ -41,11 +39,7 @@ class OpenAiCompatClient(HttpLlmClient):
             "temperature": 0,
             "response_format": {"type": "json_object"},
         }
-        headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
-        started = time.monotonic()
-        reply, attempts = call_with_retries(
-            lambda: self._transport.post("/chat/completions", body, headers), self._policy
-        )
+        reply, attempts, latency_ms = self._post("/chat/completions", body)
         text = reply_field(self.provider, reply, "choices", 0, "message", "content")
         if not isinstance(text, str):
             text = ""
@@ -58,6 +52,6 @@ class OpenAiCompatClient(HttpLlmClient):
             completion_tokens=token_count(usage.get("completion_tokens")),
             model=str(reply.get("model") or self.model),
             provider=self.provider,
-            latency_ms=round((time.monotonic() - started) * 1000),
+            latency_ms=latency_ms,
             attempts=attempts,
         )
