@@ -1,7 +1,9 @@
 """The one typed configuration object: loaded from TOML, validated once, secrets from the env.
 
-A string value of the form ``env:NAME`` is replaced by the environment variable NAME, so
-secrets need not live in the file. Unknown keys and wrong types are errors naming the key.
+Each section is a frozen pydantic dataclass whose field descriptions document the keys
+(config.example.toml repeats them for people). A string value of the form ``env:NAME`` is
+replaced by the environment variable NAME, so secrets need not live in the file. Unknown keys,
+wrong types and bad values raise ConfigError naming the dotted key (``auth.keys[0].key``).
 """
 
 from __future__ import annotations
@@ -9,172 +11,343 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import fields, is_dataclass
+from functools import cache
 from pathlib import Path
-from typing import Any, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    Strict,
+    TypeAdapter,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic import ValidationError as PydanticError
+from pydantic.dataclasses import dataclass
+
+from chalicelib.domain.errors import FieldError, ValidationError
 
 SECRET_KEYS = frozenset({"key", "api_key", "password", "client_secret", "secret"})
 REDACTED = "***"
+AUTH_METHODS = ("none", "api_key")
+SECTION = ConfigDict(extra="forbid")
+
+# TOML values are typed: "80" is not a port and true is not 1 (lists still become tuples).
+Str = Annotated[str, Strict()]
+Int = Annotated[int, Strict()]
+Float = Annotated[float, Strict()]  # strict still takes an integer for a number
+Bool = Annotated[bool, Strict()]
+Port = Annotated[int, Strict(), Field(ge=0, le=65535)]
 
 
 class ConfigError(Exception):
     """The configuration is missing, malformed, or names something that does not exist."""
 
 
-@dataclass(frozen=True)
-class ApiKey:
-    key: str = field(repr=False)
-    user_id: str
-    admin: bool = False
+def dotted(loc: tuple[int | str, ...]) -> str:
+    """A pydantic error location as the key a person writes: ``searcher.indexers[0]``."""
+    key = ""
+    for part in loc:
+        key += f"[{part}]" if isinstance(part, int) else f".{part}" if key else part
+    return key
+
+
+def _env_value(value: Any, env: Mapping[str, str], hint: Any) -> Any:
+    if not (isinstance(value, str) and value.startswith("env:")):
+        return value
+    name = value[4:]
+    if name not in env:
+        raise ValueError(f"refers to environment variable {name}, which is not set")
+    if hint not in (int, float, bool):
+        return env[name]
+    try:  # the environment holds text: read it as the key's type
+        return TypeAdapter(hint).validate_python(env[name])
+    except PydanticError:
+        raise ValueError(f"environment variable {name} is not a valid {hint.__name__}") from None
+
+
+@dataclass(frozen=True, config=SECTION)
+class Section:
+    """Base of the file's sections: ``env:NAME`` strings are read from the loader's env."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _from_environment(cls, value: Any, info: ValidationInfo) -> Any:
+        env = (info.context or {}).get("env")
+        if env is None:  # built in code, not loaded
+            return value
+        if isinstance(value, list):
+            return [_env_value(item, env, str) for item in value]
+        assert info.field_name is not None
+        hint = cls.__pydantic_fields__[info.field_name].annotation  # type: ignore[attr-defined]
+        return _env_value(value, env, hint)
 
 
 @dataclass(frozen=True)
-class AuthConfig:
-    method: str = ""
-    keys: tuple[ApiKey, ...] = ()
+class AdapterSettings:
+    """Base of an adapter's settings built in code: bad fields raise ValidationError by name."""
+
+    FIELD_PREFIX: ClassVar[str] = ""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _name_the_fields(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        try:
+            return handler(data)
+        except PydanticError as e:
+            names = [f.name for f in fields(cls)]
+            raise ValidationError([
+                FieldError(f"{cls.FIELD_PREFIX}.{dotted(_named(err['loc'], names))}",
+                           err["msg"].removeprefix("Value error, "))
+                for err in e.errors()
+            ]) from None
 
 
-@dataclass(frozen=True)
-class ServerConfig:
-    host: str = "127.0.0.1"
-    port: int = 8080
-    max_body_bytes: int = 1_048_576
-    dashboard_dir: str = "dashboard/dist"
-    ws_port: int = 0  # the local WebSocket gateway; 0: any free port
+def _named(loc: tuple[int | str, ...], names: list[str]) -> tuple[int | str, ...]:
+    """Positional arguments are located by index: name them."""
+    if loc and isinstance(loc[0], int) and loc[0] < len(names):
+        return (names[loc[0]], *loc[1:])
+    return loc
 
 
-@dataclass(frozen=True)
-class AwsConfig:
-    region: str = "us-east-1"
-    endpoint_url: str = ""
-    resource_prefix: str = "qt"
-    tickets_table: str = ""
-    audit_table: str = ""
-    rate_limits_table: str = ""
-    search_cache_table: str = ""
-    catalog_table: str = ""
-    blocklist_table: str = ""
-    exports_bucket: str = ""
-    connections_table: str = ""
-    # The WebSocket API: the wss:// URL dashboards connect to, and the Management API endpoint
-    # (https://{api-id}.execute-api.{region}.amazonaws.com/{stage}) used to post to them.
-    websocket_url: str = ""
-    websocket_management_url: str = ""
-    access_key_id: str = "testing"
-    secret_access_key: str = field(default="testing", repr=False)
+def _absolute(path: str) -> str:
+    if not path.startswith("/") or ".." in path.split("/"):
+        raise ValueError("must be an absolute path")
+    return path
+
+
+@dataclass(frozen=True, config=SECTION)
+class ApiKey(Section):
+    """One client's key and the identity it stands for."""
+
+    key: Str = Field(repr=False, min_length=16,
+                     description="The secret clients send; at least 16 characters.")
+    user_id: Str = Field(description="The identity the key authenticates as.")
+    admin: Bool = Field(default=False,
+                        description="Admins see every ticket, the audit log and the config.")
+
+
+@dataclass(frozen=True, config=SECTION)
+class AuthConfig(Section):
+    """How callers prove who they are; the service refuses to start without it."""
+
+    method: Literal["none", "api_key"] = Field(
+        description='"api_key": `X-API-Key` or `Authorization: Bearer`; "none": everyone '
+                    'is the admin "anonymous".')
+    keys: tuple[ApiKey, ...] = Field(default=(), validate_default=True,
+                                     description='The accepted keys (method = "api_key").')
+
+    @field_validator("keys")
+    @classmethod
+    def _keys_fit_the_method(cls, keys: tuple[ApiKey, ...], info: ValidationInfo) -> Any:
+        if info.data.get("method") == "api_key" and not keys:
+            raise ValueError('must list at least one key when method = "api_key"')
+        seen = [k.key for k in keys]
+        for i, key in enumerate(seen):
+            if key in seen[:i]:
+                raise ValueError(f"keys[{i}].key is listed twice")
+        return keys
+
+
+@dataclass(frozen=True, config=SECTION)
+class ServerConfig(Section):
+    """The HTTP API and the dashboard it serves."""
+
+    host: Str = Field(default="127.0.0.1", description="Address the HTTP API listens on.")
+    port: Port = Field(default=8080, description="Port of the HTTP API.")
+    max_body_bytes: Int = Field(default=1_048_576, gt=0,
+                                description="Larger request bodies get HTTP 413.")
+    dashboard_dir: Str = Field(default="dashboard/dist",
+                               description="The built dashboard, served at /.")
+    ws_port: Port = Field(default=0, description="The local WebSocket API; 0: any free port.")
+
+
+@dataclass(frozen=True, config=SECTION)
+class AwsConfig(Section):
+    """Where the tables, queues, buckets and state machine live; names may be overridden."""
+
+    region: Str = Field(default="us-east-1", description="AWS region.")
+    endpoint_url: Str = Field(default="", description="Empty: real AWS or the embedded one.")
+    resource_prefix: Str = Field(default="qt", description='Resources are named "<prefix>-...".')
+    tickets_table: Str = Field(default="", description="Override of <prefix>-tickets.")
+    audit_table: Str = Field(default="", description="Override of <prefix>-audit.")
+    rate_limits_table: Str = Field(default="", description="Override of <prefix>-rate-limits.")
+    search_cache_table: Str = Field(default="", description="Override of <prefix>-search-cache.")
+    catalog_table: Str = Field(default="", description="Override of <prefix>-catalog.")
+    blocklist_table: Str = Field(default="", description="Override of <prefix>-blocklist.")
+    exports_bucket: Str = Field(default="", description="Override of <prefix>-exports.")
+    connections_table: Str = Field(default="", description="Override of <prefix>-connections.")
+    websocket_url: Str = Field(default="", description="The wss:// URL dashboards connect to.")
+    websocket_management_url: Str = Field(
+        default="", description="The WebSocket Management API endpoint (https://...) posted to.")
+    access_key_id: Str = Field(default="testing",
+                               description="Used only with endpoint_url (an emulator).")
+    secret_access_key: Str = Field(default="testing", repr=False,
+                                   description="Used only with endpoint_url (an emulator).")
 
     def name(self, suffix: str, override: str = "") -> str:
         """A resource's name: the explicit override, or the prefix plus the suffix."""
         return override or f"{self.resource_prefix}-{suffix}"
 
 
-@dataclass(frozen=True)
-class LocalConfig:
-    data_dir: str = "data"
-    embedded_aws: bool = True
-    aws_port: int = 0
-    snapshot_interval_secs: float = 1.0
-    run_agent: bool = False
+@dataclass(frozen=True, config=SECTION)
+class LocalConfig(Section):
+    """The local stack (`make run`)."""
+
+    data_dir: Str = Field(default="data", description="Snapshots and downloads; relative "
+                                                      "to the config file.")
+    embedded_aws: Bool = Field(default=True, description="Run moto's server in-process.")
+    aws_port: Port = Field(default=0, description="Port of the embedded AWS; 0: any free port.")
+    snapshot_interval_secs: Float = Field(default=1.0, gt=0,
+                                          description="How often the embedded AWS is saved.")
+    run_agent: Bool = Field(default=False, description="Run the agent inside the stack too.")
 
 
-@dataclass(frozen=True)
-class PlacementConfig:
-    allowed_roots: tuple[str, ...] = ("/media",)
+@dataclass(frozen=True, config=SECTION)
+class PlacementConfig(Section):
+    """Where finished media may be placed."""
+
+    allowed_roots: tuple[Annotated[str, Strict(), AfterValidator(_absolute)], ...] = Field(
+        default=("/media",), description="Every dest_path must lie inside one of these.")
 
 
-@dataclass(frozen=True)
-class IndexerConfig:
-    id: str = "all"
-    name: str = ""
+@dataclass(frozen=True, config=SECTION)
+class SearcherConfig(Section):
+    """The Torznab indexer proxy; searching is off while `url` is empty."""
+
+    backend: Literal["jackett", "prowlarr"] = Field(default="jackett",
+                                                   description="The indexer proxy.")
+    url: Str = Field(default="", description="Its root URL, e.g. http://127.0.0.1:9117.")
+    api_key: Str = Field(default="", repr=False, description="Its API key.")
+    timeout_secs: Float = Field(default=20.0, gt=0, description="Bound on each request.")
+    indexers: tuple[Str, ...] = Field(default=(), description="Jackett: ids or ['all'] (the "
+                                                              "default); Prowlarr: indexer ids.")
+    min_interval_secs: Float = Field(default=2.0, ge=0,
+                                     description="Minimum spacing of requests to one indexer.")
+    cache_ttl_secs: Int = Field(default=1800, ge=0,
+                                description="How long search results are reused.")
 
 
-@dataclass(frozen=True)
-class SearcherConfig:
-    backend: str = "jackett"
-    url: str = ""
-    api_key: str = field(default="", repr=False)
-    timeout_secs: float = 20.0
-    indexers: tuple[str, ...] = ()
-    min_interval_secs: float = 2.0
-    cache_ttl_secs: int = 1800
+@dataclass(frozen=True, config=SECTION)
+class TorrentClientConfig(Section):
+    """The agent's torrent client and how long it seeds."""
+
+    kind: Literal["libtorrent", "qbittorrent"] = Field(
+        default="libtorrent", description="Embedded libtorrent, or a qBittorrent Web UI.")
+    url: Str = Field(default="", description="qBittorrent Web UI, e.g. http://127.0.0.1:8081.")
+    username: Str = Field(default="", description="qBittorrent user.")
+    password: Str = Field(default="", repr=False, description="qBittorrent password.")
+    download_dir: Str = Field(default="data/downloads", description="Where torrents download.")
+    state_dir: Str = Field(default="data/torrent-state",
+                           description="libtorrent's resume data.")
+    listen_interface: Str = Field(default="127.0.0.1:0",
+                                  description="libtorrent's listen address.")
+    stall_timeout_secs: Int = Field(default=1800, gt=0,
+                                    description="A download without progress this long fails.")
+    seed_ratio: Float = Field(default=1.0, ge=0, description="Seed until this upload ratio...")
+    seed_time_secs: Int = Field(default=0, ge=0, description="...or for this long.")
 
 
-@dataclass(frozen=True)
-class TorrentClientConfig:
-    kind: str = "libtorrent"
-    url: str = ""
-    username: str = ""
-    password: str = field(default="", repr=False)
-    download_dir: str = "data/downloads"
-    state_dir: str = "data/torrent-state"
-    listen_interface: str = "127.0.0.1:0"
-    stall_timeout_secs: int = 1800
-    seed_ratio: float = 1.0
-    seed_time_secs: int = 0
+@dataclass(frozen=True, config=SECTION)
+class LlmSettings(Section):
+    """The model TextBrain asks when its mode involves an LLM."""
+
+    provider: Literal["", "anthropic", "openai", "ollama", "custom"] = Field(
+        default="", description="Wire format; openai means any OpenAI-compatible server.")
+    model: Str = Field(default="", description="Model name sent with each request.")
+    base_url: Str = Field(default="", description="Empty: the provider's public endpoint.")
+    api_key: Str = Field(default="", repr=False, description="The provider's API key.")
+    timeout_secs: Float = Field(default=30.0, gt=0, description="Bound on each attempt.")
+    max_retries: Int = Field(default=2, ge=0,
+                             description="Retries after 429, 5xx and connection failures.")
 
 
-@dataclass(frozen=True)
-class LlmSettings:
-    provider: str = ""
-    model: str = ""
-    base_url: str = ""
-    api_key: str = field(default="", repr=False)
-    timeout_secs: float = 30.0
-    max_retries: int = 2
+@dataclass(frozen=True, config=SECTION)
+class TextbrainConfig(Section):
+    """How releases are matched to requests."""
+
+    mode: Literal["dumb-only", "dumb-first", "llm-first", "llm-only"] = Field(
+        default="dumb-only", description="Which matcher decides, and which one is asked first.")
+    auto_approve_threshold: Float = Field(
+        default=0.85, ge=0, le=1, description="Confidence above which no person is asked.")
+    llm: LlmSettings = Field(default_factory=LlmSettings, description="[textbrain.llm]")
 
 
-@dataclass(frozen=True)
-class TextbrainConfig:
-    mode: str = "dumb-only"
-    auto_approve_threshold: float = 0.85
-    llm: LlmSettings = field(default_factory=LlmSettings)
+@dataclass(frozen=True, config=SECTION)
+class OrchestratorConfig(Section):
+    """Limits, retries and timeouts of the ticket flow."""
+
+    max_concurrent_downloads: Int = Field(default=2, ge=1, description="Torrents at once.")
+    max_concurrent_conversions: Int = Field(default=0, ge=0,
+                                            description="ffmpeg processes; 0: number of cores.")
+    max_attempts: Int = Field(default=3, ge=1, description="Attempts of a failing stage.")
+    backoff_base_secs: Float = Field(default=2.0, ge=0,
+                                     description="First wait before a retry.")
+    heartbeat_timeout_secs: Int = Field(
+        default=300, gt=0, description="An agent silent this long is presumed gone.")
+    stage_timeout_secs: Int = Field(default=6 * 3600, gt=0,
+                                    description="The longest one stage may take.")
+    approval_timeout_secs: Int = Field(default=30 * 24 * 3600, gt=0,
+                                       description="How long a ticket waits for approval.")
+    dispatcher_workers: Int = Field(default=4, ge=1,
+                                    description="Local stack: stage messages handled at once.")
 
 
-@dataclass(frozen=True)
-class OrchestratorConfig:
-    max_concurrent_downloads: int = 2
-    max_concurrent_conversions: int = 0
-    max_attempts: int = 3
-    backoff_base_secs: float = 2.0
-    heartbeat_timeout_secs: int = 300
-    stage_timeout_secs: int = 6 * 3600
-    approval_timeout_secs: int = 30 * 24 * 3600
-    dispatcher_workers: int = 4
-
-
-@dataclass(frozen=True)
-class AgentConfig:
+@dataclass(frozen=True, config=SECTION)
+class AgentConfig(Section):
     """The on-prem agent (workers/agent); 0 means "derive it" where noted."""
 
-    work_dir: str = "data/agent"  # per-ticket state, converted files, placement journals
-    poll_wait_secs: int = 2  # SQS long-poll wait when every band was empty (max 20)
-    heartbeat_interval_secs: float = 0.0  # 0: a fifth of orchestrator.heartbeat_timeout_secs
-    visibility_timeout_secs: int = 120  # how long a received message stays hidden per extension
-    progress_interval_secs: float = 2.0  # minimum spacing of progress writes to the ticket
-    stall_timeout_secs: float = 0.0  # 0: torrent_client.stall_timeout_secs
-    seeding_check_secs: float = 60.0  # how often finished torrents are checked for cleanup
+    work_dir: Str = Field(default="data/agent",
+                          description="Per-ticket state, converted files, placement journals.")
+    poll_wait_secs: Int = Field(default=2, ge=0, le=20,
+                                description="SQS long-poll wait once every band was empty.")
+    heartbeat_interval_secs: Float = Field(
+        default=0.0, ge=0, description="0: a fifth of orchestrator.heartbeat_timeout_secs.")
+    visibility_timeout_secs: Int = Field(
+        default=120, ge=1, description="How long a message being worked on stays hidden.")
+    progress_interval_secs: Float = Field(default=2.0, ge=0,
+                                          description="Minimum spacing of progress writes.")
+    stall_timeout_secs: Float = Field(default=0.0, ge=0,
+                                      description="0: torrent_client.stall_timeout_secs.")
+    seeding_check_secs: Float = Field(default=60.0, gt=0,
+                                      description="How often seeding torrents are checked.")
 
 
-@dataclass(frozen=True)
-class ExternalCatalogsConfig:
-    musicbrainz_url: str = ""
-    tmdb_api_key: str = field(default="", repr=False)
-    user_agent: str = "QuentinTorrentino/0.1"
+@dataclass(frozen=True, config=SECTION)
+class ExternalCatalogsConfig(Section):
+    """Public catalogs consulted for metadata."""
+
+    musicbrainz_url: Str = Field(default="", description="Empty: MusicBrainz is not asked.")
+    tmdb_api_key: Str = Field(default="", repr=False, description="TMDB API key.")
+    user_agent: Str = Field(default="QuentinTorrentino/0.1",
+                            description="Sent to the catalogs, as they ask.")
 
 
-@dataclass(frozen=True)
-class Config:
-    auth: AuthConfig
-    server: ServerConfig = field(default_factory=ServerConfig)
-    aws: AwsConfig = field(default_factory=AwsConfig)
-    local: LocalConfig = field(default_factory=LocalConfig)
-    placement: PlacementConfig = field(default_factory=PlacementConfig)
-    searcher: SearcherConfig = field(default_factory=SearcherConfig)
-    torrent_client: TorrentClientConfig = field(default_factory=TorrentClientConfig)
-    textbrain: TextbrainConfig = field(default_factory=TextbrainConfig)
-    orchestrator: OrchestratorConfig = field(default_factory=OrchestratorConfig)
-    external_catalogs: ExternalCatalogsConfig = field(default_factory=ExternalCatalogsConfig)
-    agent: AgentConfig = field(default_factory=AgentConfig)
+@dataclass(frozen=True, config=SECTION)
+class Config(Section):
+    """The whole file; every section but [auth] may be left out."""
+
+    auth: AuthConfig = Field(description="[auth]")
+    server: ServerConfig = Field(default_factory=ServerConfig, description="[server]")
+    aws: AwsConfig = Field(default_factory=AwsConfig, description="[aws]")
+    local: LocalConfig = Field(default_factory=LocalConfig, description="[local]")
+    placement: PlacementConfig = Field(default_factory=PlacementConfig,
+                                       description="[placement]")
+    searcher: SearcherConfig = Field(default_factory=SearcherConfig, description="[searcher]")
+    torrent_client: TorrentClientConfig = Field(default_factory=TorrentClientConfig,
+                                                description="[torrent_client]")
+    textbrain: TextbrainConfig = Field(default_factory=TextbrainConfig,
+                                       description="[textbrain]")
+    orchestrator: OrchestratorConfig = Field(default_factory=OrchestratorConfig,
+                                             description="[orchestrator]")
+    external_catalogs: ExternalCatalogsConfig = Field(default_factory=ExternalCatalogsConfig,
+                                                      description="[external_catalogs]")
+    agent: AgentConfig = Field(default_factory=AgentConfig, description="[agent]")
 
     @property
     def tickets_table(self) -> str:
@@ -209,16 +382,6 @@ class Config:
         return self.aws.name("connections", self.aws.connections_table)
 
 
-AUTH_METHODS = ("none", "api_key")
-ENUMS: dict[str, tuple[str, ...]] = {
-    "auth.method": AUTH_METHODS,
-    "searcher.backend": ("jackett", "prowlarr"),
-    "torrent_client.kind": ("libtorrent", "qbittorrent"),
-    "textbrain.mode": ("dumb-only", "dumb-first", "llm-first", "llm-only"),
-    "textbrain.llm.provider": ("", "anthropic", "openai", "ollama", "custom"),
-}
-
-
 def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Config:
     """Read and validate a TOML file; raise ConfigError naming the offending key."""
     p = Path(path)
@@ -231,6 +394,11 @@ def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Confi
     return parse_config(raw, os.environ if env is None else env)
 
 
+@cache
+def _config_adapter() -> TypeAdapter[Config]:
+    return TypeAdapter(Config)  # built on first use, not at import (Lambda cold starts)
+
+
 def parse_config(raw: Mapping[str, Any], env: Mapping[str, str]) -> Config:
     """Build the Config from parsed TOML; every problem names its dotted key."""
     if "auth" not in raw:
@@ -238,103 +406,24 @@ def parse_config(raw: Mapping[str, Any], env: Mapping[str, str]) -> Config:
             "[auth] section is required: set method = \"api_key\" (with [[auth.keys]]) "
             "or method = \"none\""
         )
-    config: Config = _build(Config, raw, "", env)
-    _check(config)
-    return config
-
-
-def _build(cls: type[Any], raw: Any, prefix: str, env: Mapping[str, str]) -> Any:
-    where = prefix.rstrip(".") or "configuration"
-    if not isinstance(raw, Mapping):
-        raise ConfigError(f"{where}: must be a table")
-    hints = get_type_hints(cls)
-    names = {f.name for f in fields(cls)}
-    for key in raw:
-        if key not in names:
-            raise ConfigError(f"unknown key '{prefix}{key}'")
-    values: dict[str, Any] = {}
-    for f in fields(cls):
-        if f.name in raw:
-            values[f.name] = _convert(hints[f.name], raw[f.name], f"{prefix}{f.name}", env)
     try:
-        return cls(**values)
-    except TypeError as e:
-        raise ConfigError(f"{where}: {e}") from e
+        return _config_adapter().validate_python(raw, context={"env": env})
+    except PydanticError as e:
+        raise ConfigError("; ".join(_problem(err) for err in e.errors())) from None
 
 
-def _convert(hint: Any, value: Any, key: str, env: Mapping[str, str]) -> Any:
-    if isinstance(value, str) and value.startswith("env:"):
-        name = value[4:]
-        if name not in env:
-            raise ConfigError(f"'{key}' refers to environment variable {name}, which is not set")
-        value = env[name]
-        if hint in (int, float, bool):
-            return _convert(hint, _coerce_env(value, hint, key), key, env)
-    if isinstance(hint, type) and is_dataclass(hint):
-        return _build(hint, value, f"{key}.", env)
-    origin = get_origin(hint)
-    if origin is tuple:
-        inner = get_args(hint)[0]
-        if not isinstance(value, list):
-            raise ConfigError(f"'{key}' must be a list")
-        return tuple(_convert(inner, v, f"{key}[{i}]", env) for i, v in enumerate(value))
-    if hint is bool:
-        if not isinstance(value, bool):
-            raise ConfigError(f"'{key}' must be true or false")
-        return value
-    if hint is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"'{key}' must be an integer")
-        return value
-    if hint is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(f"'{key}' must be a number")
-        return float(value)
-    if hint is str:
-        if not isinstance(value, str):
-            raise ConfigError(f"'{key}' must be a string")
-        return value
-    raise ConfigError(f"'{key}': unsupported setting type")  # pragma: no cover
-
-
-def _coerce_env(value: str, hint: type[Any], key: str) -> Any:
-    try:
-        if hint is bool:
-            if value.lower() not in ("true", "false", "1", "0"):
-                raise ValueError(value)
-            return value.lower() in ("true", "1")
-        return hint(value)
-    except ValueError as e:
-        raise ConfigError(f"'{key}': environment value is not a valid {hint.__name__}") from e
-
-
-def _check(config: Config) -> None:
-    for key, allowed in ENUMS.items():
-        value: Any = config
-        for part in key.split("."):
-            value = getattr(value, part)
-        if value not in allowed:
-            shown = ", ".join(repr(a) for a in allowed if a)
-            raise ConfigError(f"'{key}' must be one of {shown}, not {value!r}")
-    if config.auth.method == "api_key":
-        if not config.auth.keys:
-            raise ConfigError("'auth.keys' must list at least one key when method = \"api_key\"")
-        seen: set[str] = set()
-        for i, k in enumerate(config.auth.keys):
-            if len(k.key) < 16:
-                raise ConfigError(f"'auth.keys[{i}].key' must be at least 16 characters")
-            if k.key in seen:
-                raise ConfigError(f"'auth.keys[{i}].key' is listed twice")
-            seen.add(k.key)
-    if not 0 <= config.server.port <= 65535:
-        raise ConfigError("'server.port' must be between 0 and 65535")
-    if not 0 <= config.server.ws_port <= 65535:
-        raise ConfigError("'server.ws_port' must be between 0 and 65535")
-    if not 0.0 <= config.textbrain.auto_approve_threshold <= 1.0:
-        raise ConfigError("'textbrain.auto_approve_threshold' must be between 0 and 1")
-    for i, root in enumerate(config.placement.allowed_roots):
-        if not root.startswith("/") or ".." in root.split("/"):
-            raise ConfigError(f"'placement.allowed_roots[{i}]' must be an absolute path")
+def _problem(error: Any) -> str:
+    key = dotted(error["loc"]) or "configuration"
+    kind = error["type"]
+    if kind in ("unexpected_keyword_argument", "extra_forbidden"):
+        return f"unknown key '{key}'"
+    if kind == "missing":
+        return f"'{key}' is required"
+    if kind in ("dataclass_type", "dataclass_args_type"):
+        return f"'{key}' must be a table"
+    if kind == "tuple_type":  # TOML has arrays, not tuples
+        return f"'{key}' must be a list"
+    return f"'{key}': {error['msg'].removeprefix('Value error, ')}"
 
 
 def redacted(obj: Any) -> Any:
