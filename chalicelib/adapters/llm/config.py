@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
+from pydantic import Field, field_validator, model_validator
+from pydantic.dataclasses import dataclass
+
+from chalicelib.config import AdapterSettings
 from chalicelib.domain.errors import FieldError, ValidationError
 
 
@@ -31,59 +35,69 @@ _NEEDS_KEY = frozenset({LlmProvider.ANTHROPIC, LlmProvider.OPENAI_COMPAT})
 
 
 @dataclass(frozen=True)
-class LlmConfig:
-    """Settings for one LLM client. `api_key` is excluded from repr so it never gets logged.
+class LlmConfig(AdapterSettings):
+    """Settings for one LLM client; ValidationError names each bad field (`llm.<name>`).
 
-    Built from the service config with `LlmConfig(**dataclasses.asdict(settings.textbrain.llm))`:
-    "" counts as unset, and the config's short names "openai"/"custom" are accepted.
-
-    `base_url`: for openai_compat it includes the version prefix (".../v1"); for the others it
-    is the server root. `timeout_secs` bounds each attempt; `max_retries` counts retries after
-    the first attempt, only for 429, 5xx and connection failures.
+    Built from [textbrain.llm]: "" counts as unset and the short names "openai"/"custom" are
+    accepted. `api_key` is excluded from repr so it never gets logged.
     """
 
-    provider: LlmProvider | str
-    model: str
-    base_url: str | None = None
-    api_key: str | None = field(default=None, repr=False)
-    timeout_secs: float = 30.0
-    max_retries: int = 2
-    backoff_base_secs: float = 0.5
-    backoff_max_secs: float = 8.0
+    FIELD_PREFIX = "llm"
 
-    def __post_init__(self) -> None:
-        errors: list[FieldError] = []
-        # The config file writes "" for unset values.
-        for name in ("base_url", "api_key"):
-            if getattr(self, name) == "":
-                object.__setattr__(self, name, None)
+    provider: LlmProvider | str = Field(description="anthropic, openai_compat, ollama, "
+                                                    "custom_http (or openai, custom).")
+    model: str = Field(description="The model name sent with each request.")
+    base_url: str | None = Field(default=None, description="openai_compat: with the version "
+                                 "prefix (.../v1); others: the server root. None: public.")
+    api_key: str | None = Field(default=None, repr=False, description="Sent as the provider "
+                                "expects; Ollama and custom servers may need none.")
+    timeout_secs: float = Field(default=30.0, gt=0, description="Bound on each attempt.")
+    max_retries: int = Field(default=2, ge=0, description="Retries after the first attempt, "
+                             "only for 429, 5xx and connection failures.")
+    backoff_base_secs: float = Field(default=0.5, ge=0, description="First retry's wait.")
+    backoff_max_secs: float = Field(default=8.0, ge=0, description="Longest wait.")
+
+    @field_validator("provider", mode="before")
+    @classmethod
+    def _known_provider(cls, value: Any) -> LlmProvider:
         try:
-            provider = _ALIASES.get(str(self.provider)) or LlmProvider(self.provider)
-            object.__setattr__(self, "provider", provider)
+            return _ALIASES.get(value) or LlmProvider(value)
         except ValueError:
             known = ", ".join(p.value for p in LlmProvider)
-            errors.append(FieldError("llm.provider", f"unknown provider; use one of {known}"))
-        if not self.model.strip():
-            errors.append(FieldError("llm.model", "must not be empty"))
-        if self.timeout_secs <= 0:
-            errors.append(FieldError("llm.timeout_secs", "must be positive"))
-        if self.max_retries < 0:
-            errors.append(FieldError("llm.max_retries", "must not be negative"))
-        if self.backoff_base_secs < 0 or self.backoff_max_secs < self.backoff_base_secs:
-            errors.append(FieldError("llm.backoff_base_secs", "must be >= 0 and <= backoff_max"))
-        url = self.base_url
-        if url is not None and not url.startswith(("http://", "https://")):
-            errors.append(FieldError("llm.base_url", "must start with http:// or https://"))
-        if not errors and url is None and self.provider not in DEFAULT_BASE_URLS:
-            errors.append(FieldError("llm.base_url", "is required for this provider"))
-        if not errors and self.provider in _NEEDS_KEY and not self.api_key:
-            errors.append(FieldError("llm.api_key", "is required for this provider"))
-        if errors:
-            raise ValidationError(errors)
+            raise ValueError(f"unknown provider; use one of {known}") from None
+
+    @field_validator("base_url", "api_key", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        return None if value == "" else value  # the config file writes "" for unset
+
+    @field_validator("model")
+    @classmethod
+    def _model_named(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty")
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @model_validator(mode="after")
+    def _complete(self) -> LlmConfig:
+        if self.backoff_max_secs < self.backoff_base_secs:
+            raise ValidationError(FieldError("llm.backoff_base_secs", "must be <= backoff_max"))
+        if self.base_url is None and self.kind not in DEFAULT_BASE_URLS:
+            raise ValidationError(FieldError("llm.base_url", "is required for this provider"))
+        if self.kind in _NEEDS_KEY and not self.api_key:
+            raise ValidationError(FieldError("llm.api_key", "is required for this provider"))
+        return self
 
     @property
     def kind(self) -> LlmProvider:
-        """The provider as an enum (validated in __post_init__)."""
+        """The provider as an enum (validated on construction)."""
         return LlmProvider(self.provider)
 
     @property
