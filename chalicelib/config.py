@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -36,6 +36,7 @@ SECRET_KEYS = frozenset({"key", "api_key", "password", "client_secret", "secret"
 REDACTED = "***"
 AUTH_METHODS = ("none", "api_key")
 SECTION = ConfigDict(extra="forbid")
+T = TypeVar("T")
 
 # TOML values are typed: "80" is not a port and true is not 1 (lists still become tuples).
 Str = Annotated[str, Strict()]
@@ -51,10 +52,10 @@ class ConfigError(Exception):
 
 def dotted(loc: tuple[int | str, ...]) -> str:
     """A pydantic error location as the key a person writes: ``searcher.indexers[0]``."""
-    key = ""
+    text = ""
     for part in loc:
-        key += f"[{part}]" if isinstance(part, int) else f".{part}" if key else part
-    return key
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else part
+    return text
 
 
 def _env_value(value: Any, env: Mapping[str, str], hint: Any) -> Any:
@@ -115,6 +116,11 @@ def _named(loc: tuple[int | str, ...], names: list[str]) -> tuple[int | str, ...
     return loc
 
 
+def setting(default: T, doc: str, **rules: Any) -> T:
+    """A documented key with its default (and pydantic rules such as ge=0 or repr=False)."""
+    return Field(default=default, description=doc, **rules)  # type: ignore[no-any-return]
+
+
 def _absolute(path: str) -> str:
     if not path.startswith("/") or ".." in path.split("/"):
         raise ValueError("must be an absolute path")
@@ -123,24 +129,19 @@ def _absolute(path: str) -> str:
 
 @dataclass(frozen=True, config=SECTION)
 class ApiKey(Section):
-    """One client's key and the identity it stands for."""
+    """[[auth.keys]]: one client's key and the identity it stands for."""
 
-    key: Str = Field(repr=False, min_length=16,
-                     description="The secret clients send; at least 16 characters.")
+    key: Str = Field(repr=False, min_length=16, description="The secret; 16 characters or more.")
     user_id: Str = Field(description="The identity the key authenticates as.")
-    admin: Bool = Field(default=False,
-                        description="Admins see every ticket, the audit log and the config.")
+    admin: Bool = setting(False, "Admins see every ticket, the audit log and the config.")
 
 
 @dataclass(frozen=True, config=SECTION)
 class AuthConfig(Section):
-    """How callers prove who they are; the service refuses to start without it."""
+    """[auth], required: how callers prove who they are."""
 
-    method: Literal["none", "api_key"] = Field(
-        description='"api_key": `X-API-Key` or `Authorization: Bearer`; "none": everyone '
-                    'is the admin "anonymous".')
-    keys: tuple[ApiKey, ...] = Field(default=(), validate_default=True,
-                                     description='The accepted keys (method = "api_key").')
+    method: Literal["none", "api_key"] = Field(description='"none": all are admin "anonymous".')
+    keys: tuple[ApiKey, ...] = setting((), 'The keys (method = "api_key").', validate_default=True)
 
     @field_validator("keys")
     @classmethod
@@ -148,238 +149,188 @@ class AuthConfig(Section):
         if info.data.get("method") == "api_key" and not keys:
             raise ValueError('must list at least one key when method = "api_key"')
         seen = [k.key for k in keys]
-        for i, key in enumerate(seen):
-            if key in seen[:i]:
+        for i, secret in enumerate(seen):
+            if secret in seen[:i]:
                 raise ValueError(f"keys[{i}].key is listed twice")
         return keys
 
 
 @dataclass(frozen=True, config=SECTION)
 class ServerConfig(Section):
-    """The HTTP API and the dashboard it serves."""
+    """[server]: the HTTP API and the dashboard it serves."""
 
-    host: Str = Field(default="127.0.0.1", description="Address the HTTP API listens on.")
-    port: Port = Field(default=8080, description="Port of the HTTP API.")
-    max_body_bytes: Int = Field(default=1_048_576, gt=0,
-                                description="Larger request bodies get HTTP 413.")
-    dashboard_dir: Str = Field(default="dashboard/dist",
-                               description="The built dashboard, served at /.")
-    ws_port: Port = Field(default=0, description="The local WebSocket API; 0: any free port.")
+    host: Str = setting("127.0.0.1", "Address the HTTP API listens on.")
+    port: Port = setting(8080, "Port of the HTTP API.")
+    max_body_bytes: Int = setting(1_048_576, "Larger request bodies get HTTP 413.", gt=0)
+    dashboard_dir: Str = setting("dashboard/dist", "The built dashboard, served at /.")
+    ws_port: Port = setting(0, "The local WebSocket API; 0: any free port.")
 
 
 @dataclass(frozen=True, config=SECTION)
 class AwsConfig(Section):
-    """Where the tables, queues, buckets and state machine live; names may be overridden."""
+    """[aws]: where the tables, queues, buckets and state machine live."""
 
-    region: Str = Field(default="us-east-1", description="AWS region.")
-    endpoint_url: Str = Field(default="", description="Empty: real AWS or the embedded one.")
-    resource_prefix: Str = Field(default="qt", description='Resources are named "<prefix>-...".')
-    tickets_table: Str = Field(default="", description="Override of <prefix>-tickets.")
-    audit_table: Str = Field(default="", description="Override of <prefix>-audit.")
-    rate_limits_table: Str = Field(default="", description="Override of <prefix>-rate-limits.")
-    search_cache_table: Str = Field(default="", description="Override of <prefix>-search-cache.")
-    catalog_table: Str = Field(default="", description="Override of <prefix>-catalog.")
-    blocklist_table: Str = Field(default="", description="Override of <prefix>-blocklist.")
-    exports_bucket: Str = Field(default="", description="Override of <prefix>-exports.")
-    connections_table: Str = Field(default="", description="Override of <prefix>-connections.")
-    websocket_url: Str = Field(default="", description="The wss:// URL dashboards connect to.")
-    websocket_management_url: Str = Field(
-        default="", description="The WebSocket Management API endpoint (https://...) posted to.")
-    access_key_id: Str = Field(default="testing",
-                               description="Used only with endpoint_url (an emulator).")
-    secret_access_key: Str = Field(default="testing", repr=False,
-                                   description="Used only with endpoint_url (an emulator).")
-
-    def name(self, suffix: str, override: str = "") -> str:
-        """A resource's name: the explicit override, or the prefix plus the suffix."""
-        return override or f"{self.resource_prefix}-{suffix}"
+    region: Str = setting("us-east-1", "AWS region.")
+    endpoint_url: Str = setting("", "Empty: real AWS, or the embedded emulator.")
+    resource_prefix: Str = setting("qt", 'Resources are named "<prefix>-...".')
+    tickets_table: Str = setting("", "Override of <prefix>-tickets.")
+    audit_table: Str = setting("", "Override of <prefix>-audit.")
+    rate_limits_table: Str = setting("", "Override of <prefix>-rate-limits.")
+    search_cache_table: Str = setting("", "Override of <prefix>-search-cache.")
+    catalog_table: Str = setting("", "Override of <prefix>-catalog.")
+    blocklist_table: Str = setting("", "Override of <prefix>-blocklist.")
+    exports_bucket: Str = setting("", "Override of <prefix>-exports.")
+    connections_table: Str = setting("", "Override of <prefix>-connections.")
+    websocket_url: Str = setting("", "The wss:// URL dashboards connect to.")
+    websocket_management_url: Str = setting("", "The https:// endpoint that posts to them.")
+    access_key_id: Str = setting("testing", "Used only with endpoint_url (an emulator).")
+    secret_access_key: Str = setting("testing", "Used only with endpoint_url.", repr=False)
 
 
 @dataclass(frozen=True, config=SECTION)
 class LocalConfig(Section):
-    """The local stack (`make run`)."""
+    """[local]: the local stack (`make run`)."""
 
-    data_dir: Str = Field(default="data", description="Snapshots and downloads; relative "
-                                                      "to the config file.")
-    embedded_aws: Bool = Field(default=True, description="Run moto's server in-process.")
-    aws_port: Port = Field(default=0, description="Port of the embedded AWS; 0: any free port.")
-    snapshot_interval_secs: Float = Field(default=1.0, gt=0,
-                                          description="How often the embedded AWS is saved.")
-    run_agent: Bool = Field(default=False, description="Run the agent inside the stack too.")
+    data_dir: Str = setting("data", "Snapshots and downloads; relative to the config file.")
+    embedded_aws: Bool = setting(True, "Run moto's server in-process.")
+    aws_port: Port = setting(0, "Port of the embedded AWS; 0: any free port.")
+    snapshot_interval_secs: Float = setting(1.0, "How often the embedded AWS is saved.", gt=0)
+    run_agent: Bool = setting(False, "Run the agent inside the stack too.")
 
 
 @dataclass(frozen=True, config=SECTION)
 class PlacementConfig(Section):
-    """Where finished media may be placed."""
+    """[placement]: where finished media may go."""
 
-    allowed_roots: tuple[Annotated[str, Strict(), AfterValidator(_absolute)], ...] = Field(
-        default=("/media",), description="Every dest_path must lie inside one of these.")
+    allowed_roots: tuple[Annotated[Str, AfterValidator(_absolute)], ...] = setting(
+        ("/media",), "Every dest_path must lie inside one of these.")
 
 
 @dataclass(frozen=True, config=SECTION)
 class SearcherConfig(Section):
-    """The Torznab indexer proxy; searching is off while `url` is empty."""
+    """[searcher]: the Torznab indexer proxy; searching is off while `url` is empty."""
 
-    backend: Literal["jackett", "prowlarr"] = Field(default="jackett",
-                                                   description="The indexer proxy.")
-    url: Str = Field(default="", description="Its root URL, e.g. http://127.0.0.1:9117.")
-    api_key: Str = Field(default="", repr=False, description="Its API key.")
-    timeout_secs: Float = Field(default=20.0, gt=0, description="Bound on each request.")
-    indexers: tuple[Str, ...] = Field(default=(), description="Jackett: ids or ['all'] (the "
-                                                              "default); Prowlarr: indexer ids.")
-    min_interval_secs: Float = Field(default=2.0, ge=0,
-                                     description="Minimum spacing of requests to one indexer.")
-    cache_ttl_secs: Int = Field(default=1800, ge=0,
-                                description="How long search results are reused.")
+    backend: Literal["jackett", "prowlarr"] = setting("jackett", "The indexer proxy.")
+    url: Str = setting("", "Its root URL, e.g. http://127.0.0.1:9117.")
+    api_key: Str = setting("", "Its API key.", repr=False)
+    timeout_secs: Float = setting(20.0, "Bound on each request.", gt=0)
+    indexers: tuple[Str, ...] = setting((), 'Jackett: ids, default ["all"]; Prowlarr: ids.')
+    min_interval_secs: Float = setting(2.0, "Minimum spacing of requests to one indexer.", ge=0)
+    cache_ttl_secs: Int = setting(1800, "How long search results are reused.", ge=0)
 
 
 @dataclass(frozen=True, config=SECTION)
 class TorrentClientConfig(Section):
-    """The agent's torrent client and how long it seeds."""
+    """[torrent_client]: the agent's torrent client and how long it seeds."""
 
-    kind: Literal["libtorrent", "qbittorrent"] = Field(
-        default="libtorrent", description="Embedded libtorrent, or a qBittorrent Web UI.")
-    url: Str = Field(default="", description="qBittorrent Web UI, e.g. http://127.0.0.1:8081.")
-    username: Str = Field(default="", description="qBittorrent user.")
-    password: Str = Field(default="", repr=False, description="qBittorrent password.")
-    download_dir: Str = Field(default="data/downloads", description="Where torrents download.")
-    state_dir: Str = Field(default="data/torrent-state",
-                           description="libtorrent's resume data.")
-    listen_interface: Str = Field(default="127.0.0.1:0",
-                                  description="libtorrent's listen address.")
-    stall_timeout_secs: Int = Field(default=1800, gt=0,
-                                    description="A download without progress this long fails.")
-    seed_ratio: Float = Field(default=1.0, ge=0, description="Seed until this upload ratio...")
-    seed_time_secs: Int = Field(default=0, ge=0, description="...or for this long.")
+    kind: Literal["libtorrent", "qbittorrent"] = setting("libtorrent", "Embedded, or qBittorrent.")
+    url: Str = setting("", "qBittorrent Web UI, e.g. http://127.0.0.1:8081.")
+    username: Str = setting("", "qBittorrent user.")
+    password: Str = setting("", "qBittorrent password.", repr=False)
+    download_dir: Str = setting("data/downloads", "Where torrents download.")
+    state_dir: Str = setting("data/torrent-state", "libtorrent's resume data.")
+    listen_interface: Str = setting("127.0.0.1:0", "libtorrent's listen address.")
+    stall_timeout_secs: Int = setting(1800, "A download without progress this long fails.", gt=0)
+    seed_ratio: Float = setting(1.0, "Seed until this upload ratio...", ge=0)
+    seed_time_secs: Int = setting(0, "...or for this long.", ge=0)
 
 
 @dataclass(frozen=True, config=SECTION)
 class LlmSettings(Section):
-    """The model TextBrain asks when its mode involves an LLM."""
+    """[textbrain.llm]: the model TextBrain asks when its mode involves one."""
 
-    provider: Literal["", "anthropic", "openai", "ollama", "custom"] = Field(
-        default="", description="Wire format; openai means any OpenAI-compatible server.")
-    model: Str = Field(default="", description="Model name sent with each request.")
-    base_url: Str = Field(default="", description="Empty: the provider's public endpoint.")
-    api_key: Str = Field(default="", repr=False, description="The provider's API key.")
-    timeout_secs: Float = Field(default=30.0, gt=0, description="Bound on each attempt.")
-    max_retries: Int = Field(default=2, ge=0,
-                             description="Retries after 429, 5xx and connection failures.")
+    provider: Literal["", "anthropic", "openai", "ollama", "custom"] = setting(
+        "", "The wire format; openai: any OpenAI-compatible server.")
+    model: Str = setting("", "Model name sent with each request.")
+    base_url: Str = setting("", "Empty: the provider's public endpoint.")
+    api_key: Str = setting("", "The provider's API key.", repr=False)
+    timeout_secs: Float = setting(30.0, "Bound on each attempt.", gt=0)
+    max_retries: Int = setting(2, "Retries after 429, 5xx and connection failures.", ge=0)
 
 
 @dataclass(frozen=True, config=SECTION)
 class TextbrainConfig(Section):
-    """How releases are matched to requests."""
+    """[textbrain]: how releases are matched to requests."""
 
-    mode: Literal["dumb-only", "dumb-first", "llm-first", "llm-only"] = Field(
-        default="dumb-only", description="Which matcher decides, and which one is asked first.")
-    auto_approve_threshold: Float = Field(
-        default=0.85, ge=0, le=1, description="Confidence above which no person is asked.")
-    llm: LlmSettings = Field(default_factory=LlmSettings, description="[textbrain.llm]")
+    mode: Literal["dumb-only", "dumb-first", "llm-first", "llm-only"] = setting(
+        "dumb-only", "Which matcher decides, and which one is asked first.")
+    auto_approve_threshold: Float = setting(0.85, "No person is asked above it.", ge=0, le=1)
+    llm: LlmSettings = LlmSettings()
 
 
 @dataclass(frozen=True, config=SECTION)
 class OrchestratorConfig(Section):
-    """Limits, retries and timeouts of the ticket flow."""
+    """[orchestrator]: limits, retries and timeouts of the ticket flow."""
 
-    max_concurrent_downloads: Int = Field(default=2, ge=1, description="Torrents at once.")
-    max_concurrent_conversions: Int = Field(default=0, ge=0,
-                                            description="ffmpeg processes; 0: number of cores.")
-    max_attempts: Int = Field(default=3, ge=1, description="Attempts of a failing stage.")
-    backoff_base_secs: Float = Field(default=2.0, ge=0,
-                                     description="First wait before a retry.")
-    heartbeat_timeout_secs: Int = Field(
-        default=300, gt=0, description="An agent silent this long is presumed gone.")
-    stage_timeout_secs: Int = Field(default=6 * 3600, gt=0,
-                                    description="The longest one stage may take.")
-    approval_timeout_secs: Int = Field(default=30 * 24 * 3600, gt=0,
-                                       description="How long a ticket waits for approval.")
-    dispatcher_workers: Int = Field(default=4, ge=1,
-                                    description="Local stack: stage messages handled at once.")
+    max_concurrent_downloads: Int = setting(2, "Torrents at once.", ge=1)
+    max_concurrent_conversions: Int = setting(0, "ffmpeg processes; 0: number of cores.", ge=0)
+    max_attempts: Int = setting(3, "Attempts of a failing stage.", ge=1)
+    backoff_base_secs: Float = setting(2.0, "First wait before a retry.", ge=0)
+    heartbeat_timeout_secs: Int = setting(300, "An agent silent this long is presumed gone.", gt=0)
+    stage_timeout_secs: Int = setting(6 * 3600, "The longest one stage may take.", gt=0)
+    approval_timeout_secs: Int = setting(30 * 24 * 3600, "How long approval is awaited.", gt=0)
+    dispatcher_workers: Int = setting(4, "Local stack: stage messages handled at once.", ge=1)
 
 
 @dataclass(frozen=True, config=SECTION)
 class AgentConfig(Section):
-    """The on-prem agent (workers/agent); 0 means "derive it" where noted."""
+    """[agent]: the on-prem agent (workers/agent); 0 means "derive it" where noted."""
 
-    work_dir: Str = Field(default="data/agent",
-                          description="Per-ticket state, converted files, placement journals.")
-    poll_wait_secs: Int = Field(default=2, ge=0, le=20,
-                                description="SQS long-poll wait once every band was empty.")
-    heartbeat_interval_secs: Float = Field(
-        default=0.0, ge=0, description="0: a fifth of orchestrator.heartbeat_timeout_secs.")
-    visibility_timeout_secs: Int = Field(
-        default=120, ge=1, description="How long a message being worked on stays hidden.")
-    progress_interval_secs: Float = Field(default=2.0, ge=0,
-                                          description="Minimum spacing of progress writes.")
-    stall_timeout_secs: Float = Field(default=0.0, ge=0,
-                                      description="0: torrent_client.stall_timeout_secs.")
-    seeding_check_secs: Float = Field(default=60.0, gt=0,
-                                      description="How often seeding torrents are checked.")
+    work_dir: Str = setting("data/agent", "Per-ticket state, converted files, journals.")
+    poll_wait_secs: Int = setting(2, "SQS long-poll wait once every band was empty.", ge=0, le=20)
+    heartbeat_interval_secs: Float = setting(0.0, "0: orchestrator.heartbeat_timeout_secs/5.", ge=0)
+    visibility_timeout_secs: Int = setting(120, "A message being worked on stays hidden.", ge=1)
+    progress_interval_secs: Float = setting(2.0, "Minimum spacing of progress writes.", ge=0)
+    stall_timeout_secs: Float = setting(0.0, "0: torrent_client.stall_timeout_secs.", ge=0)
+    seeding_check_secs: Float = setting(60.0, "How often seeding torrents are checked.", gt=0)
 
 
 @dataclass(frozen=True, config=SECTION)
 class ExternalCatalogsConfig(Section):
-    """Public catalogs consulted for metadata."""
+    """[external_catalogs]: public catalogs consulted for metadata."""
 
-    musicbrainz_url: Str = Field(default="", description="Empty: MusicBrainz is not asked.")
-    tmdb_api_key: Str = Field(default="", repr=False, description="TMDB API key.")
-    user_agent: Str = Field(default="QuentinTorrentino/0.1",
-                            description="Sent to the catalogs, as they ask.")
+    musicbrainz_url: Str = setting("", "Empty: MusicBrainz is not asked.")
+    tmdb_api_key: Str = setting("", "TMDB API key.", repr=False)
+    user_agent: Str = setting("QuentinTorrentino/0.1", "Sent to the catalogs, as they ask.")
+
+
+class _Resource:
+    """A resource's name on Config: the [aws] key of the same name, or "<prefix>-<suffix>"."""
+
+    def __init__(self, suffix: str) -> None:
+        self.suffix = suffix
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, config: Config, owner: type) -> str:
+        return getattr(config.aws, self.name) or f"{config.aws.resource_prefix}-{self.suffix}"
 
 
 @dataclass(frozen=True, config=SECTION)
 class Config(Section):
-    """The whole file; every section but [auth] may be left out."""
+    """The whole file; every section but [auth] may be left out (sections document themselves)."""
 
-    auth: AuthConfig = Field(description="[auth]")
-    server: ServerConfig = Field(default_factory=ServerConfig, description="[server]")
-    aws: AwsConfig = Field(default_factory=AwsConfig, description="[aws]")
-    local: LocalConfig = Field(default_factory=LocalConfig, description="[local]")
-    placement: PlacementConfig = Field(default_factory=PlacementConfig,
-                                       description="[placement]")
-    searcher: SearcherConfig = Field(default_factory=SearcherConfig, description="[searcher]")
-    torrent_client: TorrentClientConfig = Field(default_factory=TorrentClientConfig,
-                                                description="[torrent_client]")
-    textbrain: TextbrainConfig = Field(default_factory=TextbrainConfig,
-                                       description="[textbrain]")
-    orchestrator: OrchestratorConfig = Field(default_factory=OrchestratorConfig,
-                                             description="[orchestrator]")
-    external_catalogs: ExternalCatalogsConfig = Field(default_factory=ExternalCatalogsConfig,
-                                                      description="[external_catalogs]")
-    agent: AgentConfig = Field(default_factory=AgentConfig, description="[agent]")
+    auth: AuthConfig
+    server: ServerConfig = ServerConfig()
+    aws: AwsConfig = AwsConfig()
+    local: LocalConfig = LocalConfig()
+    placement: PlacementConfig = PlacementConfig()
+    searcher: SearcherConfig = SearcherConfig()
+    torrent_client: TorrentClientConfig = TorrentClientConfig()
+    textbrain: TextbrainConfig = TextbrainConfig()
+    orchestrator: OrchestratorConfig = OrchestratorConfig()
+    external_catalogs: ExternalCatalogsConfig = ExternalCatalogsConfig()
+    agent: AgentConfig = AgentConfig()
 
-    @property
-    def tickets_table(self) -> str:
-        return self.aws.name("tickets", self.aws.tickets_table)
-
-    @property
-    def audit_table(self) -> str:
-        return self.aws.name("audit", self.aws.audit_table)
-
-    @property
-    def rate_limits_table(self) -> str:
-        return self.aws.name("rate-limits", self.aws.rate_limits_table)
-
-    @property
-    def search_cache_table(self) -> str:
-        return self.aws.name("search-cache", self.aws.search_cache_table)
-
-    @property
-    def catalog_table(self) -> str:
-        return self.aws.name("catalog", self.aws.catalog_table)
-
-    @property
-    def blocklist_table(self) -> str:
-        return self.aws.name("blocklist", self.aws.blocklist_table)
-
-    @property
-    def exports_bucket(self) -> str:
-        return self.aws.name("exports", self.aws.exports_bucket)
-
-    @property
-    def connections_table(self) -> str:
-        return self.aws.name("connections", self.aws.connections_table)
+    tickets_table = _Resource("tickets")
+    audit_table = _Resource("audit")
+    rate_limits_table = _Resource("rate-limits")
+    search_cache_table = _Resource("search-cache")
+    catalog_table = _Resource("catalog")
+    blocklist_table = _Resource("blocklist")
+    exports_bucket = _Resource("exports")
+    connections_table = _Resource("connections")
 
 
 def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Config:
@@ -392,6 +343,11 @@ def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Confi
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{p}: not valid TOML: {e}") from e
     return parse_config(raw, os.environ if env is None else env)
+
+
+# pydantic's words for TOML's: tables, arrays, keys.
+_WORDING = {"unexpected_keyword_argument": "unknown key '{}'", "missing": "'{}' is required",
+            "dataclass_type": "'{}' must be a table", "tuple_type": "'{}' must be a list"}
 
 
 @cache
@@ -414,15 +370,8 @@ def parse_config(raw: Mapping[str, Any], env: Mapping[str, str]) -> Config:
 
 def _problem(error: Any) -> str:
     key = dotted(error["loc"]) or "configuration"
-    kind = error["type"]
-    if kind in ("unexpected_keyword_argument", "extra_forbidden"):
-        return f"unknown key '{key}'"
-    if kind == "missing":
-        return f"'{key}' is required"
-    if kind in ("dataclass_type", "dataclass_args_type"):
-        return f"'{key}' must be a table"
-    if kind == "tuple_type":  # TOML has arrays, not tuples
-        return f"'{key}' must be a list"
+    if error["type"] in _WORDING:
+        return _WORDING[error["type"]].format(key)
     return f"'{key}': {error['msg'].removeprefix('Value error, ')}"
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 from pydantic.dataclasses import dataclass
 
-from chalicelib.config import AdapterSettings
+from chalicelib.config import AdapterSettings, setting
 from chalicelib.domain.errors import FieldError, ValidationError
 
 
@@ -44,18 +44,15 @@ class LlmConfig(AdapterSettings):
 
     FIELD_PREFIX = "llm"
 
-    provider: LlmProvider | str = Field(description="anthropic, openai_compat, ollama, "
-                                                    "custom_http (or openai, custom).")
-    model: str = Field(description="The model name sent with each request.")
-    base_url: str | None = Field(default=None, description="openai_compat: with the version "
-                                 "prefix (.../v1); others: the server root. None: public.")
-    api_key: str | None = Field(default=None, repr=False, description="Sent as the provider "
-                                "expects; Ollama and custom servers may need none.")
-    timeout_secs: float = Field(default=30.0, gt=0, description="Bound on each attempt.")
-    max_retries: int = Field(default=2, ge=0, description="Retries after the first attempt, "
-                             "only for 429, 5xx and connection failures.")
-    backoff_base_secs: float = Field(default=0.5, ge=0, description="First retry's wait.")
-    backoff_max_secs: float = Field(default=8.0, ge=0, description="Longest wait.")
+    provider: LlmProvider | str = Field(description="The wire format (or a short name).")
+    model: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] = Field(
+        description="The model name sent with each request.")
+    base_url: str | None = setting(None, "openai_compat: with /v1; others: the root.")
+    api_key: str | None = setting(None, "Ollama and custom servers may need none.", repr=False)
+    timeout_secs: float = setting(30.0, "Bound on each attempt.", gt=0)
+    max_retries: int = setting(2, "Retries after 429, 5xx and connection failures.", ge=0)
+    backoff_base_secs: float = setting(0.5, "First wait between attempts.", ge=0)
+    backoff_max_secs: float = setting(8.0, "Longest wait between attempts.", ge=0)
 
     @field_validator("provider", mode="before")
     @classmethod
@@ -63,20 +60,12 @@ class LlmConfig(AdapterSettings):
         try:
             return _ALIASES.get(value) or LlmProvider(value)
         except ValueError:
-            known = ", ".join(p.value for p in LlmProvider)
-            raise ValueError(f"unknown provider; use one of {known}") from None
+            raise ValueError(f"unknown provider; use one of {', '.join(LlmProvider)}") from None
 
     @field_validator("base_url", "api_key", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: Any) -> Any:
         return None if value == "" else value  # the config file writes "" for unset
-
-    @field_validator("model")
-    @classmethod
-    def _model_named(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be empty")
-        return value
 
     @field_validator("base_url")
     @classmethod

@@ -9,7 +9,7 @@ from urllib.parse import quote, quote_plus, urlencode, urlsplit
 from pydantic import AfterValidator, Field, field_validator, model_validator
 from pydantic.dataclasses import dataclass
 
-from chalicelib.config import AdapterSettings
+from chalicelib.config import AdapterSettings, setting
 from chalicelib.domain.bencode import MAX_TORRENT_BYTES
 from chalicelib.domain.errors import FieldError, ValidationError
 
@@ -42,16 +42,13 @@ class TorznabConfig(AdapterSettings):
     backend: Backend = Field(description="The indexer proxy in front of the trackers.")
     url: str = Field(description="Its root URL, e.g. http://127.0.0.1:9117.")
     api_key: str = Field(repr=False, min_length=1, description="Its API key.")
-    timeout_secs: float = Field(default=30.0, gt=0, description="Bound on each request.")
-    indexers: tuple[IndexerId, ...] = Field(
-        default=(), description='Indexer ids; Jackett defaults to ("all",), its aggregate.')
-    min_interval_secs: float = Field(default=2.0, ge=0, description="Spacing per indexer.")
-    cache_ttl_secs: float = Field(default=1800.0, ge=0, description="Search results' life.")
-    caps_ttl_secs: float = Field(default=86400.0, ge=0, description="Capabilities' life.")
-    max_response_bytes: int = Field(default=20 * 1024 * 1024, gt=0,
-                                    description="Larger answers are refused.")
-    max_torrent_bytes: int = Field(default=MAX_TORRENT_BYTES, gt=0,
-                                   description="Larger .torrent files are refused.")
+    timeout_secs: float = setting(30.0, "Bound on each request.", gt=0)
+    indexers: tuple[IndexerId, ...] = setting((), 'Jackett defaults to ("all",).')
+    min_interval_secs: float = setting(2.0, "Minimum spacing per indexer.", ge=0)
+    cache_ttl_secs: float = setting(1800.0, "How long search results are reused.", ge=0)
+    caps_ttl_secs: float = setting(86400.0, "How long capabilities are reused.", ge=0)
+    max_response_bytes: int = setting(20 * 1024 * 1024, "Larger answers are refused.", gt=0)
+    max_torrent_bytes: int = setting(MAX_TORRENT_BYTES, "Larger .torrent files too.", gt=0)
 
     @field_validator("url")
     @classmethod
