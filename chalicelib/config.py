@@ -12,7 +12,6 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
-from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
@@ -50,10 +49,15 @@ class ConfigError(Exception):
     """The configuration is missing, malformed, or names something that does not exist."""
 
 
-def dotted(loc: tuple[int | str, ...]) -> str:
-    """A pydantic error location as the key a person writes: ``searcher.indexers[0]``."""
+def dotted(loc: tuple[int | str, ...], positional: tuple[str, ...] = ()) -> str:
+    """A pydantic error location as the key a person writes: ``searcher.indexers[0]``.
+
+    `positional` names the fields, for errors in positional arguments (located by index).
+    """
     text = ""
-    for part in loc:
+    for i, part in enumerate(loc):
+        if i == 0 and isinstance(part, int) and part < len(positional):
+            part = positional[part]
         text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else part
     return text
 
@@ -101,19 +105,12 @@ class AdapterSettings:
         try:
             return handler(data)
         except PydanticError as e:
-            names = [f.name for f in fields(cls)]
+            names = tuple(f.name for f in fields(cls))
             raise ValidationError([
-                FieldError(f"{cls.FIELD_PREFIX}.{dotted(_named(err['loc'], names))}",
+                FieldError(f"{cls.FIELD_PREFIX}.{dotted(err['loc'], names)}",
                            err["msg"].removeprefix("Value error, "))
                 for err in e.errors()
             ]) from None
-
-
-def _named(loc: tuple[int | str, ...], names: list[str]) -> tuple[int | str, ...]:
-    """Positional arguments are located by index: name them."""
-    if loc and isinstance(loc[0], int) and loc[0] < len(names):
-        return (names[loc[0]], *loc[1:])
-    return loc
 
 
 def setting(default: T, doc: str, **rules: Any) -> T:
@@ -345,14 +342,11 @@ def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Confi
     return parse_config(raw, os.environ if env is None else env)
 
 
+_CONFIG = TypeAdapter(Config)  # cheap: pydantic built each section's validator with its class
+
 # pydantic's words for TOML's: tables, arrays, keys.
 _WORDING = {"unexpected_keyword_argument": "unknown key '{}'", "missing": "'{}' is required",
             "dataclass_type": "'{}' must be a table", "tuple_type": "'{}' must be a list"}
-
-
-@cache
-def _config_adapter() -> TypeAdapter[Config]:
-    return TypeAdapter(Config)  # built on first use, not at import (Lambda cold starts)
 
 
 def parse_config(raw: Mapping[str, Any], env: Mapping[str, str]) -> Config:
@@ -363,7 +357,7 @@ def parse_config(raw: Mapping[str, Any], env: Mapping[str, str]) -> Config:
             "or method = \"none\""
         )
     try:
-        return _config_adapter().validate_python(raw, context={"env": env})
+        return _CONFIG.validate_python(raw, context={"env": env})
     except PydanticError as e:
         raise ConfigError("; ".join(_problem(err) for err in e.errors())) from None
 
