@@ -72,6 +72,11 @@ def test_secrets_from_environment_and_redaction() -> None:
     assert shown["auth"]["keys"][0]["key"] == "***"
     assert shown["searcher"]["api_key"] == "***"
     assert KEY not in str(shown) and "secret-jackett" not in str(shown)
+    assert KEY not in repr(config) and "secret-jackett" not in repr(config)
+    with pytest.raises(ConfigError) as err:  # a rejected secret is not echoed either
+        parse_config({"auth": {"method": "api_key",
+                               "keys": [{"key": "short-secret", "user_id": "a"}]}}, {})
+    assert "auth.keys[0].key" in str(err.value) and "short-secret" not in str(err.value)
     with pytest.raises(ConfigError, match="QT_MISSING"):
         parse_config({"auth": {"method": "api_key",
                                "keys": [{"key": "env:QT_MISSING", "user_id": "a"}]}}, {})
