@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import fields, is_dataclass
+from dataclasses import fields
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
@@ -20,6 +20,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ModelWrapValidatorHandler,
+    PlainSerializer,
     Strict,
     TypeAdapter,
     ValidationInfo,
@@ -31,8 +32,6 @@ from pydantic.dataclasses import dataclass
 
 from chalicelib.domain.errors import FieldError, ValidationError
 
-SECRET_KEYS = frozenset({"key", "api_key", "password", "client_secret", "secret"})
-REDACTED = "***"
 AUTH_METHODS = ("none", "api_key")
 SECTION = ConfigDict(extra="forbid")
 T = TypeVar("T")
@@ -43,6 +42,8 @@ Int = Annotated[int, Strict()]
 Float = Annotated[float, Strict()]  # strict still takes an integer for a number
 Bool = Annotated[bool, Strict()]
 Port = Annotated[int, Strict(), Field(ge=0, le=65535)]
+# Shown as *** by redacted(); declare the field repr=False too, or it shows in logs.
+Secret = Annotated[str, Strict(), PlainSerializer(lambda value: "***" if value else "")]
 
 
 class ConfigError(Exception):
@@ -128,7 +129,7 @@ def _absolute(path: str) -> str:
 class ApiKey(Section):
     """[[auth.keys]]: one client's key and the identity it stands for."""
 
-    key: Str = Field(repr=False, min_length=16, description="The secret; 16 characters or more.")
+    key: Secret = Field(repr=False, min_length=16, description="The secret; 16 characters or more.")
     user_id: Str = Field(description="The identity the key authenticates as.")
     admin: Bool = setting(False, "Admins see every ticket, the audit log and the config.")
 
@@ -181,7 +182,7 @@ class AwsConfig(Section):
     websocket_url: Str = setting("", "The wss:// URL dashboards connect to.")
     websocket_management_url: Str = setting("", "The https:// endpoint that posts to them.")
     access_key_id: Str = setting("testing", "Used only with endpoint_url (an emulator).")
-    secret_access_key: Str = setting("testing", "Used only with endpoint_url.", repr=False)
+    secret_access_key: Secret = setting("testing", "Used only with endpoint_url.", repr=False)
 
 
 @dataclass(frozen=True, config=SECTION)
@@ -209,7 +210,7 @@ class SearcherConfig(Section):
 
     backend: Literal["jackett", "prowlarr"] = setting("jackett", "The indexer proxy.")
     url: Str = setting("", "Its root URL, e.g. http://127.0.0.1:9117.")
-    api_key: Str = setting("", "Its API key.", repr=False)
+    api_key: Secret = setting("", "Its API key.", repr=False)
     timeout_secs: Float = setting(20.0, "Bound on each request.", gt=0)
     indexers: tuple[Str, ...] = setting((), 'Jackett: ids, default ["all"]; Prowlarr: ids.')
     min_interval_secs: Float = setting(2.0, "Minimum spacing of requests to one indexer.", ge=0)
@@ -223,7 +224,7 @@ class TorrentClientConfig(Section):
     kind: Literal["libtorrent", "qbittorrent"] = setting("libtorrent", "Embedded, or qBittorrent.")
     url: Str = setting("", "qBittorrent Web UI, e.g. http://127.0.0.1:8081.")
     username: Str = setting("", "qBittorrent user.")
-    password: Str = setting("", "qBittorrent password.", repr=False)
+    password: Secret = setting("", "qBittorrent password.", repr=False)
     download_dir: Str = setting("data/downloads", "Where torrents download.")
     state_dir: Str = setting("data/torrent-state", "libtorrent's resume data.")
     listen_interface: Str = setting("127.0.0.1:0", "libtorrent's listen address.")
@@ -240,7 +241,7 @@ class LlmSettings(Section):
         "", "The wire format; openai: any OpenAI-compatible server.")
     model: Str = setting("", "Model name sent with each request.")
     base_url: Str = setting("", "Empty: the provider's public endpoint.")
-    api_key: Str = setting("", "The provider's API key.", repr=False)
+    api_key: Secret = setting("", "The provider's API key.", repr=False)
     timeout_secs: Float = setting(30.0, "Bound on each attempt.", gt=0)
     max_retries: Int = setting(2, "Retries after 429, 5xx and connection failures.", ge=0)
 
@@ -287,7 +288,7 @@ class ExternalCatalogsConfig(Section):
     """[external_catalogs]: public catalogs consulted for metadata."""
 
     musicbrainz_url: Str = setting("", "Empty: MusicBrainz is not asked.")
-    tmdb_api_key: Str = setting("", "TMDB API key.", repr=False)
+    tmdb_api_key: Secret = setting("", "TMDB API key.", repr=False)
     user_agent: Str = setting("QuentinTorrentino/0.1", "Sent to the catalogs, as they ask.")
 
 
@@ -369,17 +370,6 @@ def _problem(error: Any) -> str:
     return f"'{key}': {error['msg'].removeprefix('Value error, ')}"
 
 
-def redacted(obj: Any) -> Any:
-    """A JSON-ready copy of the config (or part of it) with every secret replaced."""
-    if is_dataclass(obj) and not isinstance(obj, type):
-        out: dict[str, Any] = {}
-        for f in fields(obj):
-            value = getattr(obj, f.name)
-            if f.name in SECRET_KEYS or f.name.endswith(("_key", "_secret", "password")):
-                out[f.name] = REDACTED if value else ""
-            else:
-                out[f.name] = redacted(value)
-        return out
-    if isinstance(obj, tuple):
-        return [redacted(v) for v in obj]
-    return obj
+def redacted(section: Any) -> Any:
+    """A JSON-ready copy of the config (or one section) with every Secret shown as ***."""
+    return TypeAdapter(type(section)).dump_python(section, mode="json")

@@ -6,7 +6,7 @@ import dataclasses
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import get_args
+from typing import Any, get_args
 
 import pytest
 
@@ -210,3 +210,21 @@ def test_every_key_is_documented_and_in_the_example() -> None:
         assert description, f"{section}.{key} has no description"
         assert re.search(rf"^#? ?{key} = ", blocks.get(section, ""), re.M), \
             f"{section}.{key} is missing from config.example.toml"
+
+
+def test_every_secret_looking_key_is_declared_secret() -> None:
+    """A key named like a secret must stay out of repr and out of GET /config."""
+    from chalicelib.config import Config
+
+    secret = "s" * 20
+    raw: dict[str, Any] = {"auth": {"method": "api_key", "keys": [{"user_id": "u"}]}}
+    looks_secret = [(section, key) for section, key, _ in _leaf_keys(Config)
+                    if key in ("key", "password", "secret") or key.endswith(("_key", "_secret"))]
+    assert len(looks_secret) >= 6
+    for section, key in looks_secret:
+        table = raw["auth"]["keys"][0] if section == "auth.keys" else raw
+        for part in () if section == "auth.keys" else section.split("."):
+            table = table.setdefault(part, {})
+        table[key] = secret
+    config = parse_config(raw, {})
+    assert secret not in repr(config) and secret not in str(redacted(config))
