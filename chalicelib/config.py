@@ -13,7 +13,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import fields
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Literal, TypeVar, get_args
 
 from pydantic import (
     AfterValidator,
@@ -32,7 +32,8 @@ from pydantic.dataclasses import dataclass
 
 from chalicelib.domain.errors import FieldError, ValidationError
 
-AUTH_METHODS = ("none", "api_key")
+AuthMethod = Literal["none", "api_key"]
+AUTH_METHODS: tuple[str, ...] = get_args(AuthMethod)
 SECTION = ConfigDict(extra="forbid")
 T = TypeVar("T")
 
@@ -138,7 +139,7 @@ class ApiKey(Section):
 class AuthConfig(Section):
     """[auth], required: how callers prove who they are."""
 
-    method: Literal["none", "api_key"] = Field(description='"none": all are admin "anonymous".')
+    method: AuthMethod = Field(description='"none": all are admin "anonymous".')
     keys: tuple[ApiKey, ...] = setting((), 'The keys (method = "api_key").', validate_default=True)
 
     @field_validator("keys")
