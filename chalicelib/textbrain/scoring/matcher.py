@@ -17,7 +17,8 @@ from chalicelib.textbrain.scoring.components import (
     year_component,
 )
 from chalicelib.textbrain.scoring.generic import generic_components
-from chalicelib.textbrain.scoring.music import music_components
+from chalicelib.textbrain.scoring.hazards import release_hazards
+from chalicelib.textbrain.scoring.music import music_components, offered_quality
 from chalicelib.textbrain.scoring.offer import Offer
 from chalicelib.textbrain.scoring.terms import TicketTerms, comparable
 from chalicelib.textbrain.scoring.video import video_components
@@ -89,7 +90,9 @@ class DumbMatcher:
         year, wrong_year = year_component(terms, parsed, strict=expected is ContentType.MOVIE)
         kind, wrong_kind = release_kind_component(terms, parsed)
         components += [c for c in (year, kind) if c is not None]
-        flags, flag_rejections, flag_names = red_flag_component(terms, parsed)
+        quality = offered_quality(offer) if expected.is_music else None
+        found = release_hazards(terms, offer, quality.lossless if quality else None)
+        flags, flag_rejections, flag_names = red_flag_component(terms, parsed, found)
         components += [flags, seeders_component(terms, candidate)]
         return ScoredCandidate(
             candidate=candidate,

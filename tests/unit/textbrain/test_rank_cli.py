@@ -68,6 +68,24 @@ def test_file_lists_are_used() -> None:
     assert any("Karma Police" in reason for reason in clean["reasons"][1])
 
 
+def test_file_lists_are_used_and_dangerous_files_never_auto_approve() -> None:
+    tracks = ["01 - Airbag.flac", "02 - Paranoid Android.flac", "03 - Karma Police.flac"]
+    good = [{"path": f"Radiohead - OK Computer/{t}", "size": 30_000_000} for t in tracks]
+    bad = [*good, {"path": "Radiohead - OK Computer/Setup.exe", "size": 300_000}]
+    status, [answer] = _rank({"ticket": ALBUM_TICKET, "candidates": [
+        {"title": "Radiohead - OK Computer (1997) [FLAC]", "size": 91_000_000, "seeders": 900,
+         "files": bad},
+    ]})
+    assert status == 0
+    assert answer["recommended"] in (0, None)
+    assert answer["auto_approve"] is False
+    _, [clean] = _rank({"ticket": ALBUM_TICKET, "candidates": [
+        {"title": "Radiohead - OK Computer (1997) [FLAC]", "size": 90_000_000, "seeders": 9,
+         "files": good},
+    ]})
+    assert clean["auto_approve"] is True
+
+
 def test_no_candidates_recommends_nothing() -> None:
     status, [answer] = _rank({"ticket": MOVIE_TICKET, "candidates": []})
     assert status == 0
