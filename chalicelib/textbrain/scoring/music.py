@@ -13,6 +13,7 @@ from chalicelib.domain.request import ContentType, ItemKind
 from chalicelib.textbrain.mapping.music import DURATION_TOLERANCE_SECS
 from chalicelib.textbrain.scoring.breakdown import Component, Rejection
 from chalicelib.textbrain.scoring.components import found_in, similarity, size_component
+from chalicelib.textbrain.scoring.names import best_match, installment_fit
 from chalicelib.textbrain.scoring.offer import Offer
 from chalicelib.textbrain.scoring.terms import TicketTerms, comparable
 
@@ -64,11 +65,11 @@ def _artist(terms: TicketTerms, offer: Offer) -> tuple[Component | None, Rejecti
     if not terms.artist:
         return None, None
     weight = terms.rules.weight("artist")
-    offered = comparable(offer.parsed.artist) if offer.parsed.artist else ""
+    offered = offer.parsed.artist or ""
     if terms.various_artists:
         return Component("artist", weight, 0.7, "various artists requested"), None
     if offered:
-        value = similarity(terms.artist, offered)
+        value, _ = best_match(terms.artist_forms, (offered,), similarity)
         reason = f"artist '{offer.parsed.artist}' ~ {value:.0%}"
     else:
         value = found_in(terms.artist, offer.title)
@@ -98,17 +99,20 @@ def _album(terms: TicketTerms, offer: Offer) -> tuple[Component | None, Rejectio
         return Component("album", weight, value, f"{kind}: tracks found without an album "
                                                  "folder" if mapping.complete
                          else f"{kind}: the album's tracks are not all there"), None
-    offered = comparable(offer.parsed.album) if offer.parsed.album else ""
+    offered = offer.parsed.album or ""
+    factor, why = 1.0, None
     if offered:
-        value = similarity(terms.album, offered)
-        reason = f"album '{offer.parsed.album}' ~ {value:.0%}"
+        value, _ = best_match(terms.album_forms, (offered,), similarity)
+        factor, why = installment_fit(wanted or "", offered)
+        value *= factor
+        reason = f"album '{offer.parsed.album}' ~ {value:.0%}" + (f" ({why})" if why else "")
     else:
         value = found_in(terms.album, offer.title)
         reason = f"album found in title ~ {value:.0%}"
     # A track ticket may be served by any release that holds the track.
-    if value < WRONG_ALBUM and terms.request.query.expected is ContentType.ALBUM:
+    if (value < WRONG_ALBUM or factor == 0.0) and terms.request.query.expected is ContentType.ALBUM:
         what = offer.parsed.album or offer.candidate.title
-        wrong = f"wrong album: '{what}' is not '{wanted}'"
+        wrong = f"wrong album: '{what}' is not '{wanted}'" + (f" ({why})" if why else "")
         return Component("album", weight, value, wrong), Rejection("wrong_album", wrong)
     return Component("album", weight, value, reason), None
 

@@ -9,6 +9,7 @@ from chalicelib.content.music import TYPICAL_TRACK_SECS
 from chalicelib.content.rules import ContentRules, rules_for
 from chalicelib.domain.request import ItemKind, TicketRequest
 from chalicelib.textbrain.normalise import normalise_text
+from chalicelib.textbrain.scoring.names import name_forms
 
 _VARIOUS = frozenset({"va", "various", "various artists", "v a"})
 
@@ -21,6 +22,21 @@ def comparable(text: str) -> str:
 
 def _norm(text: str | None) -> str:
     return comparable(text) if text else ""
+
+
+def _title_forms(title: str | None, year: int | None) -> tuple[str, ...]:
+    """A title's forms; with a year to pin the work, also its main title before a colon.
+
+    'Léon: The Professional (1994)' is often released as 'Léon (1994)'; without the year a
+    bare 'Léon' would match too much.
+    """
+    if not title:
+        return ()
+    forms = name_forms(title)
+    head = title.split(":", 1)[0]
+    if year is not None and head != title and head.strip():
+        forms += tuple(f for f in name_forms(head) if f not in forms)
+    return forms
 
 
 @dataclass(frozen=True)
@@ -43,6 +59,10 @@ class TicketTerms:
     # Every word of the ticket's own description, so 'Live at Wembley' may be live.
     words: frozenset[str]
     various_artists: bool
+    # Every comparable form of the names ('P!nk' is also 'pink', 'Part One' also 'part 1').
+    artist_forms: tuple[str, ...] = ()
+    album_forms: tuple[str, ...] = ()
+    title_forms: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, request: TicketRequest) -> TicketTerms:
@@ -73,4 +93,7 @@ class TicketTerms:
             episodes=episodes,
             words=frozenset(_norm(text).split()),
             various_artists=_norm(q.artist) in _VARIOUS,
+            artist_forms=name_forms(q.artist) if q.artist else (),
+            album_forms=name_forms(q.album) if q.album else (),
+            title_forms=_title_forms(q.title, q.year),
         )

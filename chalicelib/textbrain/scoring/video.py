@@ -6,8 +6,9 @@ from chalicelib.content.video import resolution_fit
 from chalicelib.domain.request import ContentType
 from chalicelib.textbrain.scoring.breakdown import Component, Rejection
 from chalicelib.textbrain.scoring.components import found_in, similarity, size_component
+from chalicelib.textbrain.scoring.names import best_match, installment_fit, name_before_year
 from chalicelib.textbrain.scoring.offer import Offer
-from chalicelib.textbrain.scoring.terms import TicketTerms, comparable
+from chalicelib.textbrain.scoring.terms import TicketTerms
 
 WRONG_TITLE = 0.65
 
@@ -15,20 +16,43 @@ WRONG_TITLE = 0.65
 def title_component(
     terms: TicketTerms, offer: Offer, what: str = "title"
 ) -> tuple[Component, Rejection | None]:
-    """The release's title (or series) against the ticket's; too far apart is a hard fail."""
+    """The release's title (or series) against the ticket's; too far apart is a hard fail.
+
+    A film's title is also read as the words before its year, so a subtitle the parser cut
+    off still counts, and its installment number must be the ticket's.
+    """
     weight = terms.rules.weight("title")
-    offered = comparable(offer.parsed.title) if offer.parsed.title else ""
+    parsed = offer.parsed
+    movie = terms.request.query.expected is ContentType.MOVIE
+    offered: tuple[str, ...] = (parsed.title,) if parsed.title else ()
+    if movie:
+        whole = name_before_year(offer.candidate.title, parsed.year)
+        offered += (whole,) if whole and whole != parsed.title else ()
+    wanted_forms = terms.title_forms or (terms.title,)
+    rejection = None
     if offered:
-        value = similarity(terms.title, offered)
-        reason = f"{what} '{offer.parsed.title}' ~ {value:.0%}"
+        value, chosen = best_match(wanted_forms, offered, similarity)
+        reason = f"{what} '{chosen}' ~ {value:.0%}"
+        if movie:
+            factor, why = installment_fit(terms.request.query.title or "", chosen)
+            if why is not None:
+                year = terms.request.query.year
+                # Same title, same year, another number: a differently numbered name of the
+                # same film ('Mission Impossible 7'), so only a penalty.
+                if factor == 0.0 and (year is None or parsed.year != year):
+                    wrong = f"another installment: {why}"
+                    return (Component("title", weight, 0.0, wrong),
+                            Rejection("wrong_installment", wrong))
+                value *= factor or 0.8
+                reason += f" ({why})"
     else:
         value = found_in(terms.title, offer.title)
         reason = f"{what} found in the release name ~ {value:.0%}"
     if value < WRONG_TITLE:
-        wrong = (f"wrong {what}: '{offer.parsed.title or offer.candidate.title}' is not "
+        wrong = (f"wrong {what}: '{parsed.title or offer.candidate.title}' is not "
                  f"'{terms.request.query.title}'")
         return Component("title", weight, value, wrong), Rejection(f"wrong_{what}", wrong)
-    return Component("title", weight, value, reason), None
+    return Component("title", weight, value, reason), rejection
 
 
 def video_components(
