@@ -208,17 +208,41 @@ def album_cases(album: Album, index: int) -> list[Case]:
     root = right_title.replace("/", "-")
     right_files = track_files(album, root, "flac", 900, index % 3) if index % 2 == 0 else None
     right = cand(right_title, flac, 40 + index * 7, right_files)
+    rnd = random.Random(f"album-{t}")
+    act = COVER_ACTS[index % len(COVER_ACTS)]
     wrong: list[tuple[str, Candidate]] = [
-        ("same_artist_other_album", cand(f"{a} - {album.other} ({album.other_year}) [FLAC]",
-                                         flac, 120)),
-        ("single_not_album", cand(f"{a} - {album.single} (CDS) {y} FLAC", 60 * MB, 30)),
-        ("live_not_studio", cand(f"{a} - {t} (Live at Wembley {y + 3}) [FLAC]", flac, 60)),
-        ("karaoke", cand(f"Karaoke Hits - {a} Karaoke - {t} (Backing Tracks) {y + 15} FLAC",
-                         flac // 2, 15)),
-        ("tribute", cand(f"VA - A Tribute to {a}'s {t} ({y + 20}) FLAC", flac, 20)),
-        ("cover_band", cand(f"{COVER_ACTS[index % len(COVER_ACTS)]} - Plays {a}: {t} "
-                            f"({y + 18}) [FLAC]", flac, 25)),
-        ("instrumental", cand(f"{a} - {t} (Instrumentals) [{y}] FLAC", flac, 12)),
+        ("same_artist_other_album", cand(rnd.choice([
+            f"{a} - {album.other} ({album.other_year}) [FLAC]",
+            f"{da}-{dotted(album.other)}-CD-FLAC-{album.other_year}-GRP",
+            f"{a} - {album.other} {album.other_year} FLAC (24bit-96kHz)"]), flac, 120)),
+        ("single_not_album", cand(rnd.choice([
+            f"{a} - {album.single} (CDS) {y} FLAC",
+            f"{da}-{dotted(album.single)}-(Promo_CDM)-{y}-FLAC",
+            f"{a} - {album.single} [Single] ({y}) FLAC",
+            f"{a} - {album.single} EP {y} [FLAC]"]), 60 * MB, 30)),
+        ("live_not_studio", cand(rnd.choice([
+            f"{a} - {t} (Live at Wembley {y + 3}) [FLAC]",
+            f"{a} - Live in Paris {y + 2} [FLAC]",
+            f"{a} - {t} Unplugged ({y + 8}) FLAC",
+            f"{da}-{dt}-Live-Bootleg-{y}-FLAC"]), flac, 60)),
+        ("karaoke", cand(rnd.choice([
+            f"Karaoke Hits - {a} Karaoke - {t} (Backing Tracks) {y + 15} FLAC",
+            f"Ameritz Karaoke - {t} (In the Style of {a}) FLAC",
+            f"Zoom Karaoke - {a} Sing-Along Collection FLAC",
+            f"Sing {a}: {t} (Karaoke Versions) {y + 12}"]), flac // 2, 15)),
+        ("tribute", cand(rnd.choice([
+            f"VA - A Tribute to {a}'s {t} ({y + 20}) FLAC",
+            f"The String Quartet Tribute to {a} - {t} FLAC",
+            f"Various Artists - {t}: A Tribute ({y + 25}) [FLAC]",
+            f"Piano Tribute Players - Piano Tribute to {a} (FLAC)"]), flac, 20)),
+        ("cover_band", cand(rnd.choice([
+            f"{act} - Plays {a}: {t} ({y + 18}) [FLAC]",
+            f"{act} - Performs the Songs of {a} ({y + 18}) FLAC",
+            f"Rockabye Baby! - Lullaby Renditions of {a} FLAC",
+            f"{act} - {t} (As Made Famous by {a}) FLAC"]), flac, 25)),
+        ("instrumental", cand(rnd.choice([
+            f"{a} - {t} (Instrumentals) [{y}] FLAC",
+            f"{a} - {t} (Instrumental Version) {y} FLAC"]), flac, 12)),
         ("tiny_flac_album", cand(f"{a} - {t} ({y}) [FLAC]", 4 * MB, 300)),
         ("tiny_flac_files", cand(
             f"{da}.{dt}.{y}.FLAC", 4 * MB, 450,
@@ -226,18 +250,22 @@ def album_cases(album: Album, index: int) -> list[Case]:
         ("executable_in_files", cand(
             f"{a} - {t} ({y}) FLAC", flac, 500,
             [*track_files(album, f"{a} - {t}", "flac", 900, 0),
-             (f"{a} - {t}/Album Player.exe", 2 * MB)])),
+             (f"{a} - {t}/" + rnd.choice(["Album Player.exe", "Setup.msi", "install.bat",
+                                          "Codec.scr"]), 2 * MB)])),
         ("password_archive", cand(
-            f"{a} - {t} {y} FLAC [password protected]", flac, 350,
-            [(f"{a} - {t}.rar", flac), ("Password.txt", 100), ("Get Password.url", 200)])),
+            f"{a} - {t} {y} FLAC" + rnd.choice([" [password protected]", "", " (rar)"]), flac,
+            350, [(f"{a} - {t}.rar", flac), ("Password.txt", 100), ("Get Password.url", 200)])),
         ("shortcut_file", cand(
             f"{a} - {t} ({y}) [FLAC]", 3 * MB, 250,
             [(f"{a} - {t}/{t}.flac.lnk", 2000), (f"{a} - {t}/readme.txt", 1000)])),
+        ("executable_title", cand(f"{a} - {t} ({y}) FLAC.zip.exe", 3 * MB, 900)),
     ]
     if album.numbered_sibling:
         wrong.append(("numbered_sibling", cand(f"{a} - {album.numbered_sibling} ({y - 1}) "
                                                "[FLAC]", flac, 90)))
-    acceptable = [("mp3_of_album", cand(f"{a} - {t} ({y}) [MP3 320]", mp3, 200))]
+    acceptable = [("mp3_of_album", cand(f"{a} - {t} ({y}) [MP3 320]", mp3, 200)),
+                  ("deluxe_edition", cand(f"{a} - {t} (Deluxe Edition) ({y + 20}) [FLAC]",
+                                          flac * 2, 30))]
     return [Case("album", album_ticket(album, "flac"), [("right", right)], wrong, acceptable)]
 
 
@@ -289,8 +317,7 @@ TRACKS = (
     Track("Michael Jackson", "Billie Jean", 1982, "Thriller", "Beat It", 294),
     Track("ABBA", "Dancing Queen", 1976, "Arrival", "Fernando", 231),
     Track("Bee Gees", "Stayin' Alive", 1977, "Saturday Night Fever", "Night Fever", 285),
-    Track("Eurythmics", "Sweet Dreams (Are Made of This)", 1983, "Sweet Dreams",
-          "Love Is a Stranger", 216),
+    Track("Eurythmics", "Here Comes the Rain Again", 1984, "Touch", "Right by Your Side", 294),
     Track("Beyoncé", "Crazy in Love", 2003, "Dangerously in Love", "Baby Boy", 236),
     Track("Sinéad O'Connor", "Nothing Compares 2 U", 1990, "I Do Not Want What I Haven't Got",
           "The Emperor's New Clothes", 280),
@@ -299,9 +326,15 @@ TRACKS = (
 
 
 def track_case(track: Track, index: int) -> Case:
+    """A one-track ticket. Naming the album asks for that recording: the album release is
+    right and a single acceptable; without an album the single is right."""
     a, n, y = track.artist, track.name, track.year
+    with_album = index % 2 == 0
+    search: dict[str, Any] = {"expected": "track", "artist": a}
+    if with_album:
+        search["album"] = track.album
     ticket = {
-        "search": {"expected": "track", "artist": a, "album": track.album},
+        "search": search,
         "tracks": [{"catalog_track_id": "t1", "track_number": 1, "name": n,
                     "duration_secs": track.secs, "dest_path": f"/music/{dotted(n)}.flac"}],
         "constraints": {"format": "flac"},
@@ -309,21 +342,33 @@ def track_case(track: Track, index: int) -> Case:
     flac_track = int(track.secs * 900 * 1000 / 8)
     styles = [f"{a} - {n} ({y}) [FLAC]", f"{dotted(a)}-{dotted(n)}-WEB-FLAC-{y + 30}-GRP",
               f"{a} - {n} [Single] {y} FLAC 16bit", f"{a} – {n} (CD Single, {y}) FLAC"]
-    right = cand(styles[index % len(styles)], flac_track + 2 * MB, 30,
-                 [(f"{a} - {n}/01 - {n}.flac", flac_track)] if index % 2 else None)
+    single = cand(styles[index % len(styles)], flac_track + 2 * MB, 30,
+                  [(f"{a} - {n}/01 - {n}.flac", flac_track)] if index % 4 == 1 else None)
     album = cand(f"{a} - {track.album} ({y}) [FLAC]", flac_track * 11, 120)
+    rnd = random.Random(f"track-{n}")
     wrong = [
         ("other_track", cand(f"{a} - {track.other_track} ({y}) [FLAC]", flac_track, 80)),
-        ("karaoke", cand(f"Karaoke - {n} (In the Style of {a}) FLAC", flac_track, 10)),
-        ("cover", cand(f"{COVER_ACTS[index % 5]} - {n} ({a} Cover) {y + 25} FLAC",
-                       flac_track, 25)),
-        ("live", cand(f"{a} - {n} (Live) {y + 4} FLAC", flac_track, 40)),
+        ("karaoke", cand(rnd.choice([
+            f"Karaoke - {n} (In the Style of {a}) FLAC",
+            f"Ameritz Karaoke - {n} (Originally Performed By {a}) [Karaoke Version] FLAC",
+            f"{n} (Karaoke Version) - {a} Backing Track FLAC"]), flac_track, 10)),
+        ("cover", cand(rnd.choice([
+            f"{COVER_ACTS[index % 5]} - {n} ({a} Cover) {y + 25} FLAC",
+            f"{COVER_ACTS[index % 5]} - {n} (As Made Famous By {a}) FLAC",
+            f"Postmodern Jukebox - {n} (Vintage {a} Cover) FLAC"]), flac_track, 25)),
+        ("live", cand(rnd.choice([f"{a} - {n} (Live) {y + 4} FLAC",
+                                  f"{a} - {n} (Live at Montreux {y + 6}) FLAC"]),
+                      flac_track, 40)),
         ("instrumental", cand(f"{a} - {n} (Instrumental) {y} FLAC", flac_track, 15)),
-        ("remix", cand(f"{a} - {n} (Extended Remix) {y + 10} FLAC", flac_track, 20)),
+        ("remix", cand(rnd.choice([f"{a} - {n} (Extended Remix) {y + 10} FLAC",
+                                   f"{a} - {n} (Remixes) EP {y + 12} FLAC"]), flac_track, 20)),
         ("tribute", cand(f"VA - Tribute to {a} - {n} {y + 20} FLAC", flac_track, 8)),
         ("executable_title", cand(f"{a} - {n} FLAC.scr", 500_000, 900)),
+        ("tiny_flac", cand(f"{a} - {n} ({y}) [FLAC]", 900_000, 600)),
     ]
-    return Case("track", ticket, [("right", right)], wrong, [("album_with_track", album)])
+    if with_album:
+        return Case("track", ticket, [("right", album)], wrong, [("single", single)])
+    return Case("track", ticket, [("right", single)], wrong, [("album_with_track", album)])
 
 
 # --- movies ------------------------------------------------------------------------------
@@ -412,6 +457,11 @@ def movie_styles(name: str, year: int, index: int) -> str:
         f"{d}.{year}.REMASTERED.1080p.BluRay.x264.DTS-{group}",
         f"{name} ({year}) 1080p BrRip x264 - YIFY",
         f"{d}.{year}.MULTi.1080p.BluRay.x264-LOST",
+        f"{d.lower()}.{year}.1080p.bluray.x264-{group.lower()}",
+        f"{name} [{year}] [1080p] [WEBRip] [5.1] [YTS.MX]",
+        f"{d}.{year}.Hybrid.1080p.BluRay.REMUX.AVC.DTS-HD.MA.5.1-{group}",
+        f"{name} ({year}) (1080p BluRay x265 HEVC 10bit AAC 5.1 Tigole)",
+        f"[{name}] {year} BDRip 1080p x264",
     ]
     return styles[index % len(styles)]
 
@@ -436,23 +486,43 @@ def movie_case(movie: Movie, index: int) -> Case:
         (cls, cand(f"{dotted(t)}.{yy}.1080p.BluRay.x264-{g}", big, 200))
         for t, yy, cls in movie.siblings
     ]
-    variants = [
-        ("cam", f"{d}.{y}.CAM.x264-{g}", 1400 * MB),
-        ("telesync", f"{name} {y} HDTS 720p x264 AAC-{g}", 2 * GB),
-        ("telecine", f"{d}.{y}.TC.XviD-{g}", 1400 * MB),
-        ("screener", f"{d}.{y}.DVDSCR.XviD.AC3-{g}", 1400 * MB),
-        ("hardsub_korsub", f"{d}.{y}.1080p.HDRip.KORSUB.x264.AAC2.0-{g}", 3 * GB),
-        ("hardsub_hc", f"{d}.{y}.HC.1080p.WEBRip.x264-{g}", 2 * GB),
-        ("hardsub_word", f"{name} ({y}) 720p HDRip HardSub Eng", 1500 * MB),
-        ("extras_disc", f"{d}.{y}.Extras.1080p.BluRay.x264-{g}", 4 * GB),
-        ("bonus_disc", f"{d}.{y}.Bonus.Disc.1080p.BluRay.x264-{g}", 3 * GB),
-        ("featurettes", f"{name} ({y}) Featurettes and Behind the Scenes 1080p", 2 * GB),
-        ("trailer", f"{d}.{y}.Official.Trailer.1080p.WEB", 80 * MB),
-        ("sample", f"{d}.{y}.1080p.BluRay.x264-{g}.Sample", 50 * MB),
-        ("impossible_size", f"{d}.{y}.1080p.BluRay.x264-{g}", 50 * MB),
-    ]
     rnd = random.Random(movie.title)
-    for cls, title, size in rnd.sample(variants, 6):
+    variants = [
+        ("cam", rnd.choice([f"{d}.{y}.CAM.x264-{g}", f"{name} ({y}) HDCAM 1080p x264",
+                            f"{d}.{y}.HQCAM.x264.AAC-{g}", f"{name} {y} NEW CAMRip XviD",
+                            f"{d}.{y}.PreDVDRip.x264-{g}"]), 1400 * MB),
+        ("telesync", rnd.choice([f"{name} {y} HDTS 720p x264 AAC-{g}",
+                                 f"{d}.{y}.TS.XviD-{g}", f"{d}.{y}.TELESYNC.x264-{g}",
+                                 f"{name} ({y}) HD-TS 1080p"]), 2 * GB),
+        ("telecine", rnd.choice([f"{d}.{y}.TC.XviD-{g}", f"{d}.{y}.HDTC.x264-{g}",
+                                 f"{name} {y} TELECINE 720p"]), 1400 * MB),
+        ("screener", rnd.choice([f"{d}.{y}.DVDSCR.XviD.AC3-{g}",
+                                 f"{name} ({y}) SCREENER 720p", f"{d}.{y}.BDSCR.x264-{g}",
+                                 f"{d}.{y}.WEBSCR.720p.x264-{g}"]), 1400 * MB),
+        ("hardsub_korsub", rnd.choice([f"{d}.{y}.1080p.HDRip.KORSUB.x264.AAC2.0-{g}",
+                                       f"{d}.{y}.720p.KOR-SUB.HDRip.x264"]), 3 * GB),
+        ("hardsub_hc", rnd.choice([f"{d}.{y}.HC.1080p.WEBRip.x264-{g}",
+                                   f"{name} {y} 1080p HC HDRip x264 AAC-{g}",
+                                   f"{d}.{y}.1080p.HC-ENG.WEBRip"]), 2 * GB),
+        ("hardsub_word", rnd.choice([f"{name} ({y}) 720p HDRip HardSub Eng",
+                                     f"{name} {y} 1080p WEBRip Hardcoded Subs"]), 1500 * MB),
+        ("extras_disc", rnd.choice([f"{d}.{y}.Extras.1080p.BluRay.x264-{g}",
+                                    f"{name} ({y}) DVD Extras", f"{d}.{y}.BONUS.1080p.BluRay"
+                                    f".x264-{g}"]), 4 * GB),
+        ("bonus_disc", rnd.choice([f"{d}.{y}.Bonus.Disc.1080p.BluRay.x264-{g}",
+                                   f"{name} {y} Special Features 720p BluRay"]), 3 * GB),
+        ("featurettes", rnd.choice([f"{name} ({y}) Featurettes and Behind the Scenes 1080p",
+                                    f"The Making of {name} ({y}) 1080p",
+                                    f"{d}.{y}.Deleted.Scenes.and.Gag.Reel.720p"]), 2 * GB),
+        ("trailer", rnd.choice([f"{d}.{y}.Official.Trailer.1080p.WEB",
+                                f"{name} ({y}) Teaser Trailer 2160p",
+                                f"{d}.{y}.Final.Trailer.1080p"]), 80 * MB),
+        ("sample", rnd.choice([f"{d}.{y}.1080p.BluRay.x264-{g}.Sample",
+                               f"{d}.{y}.1080p.BluRay.x264-{g}-sample"]), 50 * MB),
+        ("impossible_size", rnd.choice([f"{d}.{y}.1080p.BluRay.x264-{g}",
+                                        f"{d}.{y}.2160p.UHD.BluRay.x265-{g}"]), 50 * MB),
+    ]
+    for cls, title, size in rnd.sample(variants, 7):
         wrong.append((cls, cand(title, size, rnd.randint(100, 2000))))
     wrong.append(("double_extension", cand(
         f"{d}.{y}.1080p.WEB-DL.x264", 2 * MB, 1500,
@@ -482,34 +552,39 @@ class Show:
     seasons: int
     counterpart: str | None = None  # the other country's show, as releases name it
     release_name: str | None = None
+    spin_off: str | None = None  # another show whose name starts with this one's
+    plain_name: str | None = None  # the name without its country or year, as many releases
 
 
 SHOWS = (
     Show("Breaking Bad", 3, 7, 5),
-    Show("The Office (US)", 3, 10, 9, counterpart="The.Office.UK", release_name="The Office US"),
+    Show("The Office (US)", 3, 10, 9, counterpart="The.Office.UK", release_name="The Office US",
+         plain_name="The Office"),
     Show("The Office (UK)", 2, 3, 2, counterpart="The.Office.US", release_name="The Office UK"),
-    Show("Shameless (US)", 4, 6, 11, counterpart="Shameless.UK", release_name="Shameless US"),
+    Show("Shameless (US)", 4, 6, 11, counterpart="Shameless.UK", release_name="Shameless US",
+         plain_name="Shameless"),
     Show("House of Cards (US)", 2, 1, 6, counterpart="House.of.Cards.UK",
-         release_name="House of Cards US"),
+         release_name="House of Cards 2013"),
     Show("Severance", 1, 5, 2),
-    Show("Dark", 2, 4, 3),
-    Show("Game of Thrones", 6, 9, 8),
+    Show("Dark", 2, 4, 3, spin_off="Dark Matter"),
+    Show("Game of Thrones", 6, 9, 8, spin_off="Game of Thrones Conquest and Rebellion"),
     Show("Stranger Things", 4, 7, 4),
     Show("The Wire", 4, 13, 5),
     Show("Succession", 4, 3, 4),
-    Show("Better Call Saul", 6, 13, 6),
+    Show("Better Call Saul", 6, 13, 6, spin_off="Better Call Saul Employee Training"),
     Show("Mr. Robot", 2, 6, 4),
-    Show("Grey's Anatomy", 14, 22, 19),
+    Show("Grey's Anatomy", 14, 22, 19, spin_off="Grey's Anatomy B-Team"),
     Show("Marvel's Daredevil", 1, 2, 3),
     Show("Schitt's Creek", 5, 14, 6),
-    Show("Money Heist", 2, 9, 5),
-    Show("Top Gear", 22, 1, 33),
+    Show("Money Heist", 2, 9, 5, spin_off="Money Heist Korea"),
+    Show("Top Gear", 22, 1, 33, spin_off="Top Gear America"),
     Show("Doctor Who (2005)", 4, 10, 13, counterpart="Doctor.Who.1963",
-         release_name="Doctor Who 2005"),
+         release_name="Doctor Who 2005", spin_off="Doctor Who Confidential",
+         plain_name="Doctor Who"),
     Show("Fargo", 1, 4, 5),
     Show("Shōgun (2024)", 1, 2, 1, release_name="Shogun 2024"),
     Show("Law & Order: Special Victims Unit", 21, 1, 25,
-         release_name="Law and Order SVU"),
+         release_name="Law and Order SVU", spin_off="Law and Order Organized Crime"),
     Show("What We Do in the Shadows", 3, 5, 6),
 )
 
@@ -561,7 +636,16 @@ def episode_case(show: Show, index: int) -> Case:
     if show.counterpart:
         wrong.append(("other_country_version", cand(
             f"{show.counterpart}.S{s:02d}E{e:02d}.720p.HDTV.x264-{g}", size, 150)))
+    if show.spin_off:
+        wrong.append(("spin_off_same_prefix", cand(
+            f"{dotted(show.spin_off)}.S{min(s, 2):02d}E{e:02d}.1080p.WEB.H264-{g}", size, 400)))
+    if e < 10:
+        wrong.append(("digit_confusion", cand(f"{d}.S{s:02d}E{e + 10:02d}.720p.HDTV.x264-{g}",
+                                              size, 120)))
     acceptable = [("season_pack", cand(f"{d}.S{s:02d}.1080p.BluRay.x264-{g}", size * 10, 80))]
+    if show.plain_name:
+        acceptable.append(("name_without_country", cand(
+            f"{dotted(show.plain_name)}.S{s:02d}E{e:02d}.720p.WEB.x264-{g}", size, 90)))
     return Case("episode", ticket, [("right", right)], wrong, acceptable)
 
 
@@ -599,7 +683,11 @@ def season_case(show: Show, index: int, count: int = 10) -> Case:
         ("executable_shortcut", cand(f"{d}.S{s:02d}.1080p.WEB-DL", 1 * MB, 700, [
             (f"{d}.S{s:02d}/Play.lnk", 1000), (f"{d}.S{s:02d}/setup.exe", 900_000)])),
         ("hardsub", cand(f"{d}.S{s:02d}.720p.HDRip.KORSUB.x264-{g}", per * count // 2, 300)),
+        ("partial_season", cand(f"{d}.S{s:02d}E01-E05.1080p.WEB.H264-{g}", per * 5, 250)),
     ]
+    if show.spin_off:
+        wrong.append(("spin_off_same_prefix", cand(
+            f"{dotted(show.spin_off)}.S{min(s, 2):02d}.1080p.WEB.H264-{g}", per * count, 300)))
     acceptable = [("complete_series", cand(f"{d}.COMPLETE.SERIES.S01-S{show.seasons:02d}"
                                            f".1080p.BluRay.x264-{g}", per * count * show.seasons,
                                            50))]

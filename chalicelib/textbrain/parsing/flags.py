@@ -49,9 +49,13 @@ _RED_FLAGS: tuple[tuple[RedFlag, KeywordPattern], ...] = (
     (
         RedFlag.COVER,
         KeywordPattern(
-            ("cover", "music of", "music.of", "style of", "style.of"),
+            ("cover", "music of", "music.of", "style of", "style.of", "famous", "performed",
+             "rendition", "songs of", "songs.of", "hits of", "hits.of"),
             L + r"(?:covers?[ ._-](?:version|album|band)s?|covered[ ._-]by"
-            r"|plays?[ ._-]the[ ._-]music[ ._-]of|in[ ._-]the[ ._-]style[ ._-]of)" + R,
+            r"|plays?[ ._-]the[ ._-]music[ ._-]of|in[ ._-]the[ ._-]style[ ._-]of"
+            r"|(?:as[ ._-])?made[ ._-]famous[ ._-]by|originally[ ._-]performed[ ._-]by"
+            r"|renditions?[ ._-]of|(?:plays?|performs?|sings?)[ ._-]the[ ._-](?:songs|hits)"
+            r"[ ._-]of|\([^()]*[ ._-]cover(?:[ ._-]version)?\))" + R,
         ),
     ),
     (
@@ -213,15 +217,15 @@ _HARDCODED_SUBS = KeywordPattern(
     r"in[ ._-]?subs?)" + R,
 )
 _CAMERA = KeywordPattern(
-    ("cam", "ts", "tc", "tele", "scr", "pdvd", "r5", "screener"),
-    L + r"(?:(?:hd|hq|new)?[ ._-]?cam(?:rip)?|(?<!video[ ._-])(?:hd)?ts(?:rip)?|telesync|pdvd"
-    r"|(?:hd)?tc|telecine|(?:dvd|bd|web|hd)?[ ._-]?scr(?:eener)?|r5)" + R,
+    ("cam", "ts", "tc", "tele", "scr", "dvd", "r5", "screener"),
+    L + r"(?:(?:hd|hq|new)?[ ._-]?cam(?:rip)?|pre[ ._-]?dvd(?:rip)?"
+    r"|(?<!video[ ._-])(?:hd)?ts(?:rip)?|telesync|pdvd|(?:hd)?tc|telecine"
+    r"|(?:dvd|bd|web|hd)?[ ._-]?scr(?:eener)?|r5)" + R,
 )
 _EXTRAS = KeywordPattern(
-    ("extra", "bonus", "featurette", "behind", "special", "making", "deleted"),
-    L + r"(?:extras|bonus[ ._-]?(?:disc|dvd|bd|features?|material|content)|featurettes?"
-    r"|behind[ ._-]the[ ._-]scenes|special[ ._-]features|making[ ._-]of|deleted[ ._-]scenes)"
-    + R,
+    ("extra", "bonus", "featurette", "behind", "special", "making", "deleted", "gag", "blooper"),
+    L + r"(?:extras|bonus(?![ ._-]?tracks?)|featurettes?|behind[ ._-]the[ ._-]scenes"
+    r"|special[ ._-]features|making[ ._-]of|deleted[ ._-]scenes|gag[ ._-]reels?|bloopers)" + R,
 )
 _HAZARD_KEYWORDS = _all_keywords(
     ((None, _PASSWORD), (None, _HARDCODED_SUBS), (None, _CAMERA), (None, _EXTRAS))
