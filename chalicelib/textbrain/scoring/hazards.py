@@ -15,7 +15,11 @@ from chalicelib.content import extensions
 from chalicelib.content.video import resolution_lines
 from chalicelib.domain.candidate import TorrentFile
 from chalicelib.domain.request import ContentType
-from chalicelib.textbrain.parsing.flags import EXECUTABLE_EXTENSIONS, title_hazards
+from chalicelib.textbrain.parsing.flags import (
+    EXECUTABLE_EXTENSIONS,
+    red_flags_of,
+    title_hazards,
+)
 from chalicelib.textbrain.release import RedFlag
 from chalicelib.textbrain.scoring.offer import Offer
 from chalicelib.textbrain.scoring.terms import TicketTerms
@@ -37,8 +41,10 @@ _EPISODE_MIN = ((2160, 150 * _MB), (1080, 60 * _MB), (720, 40 * _MB), (0, 20 * _
 
 
 @functools.lru_cache(maxsize=8192)
-def _title_hazards(title: str) -> frozenset[RedFlag]:
-    return title_hazards(title)
+def _title_hazards(title: str, music: bool) -> frozenset[RedFlag]:
+    # The music flags again over the whole title: the parser may read them only from the
+    # part it did not take for the album ('Album (Live at Wembley)').
+    return title_hazards(title) | (red_flags_of(title, True) if music else frozenset())
 
 
 def release_hazards(terms: TicketTerms, offer: Offer, lossless: bool | None) -> set[RedFlag]:
@@ -46,7 +52,7 @@ def release_hazards(terms: TicketTerms, offer: Offer, lossless: bool | None) -> 
     expected = terms.request.query.expected
     media = expected in _MEDIA
     flags = set()
-    for flag in _title_hazards(offer.candidate.title):
+    for flag in _title_hazards(offer.candidate.title, expected.is_music):
         if flag in _VIDEO_ONLY and not expected.is_video:
             continue
         if flag is RedFlag.EXECUTABLE and not media:

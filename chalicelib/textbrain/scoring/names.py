@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from chalicelib.textbrain.normalise import normalise_text
 
@@ -30,6 +31,24 @@ SimilarityFn = Callable[[str, str], float]
 _YEARLIKE = re.compile(r"^(?:19|20)\d\d$")
 
 
+def title_variants(title: str, short_head: bool) -> tuple[str, ...]:
+    """A title as releases also write it: with its subtitle as initials, or (when
+    `short_head`) without its subtitle.
+
+    'Law & Order: Special Victims Unit' -> 'Law & Order SVU' ('Law & Order' alone is another
+    show, so the head alone only when something else, like a film's year, pins the work).
+    """
+    variants = [title]
+    head, colon, tail = title.partition(":")
+    if colon and head.strip():
+        words = [w for w in re.split(r"[\s\-–—]+", tail) if w[:1].isalpha()]
+        if len(words) >= 2:
+            variants.append(f"{head} {''.join(w[0] for w in words)}")
+        if short_head:
+            variants.append(head)
+    return tuple(variants)
+
+
 def destylised(text: str) -> str:
     """'P!nk' -> 'Pink', 'Ke$ha' -> 'Kesha'; other text unchanged."""
     return _STYLISED.sub(lambda m: _STYLISED_LETTER[m.group(0)], text)
@@ -49,13 +68,20 @@ def _numbered(words: list[str]) -> list[str]:
     return out
 
 
+_APOSTROPHES = re.compile(r"(?<=\w)['’`´](?=\w)")
+
+
 @functools.lru_cache(maxsize=16384)
 def name_forms(text: str) -> tuple[str, ...]:
-    """The comparable forms of a name: plain, destylised, with numbers as digits; no repeats."""
+    """The comparable forms of a name: plain, destylised, with numbers as digits; no repeats.
+
+    Apostrophes inside words are both a break and nothing ('Grey's' is 'grey s' and 'greys'),
+    as releases write them both ways.
+    """
     forms = [normalise_text(text)]
-    plain = destylised(text)
-    if plain != text:
-        forms.append(normalise_text(plain))
+    for variant in (destylised(text), _APOSTROPHES.sub("", text)):
+        if variant != text:
+            forms.append(normalise_text(variant))
     for form in list(forms):
         numbered = " ".join(_numbered(form.split()))
         forms.append(numbered)
@@ -74,22 +100,27 @@ def installment(text: str) -> frozenset[str]:
 
 
 _LEADING_TAGS = re.compile(r"^\s*(?:\[[^\]]*\]\s*|\([^)]*\)\s*)+")
+_BRACKETS = re.compile(r"[\[\](){}]")
 
 
-def name_before_year(raw_title: str, year: int | None) -> str | None:
+def names_before_year(raw_title: str, year: int | None) -> tuple[str, ...]:
     """The release name's words before its year: the whole title as the uploader wrote it.
 
     'Mission.Impossible.Dead.Reckoning.Part.One.2023.1080p' -> 'Mission.Impossible.Dead.
-    Reckoning.Part.One'; None when the title has no year after some words.
+    Reckoning.Part.One'. Leading tags are dropped ('[YTS] Heat (1995)' -> 'Heat'), or kept
+    as words when nothing else precedes the year ('[Heat] 1995 BDRip' -> 'Heat').
     """
     if year is None:
-        return None
-    text = _LEADING_TAGS.sub("", raw_title)
-    found = re.search(rf"(?<!\d){year}(?!\d)", text)
-    if found is None or found.start() == 0:
-        return None
-    head = text[: found.start()].rstrip(" ._-([")
-    return head or None
+        return ()
+    found = []
+    for text in (_LEADING_TAGS.sub("", raw_title), _BRACKETS.sub(" ", raw_title)):
+        match = re.search(rf"(?<!\d){year}(?!\d)", text)
+        if match is None:
+            continue
+        head = text[: match.start()].strip(" ._-([")
+        if head and head not in found:
+            found.append(head)
+    return tuple(found)
 
 
 def best_match(
@@ -129,3 +160,40 @@ def installment_fit(wanted: str, offered: str) -> tuple[float, str | None]:
     if want and have:
         return 0.0, reason
     return INSTALLMENT_PENALTY, reason
+
+
+# Country codes that tell apart national versions of a show ('The Office (US)', 'Shameless UK').
+COUNTRIES = frozenset({"us", "uk", "gb", "au", "nz", "ca", "ie"})
+
+
+@dataclass(frozen=True)
+class Qualified:
+    """A show's name split from the country or year that tells its versions apart."""
+
+    base: str
+    country: str | None = None
+    year: int | None = None
+
+
+@functools.lru_cache(maxsize=16384)
+def qualified(name: str) -> Qualified:
+    """'The Office (US)' -> base 'office', country 'us'; 'Doctor Who 2005' -> year 2005."""
+    words = normalise_text(name).split()
+    country: str | None = None
+    year: int | None = None
+    while len(words) > 1:
+        last = words[-1]
+        if country is None and last in COUNTRIES:
+            country = last
+        elif year is None and _YEARLIKE.match(last):
+            year = int(last)
+        else:
+            break
+        words.pop()
+    return Qualified(" ".join(words), country, year)
+
+
+def extra_words(wanted: str, offered: str) -> list[str]:
+    """Words of `offered` that `wanted` lacks (both normalised): 'dark matter' over 'dark'."""
+    have = set(wanted.split())
+    return [w for w in offered.split() if w not in have]

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from chalicelib.content.music import TYPICAL_TRACK_SECS
 from chalicelib.content.rules import ContentRules, rules_for
-from chalicelib.domain.request import ItemKind, TicketRequest
+from chalicelib.domain.request import ContentType, ItemKind, TicketRequest
 from chalicelib.textbrain.normalise import normalise_text
-from chalicelib.textbrain.scoring.names import name_forms
+from chalicelib.textbrain.scoring.names import name_forms, title_variants
 
 _VARIOUS = frozenset({"va", "various", "various artists", "v a"})
 
@@ -25,18 +25,14 @@ def _norm(text: str | None) -> str:
 
 
 def _title_forms(title: str | None, year: int | None) -> tuple[str, ...]:
-    """A title's forms; with a year to pin the work, also its main title before a colon.
-
-    'Léon: The Professional (1994)' is often released as 'Léon (1994)'; without the year a
-    bare 'Léon' would match too much.
-    """
+    """A title's forms, with its subtitle as initials; with a year to pin the work, also its
+    main title alone ('Léon: The Professional (1994)' is often released as 'Léon (1994)')."""
     if not title:
         return ()
-    forms = name_forms(title)
-    head = title.split(":", 1)[0]
-    if year is not None and head != title and head.strip():
-        forms += tuple(f for f in name_forms(head) if f not in forms)
-    return forms
+    forms: dict[str, None] = {}
+    for variant in title_variants(title, short_head=year is not None):
+        forms.update(dict.fromkeys(name_forms(variant)))
+    return tuple(forms)
 
 
 @dataclass(frozen=True)
@@ -76,8 +72,11 @@ class TicketTerms:
              i.episode if i.episode is not None else q.episode)
             for i in videos
         ) or ((q.season, q.episode),)
+        # A track's own name says what it is ('Song (Live)'); an album's track names do not
+        # make the whole album live ('Live to Win' on a studio album).
+        names = [t.name or "" for t in tracks] if q.expected is ContentType.TRACK else []
         text = " ".join(filter(None, (q.artist, q.album, q.title, q.description,
-                                      *q.tags, *(t.name or "" for t in tracks))))
+                                      *q.tags, *names)))
         return cls(
             request=request,
             rules=rules_for(q.expected),

@@ -6,11 +6,26 @@ from chalicelib.content.video import resolution_fit
 from chalicelib.domain.request import ContentType
 from chalicelib.textbrain.scoring.breakdown import Component, Rejection
 from chalicelib.textbrain.scoring.components import found_in, similarity, size_component
-from chalicelib.textbrain.scoring.names import best_match, installment_fit, name_before_year
+from chalicelib.textbrain.scoring.names import (
+    best_match,
+    extra_words,
+    installment_fit,
+    name_forms,
+    names_before_year,
+    qualified,
+    title_variants,
+)
 from chalicelib.textbrain.scoring.offer import Offer
 from chalicelib.textbrain.scoring.terms import TicketTerms
 
 WRONG_TITLE = 0.65
+# A show's name with words the ticket lacks is another show ('Dark Matter' for 'Dark') or the
+# same one named oddly: it ranks lower and is never sure enough to approve alone.
+SPIN_OFF_CAP = 0.8
+# The release names no country or year where the ticket does: probably, not surely, the same.
+UNQUALIFIED = 0.9
+# The release names a country or year the ticket does not: one of several versions.
+OVER_QUALIFIED = 0.8
 
 
 def title_component(
@@ -23,11 +38,14 @@ def title_component(
     """
     weight = terms.rules.weight("title")
     parsed = offer.parsed
+    if terms.request.query.expected is ContentType.TV_EPISODE and parsed.title:
+        return _series_title(terms, offer)
     movie = terms.request.query.expected is ContentType.MOVIE
     offered: tuple[str, ...] = (parsed.title,) if parsed.title else ()
     if movie:
-        whole = name_before_year(offer.candidate.title, parsed.year)
-        offered += (whole,) if whole and whole != parsed.title else ()
+        year = parsed.year or terms.request.query.year
+        offered += tuple(whole for whole in names_before_year(offer.candidate.title, year)
+                         if whole != parsed.title)
     wanted_forms = terms.title_forms or (terms.title,)
     rejection = None
     if offered:
@@ -53,6 +71,48 @@ def title_component(
                  f"'{terms.request.query.title}'")
         return Component("title", weight, value, wrong), Rejection(f"wrong_{what}", wrong)
     return Component("title", weight, value, reason), rejection
+
+
+def _series_title(terms: TicketTerms, offer: Offer) -> tuple[Component, Rejection | None]:
+    """A show's name, its national or dated version, and spin-offs that share its first words."""
+    weight = terms.rules.weight("title")
+    query = terms.request.query
+    shown = offer.parsed.title or ""
+    wanted, have = qualified(query.title or ""), qualified(shown)
+    wanted_forms = tuple(dict.fromkeys(
+        form for variant in title_variants(_unqualified(query.title or ""), short_head=False)
+        for form in name_forms(variant))) or (terms.title,)
+    offered_forms = name_forms(have.base)
+    value, _ = best_match(wanted_forms, (have.base,), similarity)
+    notes = []
+    wrong = None
+    wanted_year = wanted.year or query.year
+    if wanted.country and have.country and wanted.country != have.country:
+        wrong = f"another version: {have.country.upper()}, {wanted.country.upper()} requested"
+    elif wanted_year and have.year and abs(wanted_year - have.year) > 1:
+        wrong = f"another version: the {have.year} show, the {wanted_year} one requested"
+    if wrong is not None:
+        return Component("title", weight, 0.0, wrong), Rejection("wrong_version", wrong)
+    if (have.country and not wanted.country) or (have.year and not wanted_year):
+        value *= OVER_QUALIFIED
+        notes.append("names a version the ticket does not")
+    elif (wanted.country and not have.country) or (wanted.year and not have.year):
+        value *= UNQUALIFIED
+        notes.append("does not name the requested version")
+    if all(extra_words(w, o) for w in wanted_forms for o in offered_forms):
+        value = min(value, SPIN_OFF_CAP)
+        notes.append("has words the requested name lacks")
+    reason = f"series '{shown}' ~ {value:.0%}" + (f" ({'; '.join(notes)})" if notes else "")
+    if value < WRONG_TITLE:
+        wrong = f"wrong series: '{shown}' is not '{query.title}'"
+        return Component("title", weight, value, wrong), Rejection("wrong_series", wrong)
+    return Component("title", weight, value, reason), None
+
+
+def _unqualified(title: str) -> str:
+    """The title without a trailing '(US)' or '(2005)' the ticket uses to name a version."""
+    head, paren, _ = title.rpartition("(")
+    return head.strip() if paren and head.strip() else title
 
 
 def video_components(

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import pytest
 
+from chalicelib.domain.request import (
+    ContentType,
+    ItemKind,
+    QueryContext,
+    TicketItem,
+    TicketRequest,
+)
+from chalicelib.textbrain.decision import decide
 from chalicelib.textbrain.scoring import score
-from chalicelib.textbrain.scoring.names import installment, name_before_year, name_forms
+from chalicelib.textbrain.scoring.names import installment, name_forms, names_before_year
 
-from .builders import album_request, candidate, movie_request
+from .builders import album_request, candidate, movie_request, request
 
 GB = 1_000_000_000
 
@@ -30,12 +38,13 @@ def test_installment_numbers(text: str, numbers: set[str]) -> None:
     assert installment(text) == numbers
 
 
-def test_name_before_year_keeps_what_the_parser_may_cut() -> None:
+def test_names_before_year_keep_what_the_parser_may_cut() -> None:
     title = "Mission.Impossible.Dead.Reckoning.Part.One.2023.1080p.BluRay.x264-SPARKS"
-    assert name_before_year(title, 2023) == "Mission.Impossible.Dead.Reckoning.Part.One"
-    assert name_before_year("[YTS] Heat (1995) [1080p]", 1995) == "Heat"
-    assert name_before_year("1995.Heat", 1995) is None
-    assert name_before_year("Heat 1080p", None) is None
+    assert names_before_year(title, 2023) == ("Mission.Impossible.Dead.Reckoning.Part.One",)
+    assert names_before_year("[YTS] Heat (1995) [1080p]", 1995)[0] == "Heat"
+    assert names_before_year("[Heat] 1995 BDRip 1080p", 1995) == ("Heat",)
+    assert names_before_year("1995.Heat", 1995) == ()
+    assert names_before_year("Heat 1080p", None) == ()
 
 
 @pytest.mark.parametrize(("artist", "album", "title"), [
@@ -86,3 +95,55 @@ def test_another_numbered_album_is_rejected() -> None:
     ticket = album_request("Led Zeppelin", "Led Zeppelin IV", ["Black Dog"], year=None)
     assert score(ticket, candidate("Led Zeppelin - Led Zeppelin III [FLAC]")).rejected
     assert not score(ticket, candidate("Led Zeppelin - Led Zeppelin IV [FLAC]")).rejected
+
+
+def _show(title: str, season: int = 2, episode: int = 4,
+          year: int | None = None) -> TicketRequest:
+    query = QueryContext(ContentType.TV_EPISODE, title=title, season=season, episode=episode,
+                         year=year)
+    return request(query, [TicketItem("e", ItemKind.VIDEO, "/tv/e.mkv", season=season,
+                                      episode=episode)])
+
+
+@pytest.mark.parametrize(("wanted", "offered"), [
+    ("Dark", "Dark.Matter.S02E04.1080p.WEB.H264-GRP"),
+    ("Top Gear", "Top.Gear.America.S02E04.720p.HDTV.x264-GRP"),
+    ("Money Heist", "Money.Heist.Korea.S02E04.1080p.WEB.H264-GRP"),
+])
+def test_a_spin_off_sharing_the_first_words_is_never_sure(wanted: str, offered: str) -> None:
+    right = candidate(f"{wanted.replace(' ', '.')}.S02E04.1080p.WEB.H264-GRP", seeders=2,
+                      size=GB)
+    spin_off = candidate(offered, seeders=900, size=GB)
+    ticket = _show(wanted)
+    best = decide([score(ticket, spin_off), score(ticket, right)]).recommended
+    assert best is not None and best.candidate is right
+    assert not decide([score(ticket, spin_off)]).auto_approve
+
+
+def test_another_countrys_version_is_rejected_and_an_unnamed_one_is_not() -> None:
+    ticket = _show("The Office (US)", 3, 10)
+    assert score(ticket, candidate("The.Office.UK.S03E10.720p.HDTV.x264-GRP", size=GB)).rejected
+    right = score(ticket, candidate("The.Office.US.S03E10.720p.HDTV.x264-GRP", size=GB))
+    assert not right.rejected and right.component("title").value == 1.0  # type: ignore[union-attr]
+    plain = score(ticket, candidate("The.Office.S03E10.720p.HDTV.x264-GRP", size=GB))
+    assert not plain.rejected
+    dated = _show("Doctor Who (2005)", 4, 10)
+    assert score(dated, candidate("Doctor.Who.1963.S04E10.DVDRip.XviD-GRP", size=GB)).rejected
+
+
+@pytest.mark.parametrize(("wanted", "offered"), [
+    ("Law & Order: Special Victims Unit", "Law.and.Order.SVU.S21E01.720p.HDTV.x264-GRP"),
+    ("Grey's Anatomy", "Greys.Anatomy.S21E01.720p.HDTV.x264-GRP"),
+    ("Marvel's Daredevil", "Marvels.Daredevil.S21E01.1080p.WEB.H264-GRP"),
+])
+def test_show_names_written_another_way_are_sure(wanted: str, offered: str) -> None:
+    scored = score(_show(wanted, 21, 1), candidate(offered, size=GB))
+    assert not scored.rejected, scored.explain()
+    assert scored.component("title").value >= 0.9  # type: ignore[union-attr]
+
+
+def test_an_album_track_named_live_does_not_excuse_a_live_album() -> None:
+    ticket = album_request("Motörhead", "Ace of Spades", ["Ace of Spades", "Live to Win"],
+                           year=1980)
+    live = score(ticket, candidate("Motörhead - Ace of Spades (Live at Wembley 1983) [FLAC]"))
+    assert "live" in live.red_flags
