@@ -41,6 +41,7 @@ class RedFlag(StrEnum):
     HARDCODED_SUBS = "hardcoded_subs"
     CAMERA_SOURCE = "camera_source"
     EXTRAS_ONLY = "extras_only"
+    AVOIDED_GROUP = "avoided_group"
 
 
 @dataclass(frozen=True)

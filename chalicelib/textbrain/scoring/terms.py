@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from chalicelib.content.music import TYPICAL_TRACK_SECS
 from chalicelib.content.rules import ContentRules, rules_for
 from chalicelib.domain.request import ContentType, ItemKind, TicketRequest
 from chalicelib.textbrain.normalise import normalise_text
+from chalicelib.textbrain.preferences import RankingPreferences
 from chalicelib.textbrain.scoring.names import name_forms, title_variants
 
 _VARIOUS = frozenset({"va", "various", "various artists", "v a"})
@@ -59,10 +60,13 @@ class TicketTerms:
     artist_forms: tuple[str, ...] = ()
     album_forms: tuple[str, ...] = ()
     title_forms: tuple[str, ...] = ()
+    preferences: RankingPreferences = field(default_factory=RankingPreferences)
 
     @classmethod
-    def of(cls, request: TicketRequest) -> TicketTerms:
-        """Precompute the terms of one request."""
+    def of(
+        cls, request: TicketRequest, preferences: RankingPreferences | None = None
+    ) -> TicketTerms:
+        """Precompute the terms of one request, with the deployment's preferences."""
         q = request.query
         wanted = request.requested_items
         tracks = [i for i in wanted if i.kind is ItemKind.TRACK]
@@ -95,4 +99,5 @@ class TicketTerms:
             artist_forms=name_forms(q.artist) if q.artist else (),
             album_forms=name_forms(q.album) if q.album else (),
             title_forms=_title_forms(q.title, q.year),
+            preferences=preferences or RankingPreferences(),
         )
