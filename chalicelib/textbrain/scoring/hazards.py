@@ -63,9 +63,31 @@ def release_hazards(terms: TicketTerms, offer: Offer, lossless: bool | None) -> 
     size = offer.candidate.size
     if (size is None or size <= 0) and offer.files:
         size = sum(f.size for f in offer.files)
-    if size and size < _smallest_plausible(terms, offer, lossless):
+    too_small = size is not None and 0 < size < _smallest_plausible(terms, offer, lossless)
+    if too_small or (expected.is_music and _tracks_too_small(terms, offer)):
         flags.add(RedFlag.IMPLAUSIBLE_SIZE)
     return flags
+
+
+def _tracks_too_small(terms: TicketTerms, offer: Offer) -> bool:
+    """Whether a mapped audio file is far too small for its track's duration (the total can
+    look right while a filler file carries the weight)."""
+    if offer.mapping is None or offer.files is None:
+        return False
+    seconds = {i.item_id: i.duration_secs for i in terms.request.requested_items
+               if i.duration_secs}
+    sizes = {f.path: f.size for f in offer.files}
+    for mapped in offer.mapping.mapped:
+        secs = seconds.get(mapped.item_id)
+        size = sizes.get(mapped.path)
+        if not secs or size is None:
+            continue
+        ext = extensions.extension_of(mapped.path)
+        kbps = (_LOSSLESS_MIN_KBPS if ext in extensions.LOSSLESS_AUDIO
+                else _LOSSY_MIN_KBPS if ext in extensions.AUDIO else 0)
+        if size < secs * kbps * 1000 / 8:
+            return True
+    return False
 
 
 def _file_hazards(
@@ -86,8 +108,11 @@ def _smallest_plausible(terms: TicketTerms, offer: Offer, lossless: bool | None)
     """Bytes below which the release cannot hold what it claims (0: no judgement)."""
     expected = terms.request.query.expected
     if expected.is_music:
+        # Only the ticket's own durations: a guessed track length is no ground for calling
+        # a release fake.
+        secs = sum(i.duration_secs or 0.0 for i in terms.request.requested_items)
         kbps = _LOSSLESS_MIN_KBPS if lossless else _LOSSY_MIN_KBPS
-        return terms.track_secs * kbps * 1000 / 8
+        return secs * kbps * 1000 / 8
     if expected.is_video:
         lines = resolution_lines(offer.parsed.resolution) or 0
         table = _MOVIE_MIN if expected is ContentType.MOVIE else _EPISODE_MIN

@@ -133,3 +133,20 @@ def test_hardcoded_subtitles_mean_nothing_for_music() -> None:
     album = album_request(artist="HC", album="Live Forever")
     cand = candidate("HC - Live Forever (2010) [FLAC]", size=400 * MB)
     assert "hardcoded_subs" not in score(album, cand).red_flags
+
+
+def test_music_sizes_are_judged_only_against_the_tickets_own_durations() -> None:
+    tiny = candidate("Radiohead - OK Computer (1997) [FLAC]", size=4 * MB)
+    assert "implausible_size" not in score(album_request(), tiny).red_flags
+
+
+def test_tiny_tracks_padded_by_a_filler_file_are_flagged() -> None:
+    ticket = album_request(durations=[240.0] * 12)
+    tracks = [TorrentFile(f.path, 300_000) for f in album_files("Radiohead - OK Computer")]
+    padded = [*tracks, TorrentFile("Radiohead - OK Computer/bonus.mkv", 400 * MB)]
+    cand = candidate("Radiohead - OK Computer (1997) [FLAC]", size=404 * MB)
+    scored = rank(ticket, [cand], {cand.info_hash or "": padded})[0]
+    assert "implausible_size" in scored.red_flags
+    real = [TorrentFile(f.path, 30 * MB) for f in album_files("Radiohead - OK Computer")]
+    fine = rank(ticket, [cand], {cand.info_hash or "": real})[0]
+    assert "implausible_size" not in fine.red_flags
