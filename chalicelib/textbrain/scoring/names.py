@@ -197,3 +197,74 @@ def extra_words(wanted: str, offered: str) -> list[str]:
     """Words of `offered` that `wanted` lacks (both normalised): 'dark matter' over 'dark'."""
     have = set(wanted.split())
     return [w for w in offered.split() if w not in have]
+
+
+# Words a release adds to a name without making it another work: editions, formats, media.
+_EDITION_LINES = (
+    "deluxe edition editions remaster remastered remasters expanded anniversary legacy special",
+    "collector collectors limited super bonus track tracks version versions reissue re issue",
+    "mono stereo vinyl lp cd cds disc discs 2cd 3cd dvd sacd hdcd shm mfsl japan japanese import",
+    "original digital web flac mp3 lossless hi res hires 16bit 24bit khz bit aac ogg alac",
+    "extended directors director s cut unrated uncut theatrical imax criterion final",
+    "restored definitive complete ultimate aka and the of a edit 3d dc se sbs hsbs ou hou",
+)
+EDITION_WORDS = frozenset(word for line in _EDITION_LINES for word in line.split())
+
+
+def extra_name_words(wanted: tuple[str, ...], offered: tuple[str, ...]) -> list[str]:
+    """The fewest words any offered form adds to any wanted form, editions and numbers aside.
+
+    [] means the offered name is the wanted one (maybe with an edition); anything else names
+    something more, like a spin-off or another album that starts the same way.
+    """
+    best: list[str] | None = None
+    for want in wanted:
+        for text in offered:
+            for form in name_forms(text):
+                extra = [w for w in extra_words(want, form)
+                         if w not in EDITION_WORDS and not w.isdigit()]
+                if best is None or len(extra) < len(best):
+                    best = extra
+    return best or []
+
+
+# Words that end a name in a release title: languages, sources, resolutions, codecs.
+_TAG_LINES = (
+    "german french truefrench vostfr multi multi2 dual english eng spanish castellano latino",
+    "italian ita dutch nl swedish nordic danish norwegian finnish polish pl russian rus hindi",
+    "korean japanese chinese portuguese brazilian subbed dubbed ac3d dl",
+    "bluray blu ray bdrip brrip bdremux remux webrip web webdl dl hdtv hdrip dvdrip dvdr dvd",
+    "dvdscr hdcam cam ts tc screener pal ntsc uhd 4k hdr hdr10 dv sdr 10bit 8bit",
+    "x264 x265 h264 h265 hevc avc xvid divx av1 vp9 dts dd5 ddp5 aac ac3 truehd atmos",
+)
+_TAGS = frozenset(word for line in _TAG_LINES for word in line.split())
+_RESOLUTION = re.compile(r"^\d{3,4}[pi]$")
+
+
+def words_after_name(wanted: tuple[str, ...], whole: str) -> list[str] | None:
+    """The words an uploader wrote right after the wanted name and before the first tag.
+
+    'Dune.Part.Two' after 'dune' -> ['part', '2']; 'www.site.com - Heat' -> []. None when
+    the wanted name is not found as a run of words in `whole`.
+    """
+    found: list[str] | None = None
+    # A bracket after the name opens an alternative title or tags, not more of the name.
+    whole = re.split(r"\s*[(\[{]", whole, maxsplit=1)[0] or whole
+    for form in name_forms(whole):
+        words = form.split()
+        for want in wanted:
+            target = want.split()
+            size = len(target)
+            for start in range(len(words) - size + 1):
+                if words[start:start + size] != target:
+                    continue
+                tail = []
+                for word in words[start + size:]:
+                    if word in _TAGS or _RESOLUTION.match(word):
+                        break
+                    tail.append(word)
+                extra = [w for w in tail if w not in EDITION_WORDS and not w.isdigit()]
+                if found is None or len(extra) < len(found):
+                    found = extra
+                break
+    return found

@@ -8,12 +8,14 @@ from chalicelib.textbrain.scoring.breakdown import Component, Rejection
 from chalicelib.textbrain.scoring.components import found_in, similarity, size_component
 from chalicelib.textbrain.scoring.names import (
     best_match,
+    extra_name_words,
     extra_words,
     installment_fit,
     name_forms,
     names_before_year,
     qualified,
     title_variants,
+    words_after_name,
 )
 from chalicelib.textbrain.scoring.offer import Offer
 from chalicelib.textbrain.scoring.terms import TicketTerms
@@ -42,10 +44,11 @@ def title_component(
         return _series_title(terms, offer)
     movie = terms.request.query.expected is ContentType.MOVIE
     offered: tuple[str, ...] = (parsed.title,) if parsed.title else ()
+    wholes: tuple[str, ...] = ()
     if movie:
         year = parsed.year or terms.request.query.year
-        offered += tuple(whole for whole in names_before_year(offer.candidate.title, year)
-                         if whole != parsed.title)
+        wholes = names_before_year(offer.candidate.title, year)
+        offered += tuple(whole for whole in wholes if whole != parsed.title)
     wanted_forms = terms.title_forms or (terms.title,)
     rejection = None
     if offered:
@@ -63,6 +66,12 @@ def title_component(
                             Rejection("wrong_installment", wrong))
                 value *= factor or 0.8
                 reason += f" ({why})"
+            # The uploader's whole name decides: a parser may cut 'Part Two' off 'Dune'.
+            after = words_after_name(wanted_forms, wholes[0]) if wholes else None
+            extra = after if after is not None else extra_name_words(wanted_forms, offered)
+            if extra:
+                value = min(value, SPIN_OFF_CAP)
+                reason += f" (adds {' '.join(extra)})"
     else:
         value = found_in(terms.title, offer.title)
         reason = f"{what} found in the release name ~ {value:.0%}"
@@ -79,10 +88,12 @@ def _series_title(terms: TicketTerms, offer: Offer) -> tuple[Component, Rejectio
     query = terms.request.query
     shown = offer.parsed.title or ""
     wanted, have = qualified(query.title or ""), qualified(shown)
+    # The version words are judged apart, so they leave every form ('The Office US' too).
     wanted_forms = tuple(dict.fromkeys(
-        form for variant in title_variants(_unqualified(query.title or ""), short_head=False)
+        qualified(form).base
+        for variant in title_variants(_unqualified(query.title or ""), short_head=False)
         for form in name_forms(variant))) or (terms.title,)
-    offered_forms = name_forms(have.base)
+    offered_forms = tuple(dict.fromkeys(qualified(f).base for f in name_forms(have.base)))
     value, _ = best_match(wanted_forms, (have.base,), similarity)
     notes = []
     wrong = None

@@ -147,3 +147,28 @@ def test_an_album_track_named_live_does_not_excuse_a_live_album() -> None:
                            year=1980)
     live = score(ticket, candidate("Motörhead - Ace of Spades (Live at Wembley 1983) [FLAC]"))
     assert "live" in live.red_flags
+
+
+def test_an_album_whose_name_starts_the_same_is_never_sure() -> None:
+    ticket = album_request("Radiohead", "Kid A", ["Everything in Its Right Place"], year=2000)
+    other = score(ticket, candidate("Radiohead - Kid A Mnesia (2021) [FLAC]"))
+    assert other.component("album").value < 0.85  # type: ignore[union-attr]
+    assert not decide([other]).auto_approve
+    deluxe = score(ticket, candidate("Radiohead - Kid A (Deluxe Edition) (2000) [FLAC]"))
+    assert deluxe.component("album").value >= 0.85  # type: ignore[union-attr]
+
+
+def test_a_film_without_a_year_is_not_sure_of_a_longer_title() -> None:
+    ticket = movie_request("Dune", year=None)  # type: ignore[arg-type]
+    sequel = score(ticket, candidate("Dune.Part.Two.2024.1080p.WEB-DL.x264-GRP", size=9 * GB))
+    assert not decide([sequel]).auto_approve
+
+
+def test_an_album_named_like_a_collection_is_that_album() -> None:
+    ticket = album_request("The Cure", "Greatest Hits", ["Boys Don't Cry"], year=2001)
+    scored = score(ticket, candidate("The Cure - Greatest Hits (2001) FLAC"))
+    assert scored.scope == "album"
+    assert scored.component("album").value == 1.0  # type: ignore[union-attr]
+    various = album_request("VA", "Now That's What I Call Music! 96", ["Intro"], year=2017)
+    va = score(various, candidate("VA - NOW Thats What I Call Music 96 (2017) [MP3 320]"))
+    assert va.component("artist").value == 1.0  # type: ignore[union-attr]
