@@ -123,6 +123,7 @@ def names_before_year(raw_title: str, year: int | None) -> tuple[str, ...]:
     return tuple(found)
 
 
+@functools.lru_cache(maxsize=16384)
 def best_match(
     wanted: tuple[str, ...], offered: tuple[str, ...], similarity: SimilarityFn
 ) -> tuple[float, str]:
@@ -145,6 +146,7 @@ def best_match(
 INSTALLMENT_PENALTY = 0.8
 
 
+@functools.lru_cache(maxsize=16384)
 def installment_fit(wanted: str, offered: str) -> tuple[float, str | None]:
     """A factor for the likeness when installment numbers differ, and the reason (None: same).
 
@@ -211,21 +213,22 @@ _EDITION_LINES = (
 EDITION_WORDS = frozenset(word for line in _EDITION_LINES for word in line.split())
 
 
-def extra_name_words(wanted: tuple[str, ...], offered: tuple[str, ...]) -> list[str]:
+@functools.lru_cache(maxsize=16384)
+def extra_name_words(wanted: tuple[str, ...], offered: tuple[str, ...]) -> tuple[str, ...]:
     """The fewest words any offered form adds to any wanted form, editions and numbers aside.
 
-    [] means the offered name is the wanted one (maybe with an edition); anything else names
+    () means the offered name is the wanted one (maybe with an edition); anything else names
     something more, like a spin-off or another album that starts the same way.
     """
-    best: list[str] | None = None
+    best: tuple[str, ...] | None = None
     for want in wanted:
         for text in offered:
             for form in name_forms(text):
-                extra = [w for w in extra_words(want, form)
-                         if w not in EDITION_WORDS and not w.isdigit()]
+                extra = tuple(w for w in extra_words(want, form)
+                              if w not in EDITION_WORDS and not w.isdigit())
                 if best is None or len(extra) < len(best):
                     best = extra
-    return best or []
+    return best or ()
 
 
 # Words that end a name in a release title: languages, sources, resolutions, codecs.
@@ -241,13 +244,14 @@ _TAGS = frozenset(word for line in _TAG_LINES for word in line.split())
 _RESOLUTION = re.compile(r"^\d{3,4}[pi]$")
 
 
-def words_after_name(wanted: tuple[str, ...], whole: str) -> list[str] | None:
+@functools.lru_cache(maxsize=16384)
+def words_after_name(wanted: tuple[str, ...], whole: str) -> tuple[str, ...] | None:
     """The words an uploader wrote right after the wanted name and before the first tag.
 
-    'Dune.Part.Two' after 'dune' -> ['part', '2']; 'www.site.com - Heat' -> []. None when
+    'Dune.Part.Two' after 'dune' -> ('part',); 'www.site.com - Heat' -> (). None when
     the wanted name is not found as a run of words in `whole`.
     """
-    found: list[str] | None = None
+    found: tuple[str, ...] | None = None
     # A bracket after the name opens an alternative title or tags, not more of the name.
     whole = re.split(r"\s*[(\[{]", whole, maxsplit=1)[0] or whole
     for form in name_forms(whole):
@@ -263,7 +267,7 @@ def words_after_name(wanted: tuple[str, ...], whole: str) -> list[str] | None:
                     if word in _TAGS or _RESOLUTION.match(word):
                         break
                     tail.append(word)
-                extra = [w for w in tail if w not in EDITION_WORDS and not w.isdigit()]
+                extra = tuple(w for w in tail if w not in EDITION_WORDS and not w.isdigit())
                 if found is None or len(extra) < len(found):
                     found = extra
                 break
