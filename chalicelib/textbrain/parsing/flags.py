@@ -60,7 +60,11 @@ _RED_FLAGS: tuple[tuple[RedFlag, KeywordPattern], ...] = (
     ),
     (
         RedFlag.INSTRUMENTAL,
-        KeywordPattern(("instrumental", "minus"), L + r"(?:instrumentals?|minus[ ._-]one)" + R),
+        KeywordPattern(
+            ("instrumental", "minus", "capella", "cappella", "vocals only", "vocals.only",
+             "stems"),
+            L + r"(?:instrumentals?|minus[ ._-]one|a[ ._-]?capp?ella|vocals[ ._-]only|stems)" + R,
+        ),
     ),
     (
         RedFlag.LIVE,
@@ -96,7 +100,14 @@ _RED_FLAGS: tuple[tuple[RedFlag, KeywordPattern], ...] = (
             L + r"(?:audio[ ._-]?books?|h[oö]rbuch|unabridged|abridged|narrated)" + R,
         ),
     ),
-    (RedFlag.REMIX, KeywordPattern(("remix", "rmx"), L + r"(?:remix(?:es|ed)?|rmx)" + R)),
+    (
+        RedFlag.REMIX,
+        KeywordPattern(
+            ("remix", "rmx", "slowed", "sped", "nightcore", "8d", "boosted"),
+            L + r"(?:remix(?:es|ed)?|rmx|slowed(?:[ ._-]*(?:\+|and|&)[ ._-]*reverb)?"
+            r"|sped[ ._-]up|nightcore|8d[ ._-]audio|bass[ ._-]boosted)" + R,
+        ),
+    ),
     (RedFlag.TRAILER, KeywordPattern(("trailer", "teaser"), L + r"(?:trailer|teaser)" + R)),
 )
 _BOOKLET = KeywordPattern(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection
 
 from rapidfuzz import fuzz, process
@@ -18,9 +19,11 @@ _FLAG_WORDS: dict[RedFlag, frozenset[str]] = {
     RedFlag.KARAOKE: frozenset({"karaoke"}),
     RedFlag.COVER: frozenset({"cover", "covers"}),
     RedFlag.TRIBUTE: frozenset({"tribute"}),
-    RedFlag.INSTRUMENTAL: frozenset({"instrumental", "instrumentals"}),
+    RedFlag.INSTRUMENTAL: frozenset({"instrumental", "instrumentals", "acapella", "cappella",
+                                     "stems"}),
     RedFlag.LIVE: frozenset({"live", "concert", "unplugged"}),
-    RedFlag.REMIX: frozenset({"remix", "remixes", "remixed", "mix"}),
+    RedFlag.REMIX: frozenset({"remix", "remixes", "remixed", "mix", "slowed", "nightcore",
+                              "sped"}),
     RedFlag.SAMPLE: frozenset({"sample"}),
     RedFlag.TRAILER: frozenset({"trailer"}),
     RedFlag.AUDIOBOOK: frozenset({"audiobook"}),
@@ -126,6 +129,10 @@ def year_component(terms: TicketTerms, parsed: ParsedRelease, strict: bool) -> t
             return Component("year", weight, 0.9, f"{first}-{last} spans {wanted}"), []
         return Component("year", weight, 0.2, f"{first}-{last} does not span {wanted}"), []
     if parsed.year is None:
+        # The parser may miss a year in an odd spot ('[Title] 2001 BDRip'); the ticket's own
+        # year standing alone in the title is as good.
+        if re.search(rf"(?<![\d.]){wanted}(?![\d])", parsed.raw_title):
+            return Component("year", weight, 1.0, f"{wanted} named in the title"), []
         return Component("year", weight, 0.6, "no year in the title"), []
     gap = abs(parsed.year - wanted)
     if gap == 0:

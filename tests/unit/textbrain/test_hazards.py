@@ -7,7 +7,7 @@ import pytest
 from chalicelib.domain.candidate import TorrentFile
 from chalicelib.domain.request import ContentType, ItemKind, QueryContext, TicketItem
 from chalicelib.textbrain.decision import decide
-from chalicelib.textbrain.parsing.flags import title_hazards
+from chalicelib.textbrain.parsing.flags import red_flags_of, title_hazards
 from chalicelib.textbrain.release import RedFlag
 from chalicelib.textbrain.scoring import rank, score
 
@@ -150,3 +150,17 @@ def test_tiny_tracks_padded_by_a_filler_file_are_flagged() -> None:
     real = [TorrentFile(f.path, 30 * MB) for f in album_files("Radiohead - OK Computer")]
     fine = rank(ticket, [cand], {cand.info_hash or "": real})[0]
     assert "implausible_size" not in fine.red_flags
+
+
+@pytest.mark.parametrize(("title", "flag"), [
+    ("Artist - Song (Slowed + Reverb) FLAC", F.REMIX),
+    ("Artist - Song (Sped Up) FLAC", F.REMIX),
+    ("Nightcore - Song (2020)", F.REMIX),
+    ("Artist - Song (Acapella) FLAC", F.INSTRUMENTAL),
+    ("Ameritz - Song (Originally Performed By Artist) [Karaoke Version]", F.COVER),
+    ("Rockabye Baby! - Lullaby Renditions of Radiohead", F.COVER),
+    ("The Hit Crew - Performs the Songs of Queen", F.COVER),
+    ("Studio Allstars - Take On Me (a-ha Cover) 2010", F.COVER),
+])
+def test_music_versions_are_flagged_by_their_wording(title: str, flag: RedFlag) -> None:
+    assert flag in red_flags_of(title, True)

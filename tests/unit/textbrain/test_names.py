@@ -172,3 +172,14 @@ def test_an_album_named_like_a_collection_is_that_album() -> None:
     various = album_request("VA", "Now That's What I Call Music! 96", ["Intro"], year=2017)
     va = score(various, candidate("VA - NOW Thats What I Call Music 96 (2017) [MP3 320]"))
     assert va.component("artist").value == 1.0  # type: ignore[union-attr]
+
+
+def test_the_tickets_year_alone_in_the_title_counts_when_the_parser_misses_it() -> None:
+    from chalicelib.textbrain.release import ParsedRelease
+    from chalicelib.textbrain.scoring import DumbMatcher
+
+    matcher = DumbMatcher(parser=lambda t: ParsedRelease(raw_title=t, title="Heat"))
+    found = matcher.score(movie_request(), candidate("[Heat] 1995 BDRip 1080p", size=9 * GB))
+    assert found.component("year").value == 1.0  # type: ignore[union-attr]
+    absent = matcher.score(movie_request(), candidate("[Heat] BDRip 1080p", size=9 * GB))
+    assert absent.component("year").value < 1.0  # type: ignore[union-attr]
