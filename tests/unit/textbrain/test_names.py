@@ -12,7 +12,8 @@ from chalicelib.domain.request import (
     TicketRequest,
 )
 from chalicelib.textbrain.decision import decide
-from chalicelib.textbrain.scoring import score
+from chalicelib.textbrain.release import ParsedRelease
+from chalicelib.textbrain.scoring import DumbMatcher, score
 from chalicelib.textbrain.scoring.names import installment, name_forms, names_before_year
 
 from .builders import album_request, candidate, movie_request, request
@@ -175,9 +176,6 @@ def test_an_album_named_like_a_collection_is_that_album() -> None:
 
 
 def test_the_tickets_year_alone_in_the_title_counts_when_the_parser_misses_it() -> None:
-    from chalicelib.textbrain.release import ParsedRelease
-    from chalicelib.textbrain.scoring import DumbMatcher
-
     matcher = DumbMatcher(parser=lambda t: ParsedRelease(raw_title=t, title="Heat"))
     found = matcher.score(movie_request(), candidate("[Heat] 1995 BDRip 1080p", size=9 * GB))
     assert found.component("year").value == 1.0  # type: ignore[union-attr]

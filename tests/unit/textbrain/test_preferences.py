@@ -71,3 +71,11 @@ def test_groups_preferred_rank_higher_and_avoided_never_auto_approve() -> None:
     assert alone.recommended is not None and not alone.auto_approve
     assert "avoided_group" in alone.recommended.red_flags
     assert TextBrain("dumb-only").decide(movie_request(), [X264]).auto_approve
+
+
+def test_the_brains_ranking_is_the_one_its_decisions_use() -> None:
+    brain = TextBrain("dumb-only", preferences=RankingPreferences(preferred_video_codecs=("hevc",)))
+    ranked = brain.rank(movie_request(), [X264, X265])
+    assert [s.candidate for s in ranked] == [X265, X264]
+    decision = brain.decide(movie_request(), [X264, X265])
+    assert [s.candidate for s in decision.candidates] == [X265, X264]
