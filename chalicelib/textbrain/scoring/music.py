@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from chalicelib.content import extensions
 from chalicelib.content.music import (
     AudioQuality,
@@ -26,6 +28,8 @@ WRONG_ALBUM = 0.5
 SAME_ALBUM = 0.9
 # A name with words the ticket's lacks (editions aside) ranks lower and is never sure.
 EXTRA_WORDS_CAP = 0.8
+# Guests after these words do not change who the artist is.
+_FEATURING = re.compile(r"\s+(?:feat\.?|ft\.?|featuring|with|vs\.?|x)\s+", re.IGNORECASE)
 _SHORT_RELEASE_WORDS = frozenset({"single", "ep", "cds", "maxi"})
 
 
@@ -93,6 +97,11 @@ def _artist(terms: TicketTerms, offer: Offer) -> tuple[Component | None, Rejecti
     if offered:
         value, _ = best_match(terms.artist_forms, (offered,), similarity)
         reason = f"artist '{offer.parsed.artist}' ~ {value:.0%}"
+        extra = extra_name_words(terms.artist_forms, (_FEATURING.split(offered)[0],))
+        if extra:
+            # 'Kate Bush' is not 'Bush', 'Pink Floyd' not 'P!nk': maybe a billing, never sure.
+            value = min(value, EXTRA_WORDS_CAP)
+            reason += f" (adds {' '.join(extra)})"
     else:
         value = found_in(terms.artist, offer.title)
         reason = f"artist found in title ~ {value:.0%}"

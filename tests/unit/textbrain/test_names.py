@@ -181,3 +181,13 @@ def test_the_tickets_year_alone_in_the_title_counts_when_the_parser_misses_it() 
     assert found.component("year").value == 1.0  # type: ignore[union-attr]
     absent = matcher.score(movie_request(), candidate("[Heat] BDRip 1080p", size=9 * GB))
     assert absent.component("year").value < 1.0  # type: ignore[union-attr]
+
+
+def test_an_artist_with_more_words_is_never_sure_but_a_guest_is_fine() -> None:
+    ticket = album_request("Bush", "Sixteen Stone", ["Everything Zen"], year=1994)
+    longer = score(ticket, candidate("Kate Bush - Sixteen Stone (1994) [FLAC]"))
+    assert longer.component("artist").value < 0.85  # type: ignore[union-attr]
+    assert not decide([longer]).auto_approve
+    guest = album_request("Santana", "Supernatural", ["Smooth"], year=1999)
+    featuring = score(guest, candidate("Santana feat. Rob Thomas - Supernatural (1999) FLAC"))
+    assert featuring.component("artist").value >= 0.85  # type: ignore[union-attr]
