@@ -9,13 +9,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tomllib
 from collections.abc import Callable, Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from chalicelib.domain.errors import FieldError, ValidationError
 from chalicelib.textbrain.brain import BrainMode, TextBrain
 from chalicelib.textbrain.decision import DEFAULT_THRESHOLD
 from chalicelib.textbrain.parsing import parse
+from chalicelib.textbrain.preferences import RankingPreferences
 from chalicelib.textbrain.ranking import error_answer, rank_answer, read_rank_input
 from chalicelib.textbrain.release import ParsedRelease
 
@@ -59,9 +61,30 @@ def _run_parse(_: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     return 0
 
 
+def _section(path: str | None) -> dict[str, Any]:
+    """The `[textbrain]` table of a TOML configuration file ({} without a file)."""
+    if path is None:
+        return {}
+    try:
+        with open(path, "rb") as config:
+            section = tomllib.load(config).get("textbrain", {})
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise SystemExit(f"cannot read {path}: {error}") from None
+    return section if isinstance(section, dict) else {}
+
+
 def _run_rank(arguments: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     """Rank each input line's candidates; a bad line gets an error line and status 1."""
-    brain = TextBrain(BrainMode.DUMB_ONLY, auto_approve_threshold=arguments.threshold)
+    section = _section(arguments.config)
+    try:
+        preferences = RankingPreferences.from_mapping(section)
+    except ValidationError as error:
+        raise SystemExit(f"{arguments.config}: {error.message}") from None
+    threshold = arguments.threshold
+    if threshold is None:
+        threshold = float(section.get("auto_approve_threshold", DEFAULT_THRESHOLD))
+    brain = TextBrain(BrainMode.DUMB_ONLY, auto_approve_threshold=threshold,
+                      preferences=preferences)
     status = 0
     for number, line in enumerate(stdin, start=1):
         if not line.strip():
@@ -100,8 +123,12 @@ def _build_parser() -> argparse.ArgumentParser:
     rank_command = commands.add_parser(
         "rank", help="read JSON lines {ticket, candidates}; write one ranking per line"
     )
-    rank_command.add_argument("--threshold", type=_threshold, default=DEFAULT_THRESHOLD,
-                              help="auto-approve threshold (default %(default)s)")
+    rank_command.add_argument("--threshold", type=_threshold, default=None,
+                              help=f"auto-approve threshold (default: the config's, else "
+                                   f"{DEFAULT_THRESHOLD})")
+    rank_command.add_argument("--config", metavar="TOML",
+                              help="read auto_approve_threshold and the video preferences "
+                                   "from this file's [textbrain] section")
     rank_command.set_defaults(handler=_run_rank)
     return parser
 

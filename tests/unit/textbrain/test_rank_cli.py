@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from chalicelib.textbrain.__main__ import main
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -129,3 +131,21 @@ def test_runs_as_a_module() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["ranking"] == [0]
+
+
+def test_config_file_supplies_threshold_and_preferences(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[textbrain]\nauto_approve_threshold = 1.0\n'
+                      'preferred_video_codecs = ["hevc"]\navoided_release_groups = ["AMIABLE"]\n')
+    line = {"ticket": MOVIE_TICKET, "candidates": [
+        {"title": "Heat.1995.1080p.BluRay.x264-AMIABLE", "size": 12 * GB, "seeders": 80},
+        {"title": "Heat.1995.1080p.BluRay.x265-GECKOS", "size": 6 * GB, "seeders": 8},
+    ]}
+    _, [plain] = _rank(line)
+    _, [configured] = _rank(line, args=("--config", str(config)))
+    assert plain["ranking"] == [0, 1] and plain["auto_approve"]
+    assert configured["ranking"] == [1, 0] and not configured["auto_approve"]
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[textbrain]\npreferred_resolutions = ["1080i"]\n')
+    with pytest.raises(SystemExit, match="preferred_resolutions"):
+        _rank(line, args=("--config", str(bad)))
