@@ -82,9 +82,13 @@ def _run_rank(arguments: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> i
         raise SystemExit(f"{arguments.config}: {error.message}") from None
     threshold = arguments.threshold
     if threshold is None:
-        threshold = float(section.get("auto_approve_threshold", DEFAULT_THRESHOLD))
-    brain = TextBrain(BrainMode.DUMB_ONLY, auto_approve_threshold=threshold,
-                      preferences=preferences)
+        threshold = section.get("auto_approve_threshold", DEFAULT_THRESHOLD)
+    try:
+        brain = TextBrain(BrainMode.DUMB_ONLY, auto_approve_threshold=float(threshold),
+                          preferences=preferences)
+    except (TypeError, ValueError, ValidationError) as error:
+        raise SystemExit(f"{arguments.config}: textbrain.auto_approve_threshold: {error}") \
+            from None
     status = 0
     for number, line in enumerate(stdin, start=1):
         if not line.strip():
