@@ -86,7 +86,9 @@ def _run_rank(arguments: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> i
     try:
         brain = TextBrain(BrainMode.DUMB_ONLY, auto_approve_threshold=float(threshold),
                           preferences=preferences)
-    except (TypeError, ValueError, ValidationError) as error:
+    except ValidationError as error:
+        raise SystemExit(f"{arguments.config}: {error.message}") from None
+    except (TypeError, ValueError) as error:
         raise SystemExit(f"{arguments.config}: textbrain.auto_approve_threshold: {error}") \
             from None
     status = 0
