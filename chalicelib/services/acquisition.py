@@ -28,7 +28,6 @@ from chalicelib.services.work_orders import candidate_key as _dict_key
 from chalicelib.services.work_orders import files_of as _files_of
 from chalicelib.services.work_orders import work_order
 from chalicelib.textbrain.brain import TextBrain
-from chalicelib.textbrain.scoring import rank
 
 log = logging.getLogger("quentin.acquisition")
 S = TicketState
@@ -315,7 +314,8 @@ class AcquisitionService:
 
     def _fetch_files(self, request: Any, usable: list[TorrentCandidate],
                      files: dict[str, list[TorrentFile]]) -> None:
-        for scored in rank(request, usable)[:FILES_FOR_TOP]:
+        # The brain's ranking, so its configured preferences pick whose files to fetch.
+        for scored in self._brain.rank(request, usable)[:FILES_FOR_TOP]:
             key = _key(scored.candidate)
             if key in files or scored.rejected:
                 continue
