@@ -21,12 +21,13 @@ from chalicelib.config import redacted
 from chalicelib.domain.audit import AuditEventType
 from chalicelib.domain.codec import ticket_to_dict
 from chalicelib.domain.errors import FieldError, Forbidden, PayloadTooLarge, ValidationError
+from chalicelib.ports import TicketFilter
 from chalicelib.realtime import lambda_events as realtime_events
 from chalicelib.realtime.service import RealtimeService
 from chalicelib.services.audit import export_jsonl
 from chalicelib.services.reconciler import reconcile
 from chalicelib.services.search_testing import SearchTester
-from chalicelib.services.tickets import TicketFilter, parse_limit, parse_state
+from chalicelib.services.tickets import parse_limit, parse_state
 from chalicelib.services.training_export import export_training_jsonl
 from chalicelib.stage_handlers import handle_records, sqs_records
 from chalicelib.wiring import Services, build_services, config_from_env

@@ -12,22 +12,17 @@ from chalicelib.adapters.aws.step_functions import (
     QueueDirectory,
     StepFunctionsWorkflow,
 )
-from chalicelib.adapters.torznab import TorznabSearcher
 from chalicelib.config import Config
 from chalicelib.ports import (
     CandidateSource,
     Clock,
     TicketEvents,
     TicketStore,
-    TorrentCatalogPort,
+    TorrentCatalog,
 )
 from chalicelib.services.acquisition import AcquisitionService
 from chalicelib.services.audit import AuditRecorder
-from chalicelib.services.candidate_source import (
-    BlocklistPort,
-    IndexerCandidateSource,
-    NoIndexers,
-)
+from chalicelib.services.candidate_source import IndexerCandidateSource, NoIndexers
 from chalicelib.services.flow_stages import FlowStages
 from chalicelib.services.flow_state import FlowState
 from chalicelib.services.searching import SearchService
@@ -78,16 +73,16 @@ def build_flow(
     clock: Clock,
     searching: SearchService | None,
     blocklist: DynamoBlocklist | None,
-    catalog: TorrentCatalogPort | None = None,
+    catalog: TorrentCatalog | None = None,
 ) -> Flow:
     state = FlowState(store, recorder, events, clock)
     source: CandidateSource = NoIndexers()
-    if searching is not None and isinstance(searching.searcher, TorznabSearcher):
-        source = IndexerCandidateSource(searching, searching.searcher)
+    if searching is not None:
+        source = IndexerCandidateSource(searching)
     acquisition = AcquisitionService(
         FlowState(store, recorder, events, clock, actor="acquisition"), store,
         build_brain(config), source, recorder,
-        BlocklistPort(blocklist) if blocklist is not None else None,
+        blocklist,
         config.textbrain.auto_approve_threshold,
         catalog,
     )

@@ -11,23 +11,29 @@ from chalicelib.adapters.aws.audit_log import DynamoAuditLog
 from chalicelib.adapters.aws.blob_store import S3BlobStore
 from chalicelib.adapters.aws.blocklist import DynamoBlocklist
 from chalicelib.adapters.aws.clients import aws_client
+from chalicelib.adapters.aws.connections import (
+    DynamoConnections,
+    ManagementApiPoster,
+    NoConnections,
+    build_connection_model,
+    management_client,
+)
 from chalicelib.adapters.aws.models import build_models
 from chalicelib.adapters.aws.rate_limiter import DynamoRateLimiter
 from chalicelib.adapters.aws.search_cache import DynamoSearchCache
 from chalicelib.adapters.aws.searcher_models import build_searcher_models
 from chalicelib.adapters.aws.ticket_store import DynamoTicketStore
 from chalicelib.adapters.aws.torrent_catalog import DynamoTorrentCatalog
+from chalicelib.adapters.clock import SystemClock
 from chalicelib.adapters.torznab import Backend, TorznabConfig, TorznabSearcher
-from chalicelib.adapters.torznab.limits import SystemClock as EpochClock
 from chalicelib.auth import Authenticator, build_authenticator
 from chalicelib.config import Config, ConfigError, load_config
 from chalicelib.domain.catalog import RetentionPolicy
 from chalicelib.domain.errors import ValidationError
 from chalicelib.flow_wiring import Flow, build_flow, build_workflow
+from chalicelib.realtime.broadcaster import Broadcaster
 from chalicelib.realtime.service import RealtimeService
-from chalicelib.realtime.wiring import build_realtime
 from chalicelib.services.audit import AuditRecorder
-from chalicelib.services.clock import SystemClock
 from chalicelib.services.health import Check, HealthService
 from chalicelib.services.searching import SearchService
 from chalicelib.services.tickets import NoEvents, TicketService
@@ -62,6 +68,17 @@ def config_from_env() -> Config:
     return load_config(path)
 
 
+def build_realtime(
+    config: Config,
+) -> tuple[DynamoConnections, ManagementApiPoster | NoConnections, Broadcaster | None]:
+    """The connection store, the poster, and the Broadcaster (None without a WebSocket API)."""
+    connections = DynamoConnections(build_connection_model(config))
+    if not config.aws.websocket_management_url:
+        return connections, NoConnections(), None
+    poster = ManagementApiPoster(management_client(config))
+    return connections, poster, Broadcaster(connections, poster)
+
+
 def torznab_config(config: Config) -> TorznabConfig:
     """The Torznab searcher's settings from [searcher]; ConfigError naming the bad key."""
     s = config.searcher
@@ -78,17 +95,16 @@ def build_searching(
 ) -> tuple[DynamoRateLimiter, DynamoBlocklist, DynamoTorrentCatalog, SearchService | None]:
     """The searcher's memory (limiter, cache, blocklist, catalog) and, if configured, search."""
     models = build_searcher_models(config)
-    epoch = EpochClock()
-    limiter = DynamoRateLimiter(models, epoch, config.searcher.min_interval_secs)
+    limiter = DynamoRateLimiter(models, clock, config.searcher.min_interval_secs)
     blocklist = DynamoBlocklist(models, clock)
     policy = RetentionPolicy(config.torrent_client.seed_ratio, config.torrent_client.seed_time_secs)
     catalog = DynamoTorrentCatalog(models, clock, policy)
     if not config.searcher.url:
         return limiter, blocklist, catalog, None
     settings = torznab_config(config)
-    cache = DynamoSearchCache(models, epoch, config.searcher.cache_ttl_secs)
-    searcher = TorznabSearcher(settings, clock=epoch, rate_limiter=limiter, cache=cache)
-    search = SearchService(searcher, blocklist, recorder, limiter, epoch,
+    cache = DynamoSearchCache(models, clock, config.searcher.cache_ttl_secs)
+    searcher = TorznabSearcher(settings, clock=clock, rate_limiter=limiter, cache=cache)
+    search = SearchService(searcher, blocklist, recorder, limiter, clock,
                            indexers=settings.indexers, searcher_name=settings.backend.value)
     return limiter, blocklist, catalog, search
 

@@ -21,7 +21,7 @@ from chalicelib.domain.request import ItemKind
 from chalicelib.domain.stage_protocol import StageMessage, read_cause
 from chalicelib.domain.states import TicketState
 from chalicelib.domain.ticket import Ticket
-from chalicelib.ports import CandidateSource, ReleaseBlocklist, TicketStore, TorrentCatalogPort
+from chalicelib.ports import Blocklist, CandidateSource, TicketStore, TorrentCatalog
 from chalicelib.services.audit import AuditRecorder
 from chalicelib.services.flow_state import FlowState, TicketCancelled
 from chalicelib.services.work_orders import candidate_key as _dict_key
@@ -46,9 +46,9 @@ class AcquisitionService:
         brain: TextBrain,
         source: CandidateSource,
         audit: AuditRecorder,
-        blocklist: ReleaseBlocklist | None = None,
+        blocklist: Blocklist | None = None,
         auto_approve_threshold: float = 0.85,
-        catalog: TorrentCatalogPort | None = None,
+        catalog: TorrentCatalog | None = None,
     ) -> None:
         self._flow = flow
         self._store = store
@@ -175,10 +175,7 @@ class AcquisitionService:
         reason = str(cause.get("reason") or noted.get("reason") or "download failed")
         failed = (ticket.work_order or {}).get("candidate") or {}
         if self._blocklist is not None and failed.get("title"):
-            cand = TorrentCandidate(title=failed["title"], indexer=failed.get("indexer") or "",
-                                    indexer_id="",
-                                    info_hash=failed.get("info_hash"))
-            self._blocklist.block(cand, reason, ACTOR)
+            self._blocklist.block(failed.get("info_hash"), failed["title"], reason, ACTOR)
         self._audit.record(AuditEventType.RELEASE_BLOCKLISTED, ACTOR, ticket.ticket_id,
                            title=failed.get("title"), info_hash=failed.get("info_hash"),
                            reason=reason)
@@ -331,10 +328,10 @@ class AcquisitionService:
     def _is_blocked(self, cand: TorrentCandidate, blocked: dict[str, str]) -> bool:
         if self._blocklist is None:
             return False
-        reason = self._blocklist.blocked_reason(cand)
-        if reason:
-            blocked[_key(cand)] = reason
-        return reason is not None
+        entry = self._blocklist.is_blocked(cand)
+        if entry is not None:
+            blocked[_key(cand)] = entry.reason
+        return entry is not None
 
     def _blocked_dict(self, cand: dict[str, Any]) -> bool:
         if self._blocklist is None:
@@ -342,7 +339,7 @@ class AcquisitionService:
         probe = TorrentCandidate(title=cand.get("title", ""), indexer=cand.get("indexer") or "",
                                  indexer_id="",
                                  info_hash=cand.get("info_hash"))
-        return self._blocklist.blocked_reason(probe) is not None
+        return self._blocklist.is_blocked(probe) is not None
 
     @staticmethod
     def _acquisition_record(decision: Any, files: dict[str, list[TorrentFile]],

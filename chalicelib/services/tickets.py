@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from chalicelib.auth.identity import Identity
@@ -14,7 +14,7 @@ from chalicelib.domain.magnet import info_hash_from_magnet
 from chalicelib.domain.states import TicketState, retry_target
 from chalicelib.domain.ticket import Ticket
 from chalicelib.domain.validation import parse_ticket_request
-from chalicelib.ports import Clock, Page, TicketEvents, TicketStore, Workflow
+from chalicelib.ports import Clock, Page, TicketEvents, TicketFilter, TicketStore, Workflow
 from chalicelib.services.audit import AuditRecorder
 from chalicelib.services.work_orders import files_of, work_order
 
@@ -46,12 +46,6 @@ class NoEvents:
 
     def publish(self, kind: str, ticket: Ticket, data: dict[str, object]) -> None:
         return None
-
-
-@dataclass(frozen=True)
-class TicketFilter:
-    state: TicketState | None = None
-    requested_by: str | None = None
 
 
 def parse_limit(raw: str | None, default: int = 50) -> int:

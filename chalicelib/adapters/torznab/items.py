@@ -8,13 +8,13 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 
 from chalicelib.adapters.torznab.documents import NEWZNAB_NS, TORZNAB_NS
-from chalicelib.adapters.torznab.errors import IndexerResponseError
 from chalicelib.domain.candidate import (
     TorrentCandidate,
     info_hash_from_magnet,
     normalise_info_hash,
     utc,
 )
+from chalicelib.domain.indexers import IndexerResponseError
 
 _ATTR_TAGS = (f"{{{TORZNAB_NS}}}attr", f"{{{NEWZNAB_NS}}}attr")
 # Jackett and Prowlarr name the real indexer of each item when searching an aggregate.

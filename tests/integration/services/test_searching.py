@@ -18,15 +18,17 @@ from chalicelib.adapters.aws.models import build_models
 from chalicelib.adapters.aws.rate_limiter import DynamoRateLimiter
 from chalicelib.adapters.aws.search_cache import DynamoSearchCache
 from chalicelib.adapters.aws.searcher_models import build_searcher_models
-from chalicelib.adapters.torznab import Backend, RateLimited, TorznabConfig, TorznabSearcher
+from chalicelib.adapters.clock import SystemClock
+from chalicelib.adapters.torznab import Backend, TorznabConfig, TorznabSearcher
 from chalicelib.config import Config
 from chalicelib.domain.audit import AuditEvent, AuditEventType
 from chalicelib.domain.candidate import Category, SearchKind, SearchQuery
+from chalicelib.domain.indexers import RateLimited
 from chalicelib.services.audit import AuditRecorder
-from chalicelib.services.clock import SystemClock
 from chalicelib.services.searching import SearchService
 from local.torrent_maker import make_torrent
 from local.torznab_server import Fault, LocalRelease, TorznabServer
+from tests.support.fakes import FakeClock
 
 API_KEY = "searching-test-key"
 QUERY = SearchQuery("Pink Floyd Animals", SearchKind.MUSIC, (Category.AUDIO,),
@@ -34,20 +36,6 @@ QUERY = SearchQuery("Pink Floyd Animals", SearchKind.MUSIC, (Category.AUDIO,),
 INDEXERS = ("alpha", "beta")
 REPOST_HASH = "e" * 40
 
-
-class FakeClock:
-    """Epoch seconds; `sleep` advances time instead of waiting, and is recorded."""
-
-    def __init__(self) -> None:
-        self.t = 1_700_000_000.0
-        self.slept: list[float] = []
-
-    def now(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.t += seconds
 
 
 @dataclass

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+from chalicelib.domain.connections import Connection, Subscription, Viewer
+from chalicelib.ports import ConnectionGone
 from chalicelib.realtime.broadcaster import Broadcaster
-from chalicelib.realtime.ports import ConnectionGone
-from chalicelib.realtime.protocol import Connection, Subscription, Viewer
 from tests.unit.realtime.test_protocol import ADMIN, USER, make_ticket
 
 

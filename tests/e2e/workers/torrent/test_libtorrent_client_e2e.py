@@ -17,10 +17,10 @@ from tests.support.swarm import (
     wait_until,
 )
 from tests.support.torrent_maker import make_torrent
+from workers.agent.ports import TorrentClient
 from workers.torrent.client import (
     InvalidTorrent,
     MetadataTimeout,
-    TorrentClient,
     TorrentNotFound,
     TorrentState,
 )

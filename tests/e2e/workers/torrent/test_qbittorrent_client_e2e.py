@@ -20,12 +20,12 @@ from tests.support.swarm import (
 )
 from tests.support.torrent_maker import DEFAULT_PIECE_LENGTH as PIECE_LENGTH
 from tests.support.torrent_maker import MadeTorrent, make_torrent
+from workers.agent.ports import TorrentClient
 from workers.torrent.client import (
     ClientAuthError,
     ClientUnreachable,
     InvalidTorrent,
     MetadataTimeout,
-    TorrentClient,
     TorrentNotFound,
     TorrentState,
 )
