@@ -165,16 +165,15 @@ def test_failing_indexer_is_reported_backed_off_and_unhealthy(rig: Rig) -> None:
 def test_wiring_adds_a_health_check_per_configured_indexer(
     aws_endpoint: str, releases: list[LocalRelease]
 ) -> None:
-    from chalicelib.wiring import build_services
+    from chalicelib.bootstrap import build_services
     from tests.integration.adapters.aws.conftest import provisioned_config
 
     with TorznabServer(releases, API_KEY) as server:
         searcher = {"url": server.url, "api_key": API_KEY, "indexers": list(INDEXERS)}
         services = build_services(provisioned_config(aws_endpoint, searcher=searcher))
-        assert services.searching is not None and services.blocklist is not None
+        assert services.searching is not None
         checks = services.health.report()["checks"]
         assert checks["indexer_alpha"]["ok"] and checks["indexer_beta"]["ok"]
-        assert services.rate_limiter is not None
         services.rate_limiter.record_failure("beta")
         report = services.health.report()
         assert report["checks"]["indexer_alpha"]["ok"]
