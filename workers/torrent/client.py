@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path, PurePosixPath
 
+from chalicelib.domain.bencode import info_hash_of_torrent
+from chalicelib.domain.magnet import info_hash_from_magnet, normalise_info_hash
+
 
 class TorrentState(Enum):
     """Lifecycle of one torrent, common to every client."""
@@ -92,6 +95,28 @@ class InvalidTorrent(TorrentClientError):
 
 class MetadataTimeout(TorrentClientError):
     """A magnet's metadata did not arrive in time (no peer shared it)."""
+
+
+def added_info_hash(magnet: str | None, torrent_bytes: bytes | None) -> str:
+    """The v1 info hash of what is being added (the qBittorrent API answers only "Ok.").
+
+    InvalidTorrent names the argument and says what is wrong with it.
+    """
+    try:
+        if magnet is not None:
+            return info_hash_from_magnet(magnet)
+        return info_hash_of_torrent(torrent_bytes or b"")
+    except ValueError as error:
+        raise InvalidTorrent(f"{'magnet' if magnet is not None else 'torrent_bytes'}: "
+                             f"{error}") from None
+
+
+def checked_info_hash(info_hash: str) -> str:
+    """`info_hash` as 40 lower-case hex digits, or InvalidTorrent (it reaches file paths)."""
+    try:
+        return normalise_info_hash(info_hash)
+    except ValueError as error:
+        raise InvalidTorrent(f"info_hash: {error}") from None
 
 
 def check_add_arguments(magnet: str | None, torrent_bytes: bytes | None,

@@ -20,7 +20,6 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from chalicelib.adapters.aws.searcher_models import SearcherModels
 from chalicelib.adapters.aws.ticket_store import sort_time
 from chalicelib.domain.bencode import TorrentMeta
-from chalicelib.domain.candidate import normalise_info_hash
 from chalicelib.domain.catalog import (
     CatalogContent,
     CatalogTorrent,
@@ -32,6 +31,7 @@ from chalicelib.domain.catalog import (
     find_coverage,
 )
 from chalicelib.domain.errors import FieldError, NotFound, ValidationError
+from chalicelib.domain.magnet import normalise_info_hash
 from chalicelib.domain.request import TicketItem
 from chalicelib.ports import Clock
 

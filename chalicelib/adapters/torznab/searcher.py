@@ -25,7 +25,6 @@ from chalicelib.domain.candidate import (
     SearchQuery,
     TorrentCandidate,
     TorrentFile,
-    info_hash_from_magnet,
 )
 from chalicelib.domain.indexers import (
     IndexerAuthError,
@@ -34,6 +33,7 @@ from chalicelib.domain.indexers import (
     IndexerUnavailable,
     TorrentFetchError,
 )
+from chalicelib.domain.magnet import known_info_hash
 from chalicelib.domain.search import IndexerSearchReport, SearchOutcome
 from chalicelib.ports import Clock, RateLimiter, SearchCache
 
@@ -191,7 +191,7 @@ class TorznabSearcher:
         if url is None or url.lower().startswith("magnet:"):
             magnet = url or candidate.magnet_uri
             if magnet:
-                raise MagnetRedirect(magnet, info_hash_from_magnet(magnet) or candidate.info_hash)
+                raise MagnetRedirect(magnet, known_info_hash(candidate.info_hash, magnet))
             raise TorrentFetchError(indexer, f"candidate {candidate.title!r} has no download link")
         data = self._polite(indexer, lambda: self._download(indexer, url))
         try:
@@ -224,7 +224,7 @@ class TorznabSearcher:
                 if not location:
                     raise TorrentFetchError(indexer, f"HTTP {answer.status} without Location")
                 if location.lower().startswith("magnet:"):
-                    raise MagnetRedirect(location, info_hash_from_magnet(location))
+                    raise MagnetRedirect(location, known_info_hash(None, location))
                 url = urljoin(url, location)
                 continue
             if answer.status != 200:

@@ -14,6 +14,7 @@ from chalicelib.domain.request import (
     TicketItem,
     TicketRequest,
 )
+from chalicelib.domain.stage_protocol import WorkOrder
 from chalicelib.domain.states import TicketState
 from chalicelib.domain.ticket import Ticket
 from chalicelib.ports import Page
@@ -60,7 +61,7 @@ def ticket(tid: str, state: TicketState, *, work: bool = False, linked_to: str |
     request = TicketRequest(1, False, "movie", QueryContext(ContentType.MOVIE, title="Heat"),
                             (TicketItem("m", ItemKind.VIDEO, "/media/m.mkv"),), Constraints())
     return replace(Ticket.new(tid, request, "u", T0), state=state, flow_attempt=1, version=1,
-                   work_order={"files": []} if work else None, updated_at=updated,
+                   work_order=WorkOrder(tid, 1, ()) if work else None, updated_at=updated,
                    state_payload={"linked_to": linked_to} if linked_to else {})
 
 
