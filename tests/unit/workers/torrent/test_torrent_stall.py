@@ -88,7 +88,8 @@ def test_progress_going_back_does_not_restart_the_clock(
     assert detector.observe(status(0.45)) is not None
 
 
-def test_missing_metadata_is_reported_as_such(detector: StallDetector, clock: FakeMonotonic) -> None:
+def test_missing_metadata_is_reported_as_such(detector: StallDetector,
+                                              clock: FakeMonotonic) -> None:
     detector.observe(status(0.0, TorrentState.FETCHING_METADATA))
     clock.advance(601)
     stalled = detector.observe(status(0.0, TorrentState.FETCHING_METADATA))
@@ -96,7 +97,8 @@ def test_missing_metadata_is_reported_as_such(detector: StallDetector, clock: Fa
     assert stalled.reason == "download stalled: no metadata received for 601s"
 
 
-def test_metadata_arriving_counts_as_progress(detector: StallDetector, clock: FakeMonotonic) -> None:
+def test_metadata_arriving_counts_as_progress(detector: StallDetector,
+                                              clock: FakeMonotonic) -> None:
     detector.observe(status(0.0, TorrentState.FETCHING_METADATA))
     clock.advance(590)
     assert detector.observe(status(0.0, TorrentState.DOWNLOADING)) is None
