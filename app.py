@@ -22,6 +22,7 @@ from chalicelib.config import redacted
 from chalicelib.domain.audit import AuditEventType
 from chalicelib.domain.codec import ticket_to_dict
 from chalicelib.domain.errors import FieldError, Forbidden, PayloadTooLarge, ValidationError
+from chalicelib.logs import configure_logging
 from chalicelib.ports import TicketFilter
 from chalicelib.realtime import lambda_events as realtime_events
 from chalicelib.realtime.service import RealtimeService
@@ -31,6 +32,11 @@ from chalicelib.services.search_testing import SearchTester
 from chalicelib.services.tickets import parse_limit, parse_state
 from chalicelib.services.training_export import export_training_jsonl
 from chalicelib.stage_handlers import handle_records, sqs_records
+
+# In Lambda, log JSON lines with every record's fields (ticket id, stage...) as the local
+# stack and the agent do from their entry points; the runtime's own handler drops them.
+if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+    configure_logging()
 
 app = Chalice(app_name="quentin-torrentino")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
