@@ -67,6 +67,7 @@ from chalicelib.services.searching import SearchService
 from chalicelib.services.tickets import NoEvents, TicketService
 from chalicelib.textbrain.brain import BrainMode, TextBrain
 from chalicelib.textbrain.llm_port import LlmClient
+from chalicelib.textbrain.preferences import RankingPreferences
 
 CONFIG_ENV = "QT_CONFIG_FILE"
 
@@ -225,8 +226,15 @@ def build_brain(config: Config) -> TextBrain:
                                          base_url=s.base_url or None, api_key=s.api_key or None,
                                          timeout_secs=s.timeout_secs,
                                          max_retries=s.max_retries))
+    preferences = RankingPreferences.from_mapping({
+        "preferred_resolutions": settings.preferred_resolutions,
+        "preferred_video_codecs": settings.preferred_video_codecs,
+        "preferred_release_groups": settings.preferred_release_groups,
+        "avoided_release_groups": settings.avoided_release_groups,
+    })
     return TextBrain(BrainMode(settings.mode), llm,
-                     auto_approve_threshold=settings.auto_approve_threshold)
+                     auto_approve_threshold=settings.auto_approve_threshold,
+                     preferences=preferences)
 
 
 def build_flow(config: Config, workflow: StepFunctionsWorkflow, store: TicketStore,

@@ -43,6 +43,8 @@ Int = Annotated[int, Strict()]
 Float = Annotated[float, Strict()]  # strict still takes an integer for a number
 Bool = Annotated[bool, Strict()]
 Port = Annotated[int, Strict(), Field(ge=0, le=65535)]
+Resolution = Literal["480p", "576p", "720p", "1080p", "2160p"]
+VideoCodecName = Literal["h264", "hevc", "av1", "vp9", "xvid", "divx", "mpeg2", "vc1"]
 # Shown as *** by redacted(); declare the field repr=False too, or it shows in logs.
 Secret = Annotated[str, Strict(), PlainSerializer(lambda value: "***" if value else "")]
 
@@ -254,6 +256,13 @@ class TextbrainConfig(Section):
     mode: Literal["dumb-only", "dumb-first", "llm-first", "llm-only"] = setting(
         "dumb-only", "Which matcher decides, and which one is asked first.")
     auto_approve_threshold: Float = setting(0.85, "No person is asked above it.", ge=0, le=1)
+    preferred_resolutions: tuple[Resolution, ...] = setting(
+        (), "Video resolutions, best first (480p 576p 720p 1080p 2160p).")
+    preferred_video_codecs: tuple[VideoCodecName, ...] = setting(
+        (), "Video codecs, best first; a ticket's constraints.video_codec comes before them.")
+    preferred_release_groups: tuple[Str, ...] = setting((), "Video groups ranked a little higher.")
+    avoided_release_groups: tuple[Str, ...] = setting(
+        (), "Video groups ranked lower and never auto-approved.")
     llm: LlmSettings = LlmSettings()
 
 

@@ -228,3 +228,21 @@ def test_every_secret_looking_key_is_declared_secret() -> None:
         table[key] = secret
     config = parse_config(raw, {})
     assert secret not in repr(config) and secret not in str(redacted(config))
+
+
+def test_textbrain_preferences_reach_the_brain() -> None:
+    from chalicelib.bootstrap import build_brain
+
+    config = parse_config({"auth": {"method": "none"}, "textbrain": {
+        "preferred_resolutions": ["2160p", "1080p"], "preferred_video_codecs": ["hevc"],
+        "avoided_release_groups": ["YIFY"]}}, {})
+    brain = build_brain(config)
+    assert brain.preferences.preferred_resolutions == ("2160p", "1080p")
+    assert brain.preferences.preferred_video_codecs == ("hevc",)
+    assert brain.preferences.avoided_release_groups == ("YIFY",)
+
+
+def test_unknown_preferred_codec_names_the_key() -> None:
+    with pytest.raises(ConfigError, match=r"textbrain\.preferred_video_codecs\[0\]"):
+        parse_config({"auth": {"method": "none"},
+                      "textbrain": {"preferred_video_codecs": ["h265x"]}}, {})
