@@ -7,8 +7,8 @@ Writes
   build/cloudformation.json   the same template translated by aws-sam-translator: plain
                               CloudFormation, code from parameters CodeBucket / CodeKey
 
-No AWS account is needed. The Lambda dependencies (requirements.txt only: never the agent's
-libtorrent or mutagen) are installed once per requirements hash from the package index as
+No AWS account is needed. The Lambda dependencies (deploy/lambda-requirements.txt: never the
+agent's libtorrent or mutagen) are installed once per requirements hash from the package index as
 manylinux/cp312 wheels, then reused from build/ (offline from then on).
 """
 
@@ -62,12 +62,14 @@ def merge_template(source: Path = MERGE_SOURCE) -> dict[str, Any]:
 
 def _requirements_hash(requirements: Path) -> str:
     digest = hashlib.sha256(requirements.read_bytes())
+    digest.update((ROOT / "requirements.txt").read_bytes())
     digest.update(RUNTIME.encode())
     digest.update(" ".join(WHEEL_PLATFORMS).encode())
     return digest.hexdigest()[:16]
 
 
-def lambda_dependencies(requirements: Path = ROOT / "requirements.txt") -> Path:
+def lambda_dependencies(requirements: Path = ROOT / "deploy" / "lambda-requirements.txt",
+                        ) -> Path:
     """The Lambda's site-packages for the runtime, built once per requirements hash."""
     target = BUILD / "lambda-deps" / _requirements_hash(requirements)
     if (target / ".complete").exists():
