@@ -8,11 +8,13 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 
+from deploy.deploy import deploy_stack, ensure_bucket, upload_code, upload_dashboard
 from local.aws_emulator import EmbeddedAws
 from local.provision import LOCAL_TYPES, provision
 from tests.deploy.conftest import Packaged
@@ -71,27 +73,35 @@ def stack(packaged: Packaged) -> Iterator[Stack]:
     endpoint = aws.start()
     try:
         probe = Stack(endpoint, {}, packaged.cfn)
+        # What `make deploy` does (deploy/deploy.py), against moto.
         s3 = probe.client("s3")
-        s3.create_bucket(Bucket=CODE_BUCKET)
-        s3.upload_file(str(packaged.zip_path), CODE_BUCKET, "deployment.zip")
-        cfn = probe.client("cloudformation")
-        cfn.create_stack(StackName="qt-test", TemplateBody=json.dumps(moto_shim(packaged.cfn)),
-                         Capabilities=["CAPABILITY_IAM"], Parameters=[
-                             {"ParameterKey": "Prefix", "ParameterValue": PREFIX},
-                             {"ParameterKey": "CodeBucket", "ParameterValue": CODE_BUCKET},
-                             {"ParameterKey": "CodeKey", "ParameterValue": "deployment.zip"}])
-        deadline = time.monotonic() + 60
-        while True:
-            described = cfn.describe_stacks(StackName="qt-test")["Stacks"][0]
-            if not described["StackStatus"].endswith("_IN_PROGRESS"):
-                break
-            assert time.monotonic() < deadline, "the stack is still being created after 60 s"
-            time.sleep(0.2)
-        assert described["StackStatus"] == "CREATE_COMPLETE", described.get("StackStatusReason")
-        outputs = {o["OutputKey"]: o["OutputValue"] for o in described["Outputs"]}
+        ensure_bucket(s3, CODE_BUCKET, "us-east-1")
+        key = upload_code(s3, CODE_BUCKET, packaged.zip_path)
+        outputs = deploy_stack(probe.client("cloudformation"), "qt-test",
+                               moto_shim(packaged.cfn),
+                               {"Prefix": PREFIX, "CodeBucket": CODE_BUCKET, "CodeKey": key},
+                               timeout_secs=60)
         yield Stack(endpoint, outputs, packaged.cfn)
     finally:
         aws.stop()
+
+
+def test_stack_is_complete_and_the_dashboard_uploads(stack: Stack, tmp_path: Path) -> None:
+    cfn = stack.client("cloudformation")
+    assert cfn.describe_stacks(StackName="qt-test")["Stacks"][0]["StackStatus"] == (
+        "CREATE_COMPLETE")
+    (tmp_path / "index.html").write_text("<!doctype html><title>q</title>")
+    (tmp_path / "app-1a2b.js").write_text("console.log(1)")
+    assert "DashboardBucketName" in stack.outputs, stack.outputs
+    bucket = stack.outputs["DashboardBucketName"]
+    assert upload_dashboard(stack.client("s3"), bucket, tmp_path) == ["app-1a2b.js",
+                                                                      "index.html"]
+    s3 = stack.client("s3")
+    page = s3.head_object(Bucket=bucket, Key="index.html")
+    assert page["ContentType"] == "text/html" and page["CacheControl"] == "no-cache"
+    script = s3.head_object(Bucket=bucket, Key="app-1a2b.js")
+    assert script["ContentType"] in ("text/javascript", "application/javascript")
+    assert "immutable" in script["CacheControl"]
 
 
 def _of_type(template: dict[str, Any], kind: str) -> dict[str, Any]:
