@@ -13,6 +13,21 @@ from deploy.least_privilege import wider_grants
 from tests.deploy.conftest import Packaged
 
 CFN_LINT = Path(sys.executable).with_name("cfn-lint")
+ROOT = Path(__file__).resolve().parents[2]
+SAM_VENV = ROOT / "build" / "sam-cli"
+
+
+def sam_cli() -> Path:
+    """aws-sam-cli in its own venv under build/ (installed once, ~30 s; reused after)."""
+    requirements = ROOT / "deploy" / "sam-cli-requirements.txt"
+    stamp = SAM_VENV / ".requirements"
+    if not stamp.exists() or stamp.read_text() != requirements.read_text():
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(SAM_VENV)], check=True)
+        subprocess.run([str(SAM_VENV / "bin" / "pip"), "install", "--quiet",
+                        "--disable-pip-version-check", "-r", str(requirements)], check=True,
+                       timeout=900)
+        stamp.write_text(requirements.read_text())
+    return SAM_VENV / "bin" / "sam"
 
 
 def test_cfn_lint_finds_nothing_in_either_template(packaged: Packaged, tmp_path: Path) -> None:
@@ -30,6 +45,15 @@ def test_cfn_lint_finds_nothing_in_either_template(packaged: Packaged, tmp_path:
     ours = [line for line in findings if not line.startswith(str(broken_path))]
     assert ours == [], "\n".join(ours[:40]) + done.stderr[-2000:]
     assert any("NoSuchRole" in line for line in findings), done.stdout[-2000:]
+
+
+def test_sam_validate_lint_accepts_the_sam_template(packaged: Packaged) -> None:
+    done = subprocess.run([str(sam_cli()), "validate", "--lint", "-t", str(packaged.sam_path)],
+                          capture_output=True, text=True, timeout=300,
+                          env={"PATH": "/usr/bin:/bin", "HOME": str(SAM_VENV),
+                               "SAM_CLI_TELEMETRY": "0", "AWS_DEFAULT_REGION": "us-east-1"})
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "is a valid SAM Template" in done.stdout + done.stderr
 
 
 def test_no_grant_is_wider_than_least_privilege(packaged: Packaged) -> None:
