@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from chalicelib.textbrain.parsing.anime import AbsoluteMarker, find_absolute_marker
 from chalicelib.textbrain.parsing.flags import (
     editions_of,
     is_collection,
@@ -79,6 +80,13 @@ def _series_title(body: str, marker: EpisodeMarker) -> str | None:
     return name or None
 
 
+def _bracketed_after_number(body: str, marker: EpisodeMarker) -> bool:
+    """'Series 46 (S2-23)': a season marker in brackets right after a bare number is an
+    alternative numbering of that (absolute) episode."""
+    before = body[: marker.start].rstrip()
+    return before.endswith(("(", "[")) and before[:-1].rstrip()[-1:].isdigit()
+
+
 def _kind(
     body: str,
     extension: str | None,
@@ -144,7 +152,15 @@ def parse(
             first_tags.append(first_strong_tag(text))
         return first_tags[0]
 
-    marker = find_explicit_marker(body) or find_terse_marker(body, first_tag)
+    marker = find_explicit_marker(body)
+    absolute: AbsoluteMarker | None = None
+    alternative = marker is not None and _bracketed_after_number(body, marker)
+    if marker is None or alternative:
+        absolute = find_absolute_marker(stripped, numbered=alternative)
+        if absolute is not None:
+            marker = EpisodeMarker(len(body), absolute.seasons, absolute.episodes)
+    if marker is None:
+        marker = find_terse_marker(body, first_tag)
     source = source_of(body)
     codec = codec_of(body)
     discography = is_discography(body)
@@ -164,6 +180,11 @@ def parse(
             stripped, _music_tag_text(music_body, artist), music_web=web_scene
         )
         year = year_of(music_body)
+    elif kind is ReleaseKind.TV and absolute is not None:
+        name, year = absolute.name, absolute.year
+        if marker is not None:
+            seasons, episodes = marker.seasons, marker.episodes
+        resolution = resolution_of(body)
     elif kind is ReleaseKind.TV and marker is not None:
         name = _series_title(body, marker)
         seasons, episodes = marker.seasons, marker.episodes

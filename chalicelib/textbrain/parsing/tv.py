@@ -93,8 +93,21 @@ _SEASON_WORD = KeywordPattern(
     + r")(?:of\d+)?"
     + R,
 )
+# A second season after a spaced dash must say it is a season ("Season 1 - Season 4",
+# "S01 - S13"): "Season 2 - 07" is season 2, episode 7. Unspaced ("Season 1-4") is a range.
 _SEASON_MORE = re.compile(
-    _SEP + r"*(?:-|&|and|to)" + _SEP + r"*(?:(?:seasons?|saison)" + _SEP + r"*)?(\d{1,4})(?!\d)", _I
+    r"(?:-|"
+    + _SEP
+    + r"*(?:&|and|to)"
+    + _SEP
+    + r"*|"
+    + _SEP
+    + r"+-"
+    + _SEP
+    + r"*(?=s))(?:(?:seasons?|saison|s)"
+    + _SEP
+    + r"*)?(\d{1,4})(?!\d)",
+    _I,
 )
 _SEASON_EPISODE = re.compile(
     r"[ ._-]*(?:episode|ep\.?|e)"
@@ -119,7 +132,7 @@ _SEASON_EPISODE = re.compile(
     _I,
 )
 _SEASON_PACK = re.compile(
-    L + r"s(\d{1,4}| \d{1,2})(?:" + _SEP + r"*-" + _SEP + r"*s?(\d{1,4}))?" + R, _I
+    L + r"s(\d{1,4}| \d{1,2})(?:-s?(\d{1,4})|" + _SEP + r"*-" + _SEP + r"*s(\d{1,4}))?" + R, _I
 )
 _EPISODE_ONLY = re.compile(
     L
@@ -139,6 +152,11 @@ _TRAILING_NUMBER = re.compile(r"(?<=[^\W_])-(\d{3,4})$")
 _PART = KeywordPattern(
     ("part",), L + r"part" + _SEP + r"?(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r"|[ivx]{1,4})" + R
 )
+_BARE_EPISODE = re.compile(
+    r"(?:[ ._]+-?[ ._]*|[ ._]*-[ ._]*)(?:ep?\.?[ ._]?|#)?\(?(\d{1,3})(?:v\d)?"
+    r"(?:[ ._]*[-~][ ._]*(?:ep?\.?)?(\d{1,3}))?\)?(?![\dpix])(?=$|[ ._\-\[(])",
+    _I,
+)
 _BROADCAST = KeywordPattern(("tv", "dsr"), L + r"(?:hdtv|pdtv|sdtv|dsr|tvrip)" + R)
 
 
@@ -150,6 +168,7 @@ class EpisodeMarker:
     seasons: tuple[int, ...]
     episodes: tuple[int, ...]
     explicit: bool = True
+    end: int = -1
 
 
 def _number(text: str) -> int | None:
@@ -248,7 +267,7 @@ def _season_word(text: str) -> EpisodeMarker | None:
             episodes = [int(episode.group(1) or episode.group(3))]
             if episode.group(2) is not None:
                 _add_range(episodes, int(episode.group(2)))
-    return EpisodeMarker(match.start(), tuple(seasons), tuple(episodes))
+    return EpisodeMarker(match.start(), tuple(seasons), tuple(episodes), end=pos)
 
 
 def _season_pack(text: str) -> EpisodeMarker | None:
@@ -257,9 +276,12 @@ def _season_pack(text: str) -> EpisodeMarker | None:
         return None
     first = int(match.group(1).strip())
     seasons = [first]
-    if match.group(2) is not None and int(match.group(2)) > first:
-        seasons.extend(range(first + 1, int(match.group(2)) + 1))
-    return EpisodeMarker(match.start(), tuple(seasons), ())
+    last = match.group(2) or match.group(3)
+    if last is not None and int(last) > first:
+        seasons.extend(range(first + 1, int(last) + 1))
+    elif last is not None:
+        return EpisodeMarker(match.start(), tuple(seasons), (), end=match.start(2) - 1)
+    return EpisodeMarker(match.start(), tuple(seasons), (), end=match.end())
 
 
 def _episode_only(text: str) -> EpisodeMarker | None:
@@ -364,6 +386,15 @@ def find_explicit_marker(text: str) -> EpisodeMarker | None:
             limit = min(limit, marker.start)
     if found:
         first = min(found, key=lambda marker: marker.start)
+        if not first.episodes and len(first.seasons) == 1 and first.end > 0:
+            # "Show S01 05", "Show.S02.04", "Show Season 3 12", "Show S2 - 09": a bare number
+            # right after a single season is its episode (a year or a resolution is not).
+            bare = _BARE_EPISODE.match(text, first.end)
+            if bare is not None:
+                episodes = [int(bare.group(1))]
+                if bare.group(2) is not None:
+                    _add_range(episodes, int(bare.group(2)))
+                return EpisodeMarker(first.start, first.seasons, tuple(episodes))
         if not first.episodes:
             # "Show s03 ... Season 3 Episode 10": a later marker of the same season may say more.
             for other in found:

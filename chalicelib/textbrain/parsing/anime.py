@@ -1,0 +1,237 @@
+"""Absolute episode numbers (anime and long-running shows) read from a token stream.
+
+`[Group] Series Name - 07 [1080p][ABCD1234].mkv`, `Series_Name_023`, `[Group][Series][023]`,
+`Series - 1071 - Episode title`, `Series 01 ~ 28 (1080p) [Batch]`, `Series ep. 1-5`, `#1-4`.
+
+The title is tokenised once into bracketed groups and words; each token is classified (group
+bracket, checksum, metadata bracket, year, number, range, episode word, tag, dash) and the
+episode is chosen from positions: a number named by an episode word first, then a number right
+after a dash, then (only with anime evidence: a leading group bracket or a CRC checksum) a bare
+number after the name or alone in a bracket. The series name is what precedes that number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_I = re.IGNORECASE
+_OPEN = {"[": "]", "(": ")", "{": "}", "【": "】"}
+_WORD_SPLIT = re.compile(r"[ _]+|(?<!\d)\.|\.(?!\d)")
+_NUMBER = re.compile(r"(\d{1,4})(?:v\d)?")
+_RANGE = re.compile(r"(\d{1,4})(?:v\d)?(?:[-~]|to)(?:ep?)?(\d{1,4})(?:v\d)?", _I)
+_LISTED = re.compile(r"(\d{1,4})(?:v\d)?[+&](\d{1,4})(?:v\d)?")
+_EPISODE_WORD = re.compile(r"(?:ep(?:isode)?|e|#)\.?", _I)
+_GLUED_EPISODE = re.compile(
+    r"(?:ep(?:isode)?\.?|e|#)(\d{1,4})(?:v\d)?(?:[-~](?:ep?)?(\d{1,4})(?:v\d)?)?", _I
+)
+_CHECKSUM = re.compile(r"[0-9A-Fa-f]{8}")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_DASHES = frozenset({"-", "~", "–", "—"})
+# Words that end a name: quality, codec, source and packaging tags.
+_TAG = re.compile(
+    r"(?:\d{3,4}[pi]|\d{3,4}x\d{3,4}|[xh]\.?26[45]|hevc|avc|xvid|divx\d*|aac\w*|flac\w*|ac3|dts"
+    r"|mp3|ogg|vorbis|opus|\d{1,2}[ -]?bit|hi10p?|bd(?:rip)?|blu-?ray|dvd(?:rip)?|web(?:-?dl|rip)?"
+    r"|hdtv|tv|raw|batch|complete|vostfr|multi|dual|uncensored|remastered|mkv|mp4|avi)",
+    _I,
+)
+_MAX_EPISODE = 3000
+
+
+@dataclass(frozen=True)
+class AbsoluteMarker:
+    """An absolute episode marker: where the name ends, the episodes, a year in the name."""
+
+    name: str
+    start: int
+    episodes: tuple[int, ...]
+    year: int | None
+    seasons: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str
+    start: int
+    bracket: bool
+
+
+def _tokens(title: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    index = 0
+    length = len(title)
+    while index < length:
+        closer = _OPEN.get(title[index])
+        if closer is not None:
+            end = title.find(closer, index + 1)
+            if end > index:
+                tokens.append(_Token(title[index + 1 : end], index, True))
+                index = end + 1
+                continue
+        next_open = min(
+            (pos for pos in (title.find(o, index + 1) for o in _OPEN) if pos > 0),
+            default=length,
+        )
+        chunk = title[index:next_open]
+        offset = index
+        for word in _WORD_SPLIT.split(chunk):
+            if word:
+                at = title.find(word, offset)
+                tokens.append(_Token(word, at, False))
+                offset = at + len(word)
+        index = next_open
+    return tokens
+
+
+def _is_tag(text: str) -> bool:
+    return _TAG.fullmatch(text) is not None
+
+
+def _bracket_is_metadata(text: str) -> bool:
+    if _CHECKSUM.fullmatch(text):
+        return True
+    words = [w for w in re.split(r"[ _.,+\-]+", text) if w]
+    return any(_is_tag(word) for word in words)
+
+
+def _episodes_of(text: str, prefixed: bool) -> tuple[int, ...] | None:
+    """The episodes a word names: '07', '01v2', '13-15', '01+02', 'Ep01', '#1-4'."""
+    glued = _GLUED_EPISODE.fullmatch(text) if prefixed or not text[:1].isdigit() else None
+    match = glued or _RANGE.fullmatch(text) or _NUMBER.fullmatch(text)
+    listed = None if match else _LISTED.fullmatch(text)
+    if listed is not None:
+        return (int(listed.group(1)), int(listed.group(2)))
+    if match is None:
+        return None
+    first = int(match.group(1))
+    last = match.group(2) if match.re is not _NUMBER else None
+    if last is not None and first < int(last) <= first + _MAX_EPISODE:
+        return tuple(range(first, int(last) + 1))
+    return (first,)
+
+
+def _clean(words: list[str]) -> str:
+    text = " ".join(words).strip(" -~–_")
+    return " ".join(text.split())
+
+
+def find_absolute_marker(title: str, numbered: bool = False) -> AbsoluteMarker | None:
+    """The absolute episode of a title without a season marker, or None.
+
+    `numbered` says the caller already knows the title carries an episode number (a bracketed
+    alternative numbering follows one), so a bare number needs no other anime evidence.
+    """
+    tokens = _tokens(title)
+    if not tokens:
+        return None
+    leading = 0
+    while leading < len(tokens) and tokens[leading].bracket:
+        leading += 1
+    group = any(not _bracket_is_metadata(t.text) for t in tokens[:leading])
+    evidence = (
+        numbered
+        or group
+        or any(t.bracket and _CHECKSUM.fullmatch(t.text) is not None for t in tokens)
+    )
+    name: list[str] = []
+    year: int | None = None
+    previous_dash = False
+    for position in range(leading, len(tokens)):
+        token = tokens[position]
+        text = token.text
+        if token.bracket:
+            inner = text.strip()
+            number = _episodes_of(inner, True)
+            if number is not None and evidence and not _YEAR.fullmatch(inner):
+                return _marker(tokens, leading, name, token.start, number, year)
+            if _YEAR.fullmatch(inner):
+                year = int(inner)
+                continue
+            if _bracket_is_metadata(inner) or not name:
+                if name:
+                    return None
+                continue
+            name.append(f"({inner})" if title[token.start] == "(" else f"[{inner}]")
+            continue
+        if text in _DASHES:
+            previous_dash = True
+            name.append(text)
+            continue
+        following = tokens[position + 1] if position + 1 < len(tokens) else None
+        # Without anime evidence, "Show E05" follows the scene convention: season 1.
+        seasons = () if evidence else (1,)
+        if _EPISODE_WORD.fullmatch(text) and following is not None and name:
+            episodes = _episodes_of(following.text.strip("()[]"), True)
+            if episodes is not None:
+                return _marker(tokens, leading, name, token.start, episodes, year, seasons)
+        if name and not _YEAR.fullmatch(text):
+            episodes = _episodes_of(text, text[:1] in "#Ee")
+            if (
+                episodes is not None
+                and _ends_here(following, tokens, position)
+                and (previous_dash or evidence or not text.isdigit())
+            ):
+                episodes = _spelled_range(tokens, position, episodes)
+                seasons = seasons if not text.isdigit() else ()
+                return _marker(tokens, leading, name, token.start, episodes, year, seasons)
+        if _is_tag(text):
+            return None
+        previous_dash = False
+        name.append(text)
+    if leading and not name and evidence:
+        return _bracketed_name(tokens, leading)
+    return None
+
+
+def _spelled_range(
+    tokens: list[_Token], position: int, episodes: tuple[int, ...]
+) -> tuple[int, ...]:
+    """'01 ~ 28', '01 - 12': a second number after a dash closes a range."""
+    if len(episodes) != 1 or position + 2 >= len(tokens):
+        return episodes
+    dash, last = tokens[position + 1], tokens[position + 2]
+    if dash.bracket or last.bracket or dash.text not in _DASHES:
+        return episodes
+    end = _NUMBER.fullmatch(last.text)
+    if end is None or not episodes[0] < int(end.group(1)) <= episodes[0] + _MAX_EPISODE:
+        return episodes
+    return tuple(range(episodes[0], int(end.group(1)) + 1))
+
+
+def _ends_here(following: _Token | None, tokens: list[_Token], position: int) -> bool:
+    """An episode number is followed by the end, a bracket, a dash, a tag or a title."""
+    if following is None or following.bracket or following.text in _DASHES:
+        return True
+    return _is_tag(following.text) or following.text.lower() in ("end", "final", "fin")
+
+
+def _bracketed_name(tokens: list[_Token], leading: int) -> AbsoluteMarker | None:
+    """'[Group][Series Name][023][tags]': the name and the number are brackets themselves."""
+    for index in range(1, leading):
+        episodes = _episodes_of(tokens[index].text.strip(), True)
+        if episodes is None or _YEAR.fullmatch(tokens[index].text.strip()):
+            continue
+        name = tokens[index - 1].text
+        if index - 1 == 0 or _bracket_is_metadata(name):
+            return None
+        words = re.split(r"[ _.]+", name)
+        return AbsoluteMarker(_clean(words), tokens[index].start, episodes, None)
+    return None
+
+
+def _marker(
+    tokens: list[_Token],
+    leading: int,
+    name: list[str],
+    start: int,
+    episodes: tuple[int, ...],
+    year: int | None,
+    seasons: tuple[int, ...] = (),
+) -> AbsoluteMarker | None:
+    words = list(name)
+    if not words and leading > 1:
+        words = re.split(r"[ _.]+", tokens[leading - 1].text)
+    cleaned = _clean(words)
+    if not cleaned:
+        return None
+    return AbsoluteMarker(cleaned, start, episodes, year, seasons)

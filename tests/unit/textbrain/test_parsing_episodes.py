@@ -1,0 +1,99 @@
+"""Episode notations beyond S01E02: absolute (anime) numbering and season-then-number forms.
+
+Each class has the issue's example plus variants written here (other names, separators and
+positions), so that a rule fitted to one title fails the others.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.textbrain.normalise import normalise_text
+from chalicelib.textbrain.parsing import parse
+from chalicelib.textbrain.release import ReleaseKind
+
+
+def _episode(title: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+    release = parse(title)
+    assert release.content_type is ReleaseKind.TV, title
+    return normalise_text(release.title or "", False), release.seasons, release.episodes
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "episodes"),
+    [
+        # A group bracket, a dash, the number, metadata brackets.
+        ("[Erai-raws] Spy x Family - 07 [1080p].mkv", "spy x family", (7,)),
+        ("[SomeSubs] Kaze no Uta - 12v2 [720p][1A2B3C4D].mkv", "kaze no uta", (12,)),
+        (
+            "[Fansub-Team]_Hoshi_no_Michi_-_03_(1280x720_h264)_[ABCDEF12].mkv",
+            "hoshi no michi",
+            (3,),
+        ),  # noqa: E501
+        # Three- and four-digit absolute numbers stay whole (not season 10 episode 71).
+        ("One Piece - 1071 - The Ultimate Form [1080p].mkv", "one piece", (1071,)),
+        ("Detective Tales - 315 - The Locked Room [720p].mkv", "detective tales", (315,)),
+        ("[Grp] Long Runner 0456 [480p]", "long runner", (456,)),
+        # The name and the number are brackets themselves.
+        ("[Judas]_[JUJUTSU_KAISEN]_[023]_[x265_1080p].mkv", "jujutsu kaisen", (23,)),
+        ("[GroupA][Hana_Yori][07][DVDRip][x264_AC3].mkv", "hana yori", (7,)),
+        # A checksum is evidence enough for a bare number after the name.
+        ("Mori no Kuma 2 [88F4F7F0].mkv", "mori no kuma", (2,)),
+        # Ranges: "01 ~ 28", "13-15", "(01-04)", "ep. 1-5", "#1-4".
+        ("[SubsPlease] Frieren - 01 ~ 28 (1080p) [Batch]", "frieren", tuple(range(1, 29))),
+        ("[Grp] Umi no Koe - 01 ~ 12 [BD 1080p]", "umi no koe", tuple(range(1, 13))),
+        ("Sora_Kakeru_13-15_[BD_1080p][Grp]", "sora kakeru", (13, 14, 15)),
+        ("[Grp] Tsuki Monogatari - (01-04) [1080p].mkv", "tsuki monogatari", (1, 2, 3, 4)),
+        ("Chrono Road ep. 1-5", "chrono road", (1, 2, 3, 4, 5)),
+        # An alternative numbering in brackets after the absolute number.
+        ("Mushoku Tensei 46 (S2-23)", "mushoku tensei", (46,)),
+        ("Yama no Susume 61 (S4-12) [1080p]", "yama no susume", (61,)),
+    ],
+)
+def test_absolute_episode_numbers(title: str, name: str, episodes: tuple[int, ...]) -> None:
+    found_name, _, found_episodes = _episode(title)
+    assert (found_name, found_episodes) == (name, episodes)
+
+
+def test_absolute_numbering_names_no_season() -> None:
+    assert parse("[Erai-raws] Spy x Family - 07 [1080p].mkv").seasons == ()
+
+
+def test_a_metadata_bracket_in_front_is_not_a_group() -> None:
+    release = parse("[h265 - hevc] Rocket Men 2 1080p french ac3 6ch.")
+    assert release.content_type is ReleaseKind.MOVIE
+    assert release.episodes == ()
+
+
+def test_a_plain_scene_number_is_still_season_and_episode() -> None:
+    assert _episode("Show.Name.103.HDTV.XviD-GRP")[1:] == ((1,), (3,))
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "seasons", "episodes"),
+    [
+        ("Severance S01 05.mkv", "severance", (1,), (5,)),
+        ("Dark.S02.04.mkv", "dark", (2,), (4,)),
+        ("The.Expanse.S03.11.720p.WEB.x264-GRP", "the expanse", (3,), (11,)),
+        ("Lost Season 3 12.avi", "lost", (3,), (12,)),
+        ("Bluey Season 2 - 07 [1080p]", "bluey", (2,), (7,)),
+        ("Ookami S2 - 09 (Central Anime) [BD841253].mkv", "ookami", (2,), (9,)),
+    ],
+)
+def test_a_bare_number_after_a_season_is_its_episode(
+    title: str, name: str, seasons: tuple[int, ...], episodes: tuple[int, ...]
+) -> None:
+    assert _episode(title) == (name, seasons, episodes)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Some.Show.S02.1080p.BluRay.x264-GRP",
+        "Some Show S02 2019 720p",
+        "Some.Show.S02.10bit.x265-GRP",
+    ],
+)
+def test_a_resolution_a_year_or_a_bit_depth_after_a_season_is_no_episode(title: str) -> None:
+    release = parse(title)
+    assert (release.seasons, release.episodes) == ((2,), ())
