@@ -70,11 +70,19 @@ _DISCS = KeywordPattern(("cd", "disc"), r"(?<![^\W_])(\d{1,2})[ ._-]?(?:cds?|dis
 _TRAILING_DATE = re.compile(r"[\s._-]+(?:19|20)\d\d[\s._-]\d\d[\s._-]\d\d\s*$")
 _TRAILING_CODEC = re.compile(r"[\s._-]+(?:[xh]\.?26[45]|xvid|hevc)$", re.IGNORECASE)
 _COUNTRY_IN_PARENS = re.compile(r"\s*\((?:US|UK|AU|CA|NZ)\)\s*$")
+# Packaging words between a series name and its season marker ("Show.COMPLETE.S01-S09").
+_TRAILING_PACKAGING = re.compile(
+    r"(?:[\s._-]+(?:the[\s._])?(?:complete|integrale|int[eé]grale)(?:[\s._](?:series|seasons?"
+    r"|collection|box[\s._]?set|tv[\s._]series))?)+[\s._-]*$",
+    re.IGNORECASE,
+)
+_NAME_YEAR = re.compile(r"(?<![^\W_])[(\[]?((?:19|20)\d\d)[)\]]?$")
 
 
 def _series_title(body: str, marker: EpisodeMarker) -> str | None:
     name = body[: marker.start]
     name = _TRAILING_CODEC.sub("", _TRAILING_DATE.sub("", name))
+    name = _TRAILING_PACKAGING.sub("", name) or name
     name = clean_name(name)
     name = _COUNTRY_IN_PARENS.sub("", name)
     return name or None
@@ -187,6 +195,8 @@ def parse(
         resolution = resolution_of(body)
     elif kind is ReleaseKind.TV and marker is not None:
         name = _series_title(body, marker)
+        named_year = _NAME_YEAR.search(name) if name is not None and " " in name else None
+        year = int(named_year.group(1)) if named_year is not None else None
         seasons, episodes = marker.seasons, marker.episodes
         resolution = resolution_of(body)
     else:

@@ -82,6 +82,7 @@ _X_NEXT = re.compile(
     r"|" + _SEP + r"\d{1,4}x(?P<list2>\d{1,3})(?![\dpi])",
     _I,
 )
+_GLUED_NAME = re.compile(r"(?<![^\W\d_])[^\W\d_]{3,}$")
 _X_ALL = KeywordPattern(("xall",), L + r"(\d{1,2})xall" + R)
 _SEASON_WORD = KeywordPattern(
     ("season", "saison", "seizoen", "temporada", "stagione", "staffel", "series"),
@@ -110,7 +111,7 @@ _SEASON_MORE = re.compile(
     _I,
 )
 _SEASON_EPISODE = re.compile(
-    r"[ ._-]*(?:episode|ep\.?|e)"
+    r"[ ._-]*(?:episod(?:e|io)|[eé]pisode|cap[ií]tulo|folge|aflevering|puntata|ep\.?|e)\(?"
     + _SEP
     + r"*(\d{1,4})(?:"
     + _SEP
@@ -131,8 +132,19 @@ _SEASON_EPISODE = re.compile(
     + R,
     _I,
 )
+# "S05DVD2", "S02D1", "S01Disc3": a season pack's disc glued to the season.
 _SEASON_PACK = re.compile(
-    L + r"s(\d{1,4}| \d{1,2})(?:-s?(\d{1,4})|" + _SEP + r"*-" + _SEP + r"*s(\d{1,4}))?" + R, _I
+    L
+    + r"s(\d{1,4}| \d{1,2})(?:-s?(\d{1,4})|"
+    + _SEP
+    + r"*-"
+    + _SEP
+    + r"*s(\d{1,4}))?(?:"
+    + R
+    + r"|(?=(?:dvd|disc|disk|d)\d{1,2}"
+    + R
+    + r"))",
+    _I,
 )
 _EPISODE_ONLY = re.compile(
     L
@@ -225,7 +237,10 @@ def _season_episode(text: str) -> EpisodeMarker | None:
 def _cross(text: str) -> EpisodeMarker | None:
     for match in _X.finditer(text):
         season = match.group(1)
-        if match.start() > 0 and text[match.start() - 1].isalnum():
+        before = text[match.start() - 1] if match.start() > 0 else " "
+        # "Fringe2x05": a season glued to a word of three or more letters still counts.
+        glued = before.isalnum() and not _GLUED_NAME.search(text, 0, match.start())
+        if before.isdigit() or glued:
             continue
         if len(season) == 3 or (len(season) == 4 and season[:2] not in ("19", "20")):
             continue

@@ -29,7 +29,7 @@ def _episode(title: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
             "[Fansub-Team]_Hoshi_no_Michi_-_03_(1280x720_h264)_[ABCDEF12].mkv",
             "hoshi no michi",
             (3,),
-        ),  # noqa: E501
+        ),
         # Three- and four-digit absolute numbers stay whole (not season 10 episode 71).
         ("One Piece - 1071 - The Ultimate Form [1080p].mkv", "one piece", (1071,)),
         ("Detective Tales - 315 - The Locked Room [720p].mkv", "detective tales", (315,)),
@@ -97,3 +97,44 @@ def test_a_bare_number_after_a_season_is_its_episode(
 def test_a_resolution_a_year_or_a_bit_depth_after_a_season_is_no_episode(title: str) -> None:
     release = parse(title)
     assert (release.seasons, release.episodes) == ((2,), ())
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "seasons", "episodes"),
+    [
+        # A cross marker glued to the name.
+        ("Fringe2x05.HDTV.XviD", "fringe", (2,), (5,)),
+        ("Monk3x11.DSR.XviD-GRP", "monk", (3,), (11,)),
+        # Season and episode words in other languages, an episode range in brackets.
+        ("La Casa de Papel Temporada 2 Capitulo 9", "la casa de papel", (2,), (9,)),
+        (
+            "El Ministerio del Tiempo Temporada 3 Capítulo 4 HDTV",
+            "el ministerio del tiempo",
+            (3,),
+            (4,),
+        ),
+        ("Ozark.Season.03.Ep(01-10)", "ozark", (3,), tuple(range(1, 11))),
+        ("The Bridge Season 2 Episode(3-5) 720p", "the bridge", (2,), (3, 4, 5)),
+        # Season ranges, with packaging words dropped from the name.
+        ("Seinfeld.COMPLETE.S01-S09", "seinfeld", tuple(range(1, 10)), ()),
+        ("Frasier The Complete Series S01 - S11 DVDRip", "frasier", tuple(range(1, 12)), ()),
+        ("Cheers.S01-S03.720p.WEB-DL", "cheers", (1, 2, 3), ()),
+        # A disc of a season pack glued to the season.
+        ("Friends.S05DVD2", "friends", (5,), ()),
+        ("Scrubs.S02D1.NTSC.DVDR-GRP", "scrubs", (2,), ()),
+    ],
+)
+def test_other_season_and_episode_notations(
+    title: str, name: str, seasons: tuple[int, ...], episodes: tuple[int, ...]
+) -> None:
+    assert _episode(title) == (name, seasons, episodes)
+
+
+def test_a_frame_size_is_no_glued_cross_marker() -> None:
+    release = parse("Nature.Film.1920x1080.BluRay.x264-GRP")
+    assert release.episodes == () and release.seasons == ()
+
+
+def test_a_year_in_a_series_name_stays_in_the_name_and_is_also_the_year() -> None:
+    release = parse("Doctor.Who.2005.S08E03.720p.HDTV.x264-GRP")
+    assert (release.title, release.year, release.episodes) == ("Doctor Who 2005", 2005, (3,))
