@@ -19,6 +19,7 @@ from chalicelib.textbrain.parsing.flags import (
 )
 from chalicelib.textbrain.parsing.movie import (
     first_strong_tag,
+    has_documentary_label,
     movie_title,
     release_group_of,
     year_of,
@@ -111,6 +112,7 @@ def _kind(
         or source in _VIDEO_SOURCES
         or states_resolution(body)
         or _VIDEO_LANGUAGE.search(body) is not None
+        or has_documentary_label(body)
     )
     if video_evidence:
         return ReleaseKind.TV if marker is not None else ReleaseKind.MOVIE

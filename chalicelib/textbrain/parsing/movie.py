@@ -44,6 +44,35 @@ _WEAK_TAG_AT_END = re.compile(_WEAK_TAG.pattern + r"[\s._\-\[\](){}]*\Z", _I)
 _WEAK_WINDOW = 32
 _YEAR = re.compile(r"(?<![^\W_])([(\[]?)((?:18[89]|19\d|20[0-3])\d)([)\]]?)(?![^\W_])")
 _PART = KeywordPattern(("part",), L + r"part[ ._]?(?:\d{1,2}|[ivx]{1,4}|one|two|three)" + R)
+# "Crouching Tiger Hidden Dragon AKA Wo hu cang long 2000": the alternative title is not the title.
+_AKA = re.compile(r"[\s._]+(?:aka|a\.k\.a\.?)[\s._]+(?=\S)", _I)
+# A genre label or a broadcaster in front of a documentary's name: "(Documentary) BBC - ",
+# "BBC.", "Documentary - National Geographic - ". Never the whole title.
+_LEADING_LABEL = re.compile(
+    r"^(?:[\s._-]*(?:[(\[](?i:documentar(?:y|ies)|documentry|documentaire|doku?|docu)[)\]]"
+    r"|(?i:documentar(?:y|ies)|documentry)(?=[\s._]*-)"
+    r"|(?:BBC(?:[\s._](?:One|Two|Four|Earth))?|PBS|ITV|NHK|CBC|HBO|Channel[\s._]?[45]"
+    r"|National[\s._]Geographic|Nat[\s._]?Geo|Discovery(?:[\s._]Channel)?|History[\s._]Channel"
+    r"|Smithsonian(?:[\s._]Channel)?|ARTE|ZDF|ARD|Netflix)(?=[\s._]*-|[._]|\s+[A-Z])))+"
+    r"[\s._-]*(?=\w)"
+)
+_DOCUMENTARY_LABEL = re.compile(
+    r"^[\s._-]*[(\[]?(?:documentar(?:y|ies)|documentry|documentaire|doku?|docu)[)\]]?[\s._]*[-(\[A-Z]",
+    _I,
+)
+
+
+def has_documentary_label(text: str) -> bool:
+    """'(Documentary) BBC - Planet Earth II (2016)': a video label in front of the name."""
+    return _DOCUMENTARY_LABEL.match(text) is not None
+
+
+# Packaging words after a name: "Ultimate Fan Collection", "Complete Collection", "Box Set".
+_TRAILING_PACKAGING = re.compile(
+    r"(?:[\s._-]+(?:the|complete|ultimate|fan|trilogy|quadrilogy|anthology|movie|film)){0,3}"
+    r"[\s._-]+(?:collection|box[\s._]?set)[\s._-]*$",
+    _I,
+)
 _NAME_BREAK = re.compile(r"\s[-–]\s|--|[\s._]?[(\[{<]")
 _GROUP_PREFIX = re.compile(r"^[a-z0-9]{3,6}-(?=[a-z0-9]+\.)")
 _LEADING_JUNK = re.compile(r"^[\s._\-:]+")
@@ -113,17 +142,38 @@ def name_span(text: str, tag: int | None = -1) -> NameSpan:
     if year_match is not None:
         ends.append(year_match.start())
     name_break = _NAME_BREAK.search(text, 1)
-    if name_break is not None:
+    if name_break is not None and not _dash_inside_name(text, name_break, year_match, tag):
         ends.append(name_break.start())
     part = _PART.search(text)
-    if part is not None and part.start() == 0:
+    if part is not None and (
+        part.start() == 0 or (year_match is not None and part.start() < year_match.start())
+    ):
+        # "Dead.Reckoning.Part.One.2023": a part named before the year belongs to the title.
         part = None
     if part is not None:
         ends.append(part.start())
+    aka = _AKA.search(text, 1)
+    if aka is not None:
+        ends.append(aka.start())
     end = min(ends)
     end = _step_back_over_weak_tags(text, end)
     year = int(year_match.group(2)) if year_match is not None else None
     return NameSpan(end, year)
+
+
+def _dash_inside_name(
+    text: str, name_break: re.Match[str], year: re.Match[str] | None, tag: int | None
+) -> bool:
+    """'The Big Bus - Il fantabus (1976) 720p': a spaced dash before the year, with no tag or
+    bracket between them, joins two parts of one title (original and translated, subtitle)."""
+    if year is None or name_break.start() > year.start():
+        return False
+    if name_break.group().strip() not in ("-", "–"):
+        return False
+    if tag is not None and tag < year.start():
+        return False
+    between = text[name_break.end() : year.start()]
+    return bool(between.strip(" ._-([")) and "[" not in between and " - " not in between
 
 
 def _step_back_over_weak_tags(text: str, end: int) -> int:
@@ -148,8 +198,11 @@ def movie_title(text: str, tag: int | None = -1) -> tuple[str | None, int | None
         prefix = _GROUP_PREFIX.match(text)
         if prefix is not None:
             text = text[prefix.end() :]
+    label = _LEADING_LABEL.match(text)
+    if label is not None and label.end() < len(text):
+        text = text[label.end() :]
     span = name_span(text, tag if text is original else -1)
-    name = clean_name(text[: span.end])
+    name = clean_name(_TRAILING_PACKAGING.sub("", text[: span.end]) or text[: span.end])
     return (name or None), span.year
 
 
