@@ -36,6 +36,7 @@ from chalicelib.textbrain.parsing.tokens import (
     VIDEO_EXTENSIONS,
     KeywordPattern,
     clean_name,
+    plain_text,
     split_extension,
     strip_leading_noise,
 )
@@ -153,7 +154,7 @@ def parse(
     `hint_artist`/`hint_album` are optional names a search asked for; for music titles that
     start with the hinted artist they are trusted over the generic artist/album split.
     """
-    stripped, extension = split_extension(title.strip())
+    stripped, extension = split_extension(plain_text(title.strip()))
     body = strip_leading_noise(stripped)
     first_tags: list[int | None] = []  # computed at most once, and only when needed
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 # A "word edge" in release titles: anything that is not a letter or digit (dots, underscores,
@@ -31,6 +32,16 @@ _SEPARATORS = re.compile(r"[._]+")
 _LEADING_JUNK_CHARS = " -:~,;+/|"
 _TRAILING_JUNK_CHARS = " -:~,;+/|([{"
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]|\{\s*\}")
+
+
+def plain_text(title: str) -> str:
+    """Undo the encodings of web feeds: HTML entities ('Don&#039;t') and '+' for spaces
+    ('Artist+-+Album+(2021)'), the latter only in a title without a single space."""
+    if "&" in title and ";" in title:
+        title = html.unescape(title)
+    if "+" in title and " " not in title and title.count("+") >= 2:
+        title = title.replace("+", " ")
+    return title
 
 
 def split_extension(title: str) -> tuple[str, str | None]:
