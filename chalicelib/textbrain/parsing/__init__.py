@@ -75,9 +75,10 @@ _COUNTRY_IN_PARENS = re.compile(r"\s*\((?:US|UK|AU|CA|NZ)\)\s*$")
 # Packaging words between a series name and its season marker ("Show.COMPLETE.S01-S09").
 _TRAILING_PACKAGING = re.compile(
     r"(?:[\s._-]+(?:the[\s._])?(?:complete|integrale|int[eé]grale)(?:[\s._](?:series|seasons?"
-    r"|collection|box[\s._]?set|tv[\s._]series))?)+[\s._-]*$",
+    r"|collection|box[\s._]?set|tv[\s._]series))?)+[\s._\-(\[]*$",
     re.IGNORECASE,
 )
+_BRACKETED_YEAR = re.compile(r"[(\[]((?:19|20)\d\d)[)\]]")
 _NAME_YEAR = re.compile(r"(?<![^\W_])[(\[]?((?:19|20)\d\d)[)\]]?$")
 
 
@@ -195,18 +196,19 @@ def parse(
         name, year = absolute.name, absolute.year
         if marker is not None:
             seasons, episodes = marker.seasons, marker.episodes
-        resolution = resolution_of(body)
+        resolution = resolution_of(stripped)
     elif kind is ReleaseKind.TV and marker is not None:
         name = _series_title(body, marker)
         named_year = _NAME_YEAR.search(name) if name is not None and " " in name else None
+        named_year = named_year or _BRACKETED_YEAR.search(body)
         year = int(named_year.group(1)) if named_year is not None else None
         seasons, episodes = marker.seasons, marker.episodes
-        resolution = resolution_of(body)
+        resolution = resolution_of(stripped)
     else:
         name, year = movie_title(body, first_tag(body))
         if kind is not ReleaseKind.MOVIE:
             audio_format = audio_format_of(body, body)
-        resolution = resolution_of(body)
+        resolution = resolution_of(stripped)
     if (
         kind in (ReleaseKind.MOVIE, ReleaseKind.TV, ReleaseKind.UNKNOWN)
         and extension in VIDEO_EXTENSIONS

@@ -10,6 +10,9 @@ from chalicelib.textbrain.parsing.tokens import KeywordPattern, L, R
 _I = re.IGNORECASE
 
 _RESOLUTION = re.compile(r"(?<!\d)(\d{3,4})[pi](?:\d{2})?" + R, _I)
+# "[BD-1080]", "_1080.BD": a bare 1080 (never an episode number that high in practice);
+# a bare 720 or 480 may be an episode, so it does not count.
+_BARE_HEIGHT = KeywordPattern(("1080",), r"(?<![\w.])(1080)(?![\w.])")
 _FRAME_SIZE = KeywordPattern(("x", "*", "×"), r"(?<!\d)(\d{3,4}) ?[x*×] ?(\d{3,4})(?!\d)")
 _UHD = KeywordPattern(
     ("4k", "uhd", "ultrahd", "2160"), L + r"(?:4k|uhd(?:bd|remux)?|ultrahd|2160)" + R
@@ -171,6 +174,9 @@ def resolution_of(title: str) -> str | None:
         width, height = int(frame.group(1)), int(frame.group(2))
         if width > height >= 240:
             return _width_to_resolution(width, height)
+    bare = _BARE_HEIGHT.search(title)
+    if bare is not None:
+        return _height_to_resolution(int(bare.group(1)))
     if _UHD.search(title):
         return "2160p"
     for resolution, pattern in _IMPLIED_RESOLUTIONS:

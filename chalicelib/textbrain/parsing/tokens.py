@@ -22,7 +22,7 @@ _EXTENSION = re.compile(
 # "[ www.Torrenting.com ] - ", "www.Torrenting.org - ", "[nextorrent.org] ", "[XCT]."
 _LEADING_SITE = re.compile(
     r"^\s*(?:\[\s*(?:www\.)?[\w-]+\.(?:com|org|net|pl|eu|ru|info|me|to|cc)\s*\]|(?:www\.)[\w-]+\."
-    r"[a-z]{2,4}(?![\w-]))\s*(?:-\s+)?",
+    r"[a-z]{2,4}(?![\w-])|[\w-]+\.(?:com|org|net|info|to|cc|tv|me)(?=\s+-\s+))\s*(?:-\s+)?",
     re.IGNORECASE,
 )
 _LEADING_BRACKET = re.compile(r"^\s*\[[^\]]*\]\s*\.?\s*")

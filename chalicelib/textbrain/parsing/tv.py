@@ -43,7 +43,7 @@ _SE = re.compile(
     + _SEP
     + r"*)e(?:p\.?)?"
     + _SEP
-    + r"?(\d{1,5})(?![\dpi])",
+    + r"?\(?(\d{1,5})(?![\dpi])",
     _I,
 )
 _SE_NEXT = re.compile(
@@ -99,7 +99,7 @@ _SEASON_WORD = KeywordPattern(
 _SEASON_MORE = re.compile(
     r"(?:-|"
     + _SEP
-    + r"*(?:&|and|to)"
+    + r"*(?:&|and|to|,)"
     + _SEP
     + r"*|"
     + _SEP
@@ -109,6 +109,13 @@ _SEASON_MORE = re.compile(
     + _SEP
     + r"*)?(\d{1,4})(?!\d)",
     _I,
+)
+_ORDINAL_SEASON = KeywordPattern(
+    ("season",), L + r"(\d{1,2})(?:st|nd|rd|th)" + _SEP + r"?season" + R
+)
+# More seasons after a season pack: "S01.S02.S03", "S1 + S2", "S01 to S28", "S01-S09".
+_PACK_MORE = re.compile(
+    r"(?:" + _SEP + r"*(?P<sep>[+&,]|and|-|to)?" + _SEP + r"*)s(?P<season>\d{1,2})" + R, _I
 )
 _SEASON_EPISODE = re.compile(
     r"[ ._-]*(?:episod(?:e|io)|[eé]pisode|cap[ií]tulo|folge|aflevering|puntata|ep\.?|e)\(?"
@@ -265,7 +272,8 @@ def _season_word(text: str) -> EpisodeMarker | None:
     more = _SEASON_MORE.match(text, pos)
     while more is not None:
         last = int(more.group(1))
-        if text[more.start() : more.end()].lstrip(" ._").startswith("-") and last > seasons[-1]:
+        joined = text[more.start() : more.end()].lstrip(" ._").lower()
+        if joined.startswith(("-", "to")) and last > seasons[-1]:
             seasons.extend(range(seasons[-1] + 1, last + 1))
         elif last not in seasons:
             seasons.append(last)
@@ -296,7 +304,25 @@ def _season_pack(text: str) -> EpisodeMarker | None:
         seasons.extend(range(first + 1, int(last) + 1))
     elif last is not None:
         return EpisodeMarker(match.start(), tuple(seasons), (), end=match.start(2) - 1)
-    return EpisodeMarker(match.start(), tuple(seasons), (), end=match.end())
+    end = match.end()
+    more = _PACK_MORE.match(text, end)
+    while more is not None:
+        number = int(more.group("season"))
+        if more.group("sep") in ("-", "to") and number > seasons[-1]:
+            seasons.extend(range(seasons[-1] + 1, number + 1))
+        elif number not in seasons:
+            seasons.append(number)
+        end = more.end()
+        more = _PACK_MORE.match(text, end)
+    return EpisodeMarker(match.start(), tuple(seasons), (), end=end)
+
+
+def _ordinal_season(text: str) -> EpisodeMarker | None:
+    """'2nd Season', '3rd_Season': an anime season."""
+    match = _ORDINAL_SEASON.search(text)
+    if match is None:
+        return None
+    return EpisodeMarker(match.start(), (int(match.group(1)),), (), end=match.end())
 
 
 def _episode_only(text: str) -> EpisodeMarker | None:
@@ -372,6 +398,7 @@ def _part(text: str) -> EpisodeMarker | None:
 _STRONG: tuple[Callable[[str], EpisodeMarker | None], ...] = (
     _season_episode,
     _cross,
+    _ordinal_season,
     _season_word,
     _season_pack,
 )

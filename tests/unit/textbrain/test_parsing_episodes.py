@@ -138,3 +138,51 @@ def test_a_frame_size_is_no_glued_cross_marker() -> None:
 def test_a_year_in_a_series_name_stays_in_the_name_and_is_also_the_year() -> None:
     release = parse("Doctor.Who.2005.S08E03.720p.HDTV.x264-GRP")
     assert (release.title, release.year, release.episodes) == ("Doctor Who 2005", 2005, (3,))
+
+
+@pytest.mark.parametrize(
+    ("title", "seasons"),
+    [
+        ("Attack.on.Titan.S01.S02.S03.1080p.Blu-Ray.Remux", (1, 2, 3)),
+        ("Hero Mask S1 + S2 + Extras [BD REMUX, 1080p]", (1, 2)),
+        ("[Grp] Nisekoi S1+S2 [BDrip 1920x1080 x264 FLAC]", (1, 2)),
+        ("The Simpsons - Complete Seasons S01 to S28 (1080p, DVDRip)", tuple(range(1, 29))),
+        ("Justified - Season 1 to 6 - Mp4 x264 AC3 1080p", tuple(range(1, 7))),
+        ("The Wire (Season 1, 2, 3, 4 & 5) DVDRip", (1, 2, 3, 4, 5)),
+    ],
+)
+def test_season_lists_and_ranges(title: str, seasons: tuple[int, ...]) -> None:
+    assert parse(title).seasons == seasons
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "season", "episodes"),
+    [
+        ("[Grp] Kimi no Michi 2nd Season - 05 [720p].mkv", "kimi no michi", 2, (5,)),
+        ("Hayate no Gotoku 3rd Season 24 (Blu-Ray 1080p) [Grp]", "hayate no gotoku", 3, (24,)),
+        (
+            "Sultan of Delhi (2023) S01EP(01-09) [HDRip x264]",
+            "sultan of delhi 2023",
+            1,
+            tuple(range(1, 10)),
+        ),
+    ],
+)
+def test_ordinal_seasons_and_bracketed_episode_ranges(
+    title: str, name: str, season: int, episodes: tuple[int, ...]
+) -> None:
+    found_name, seasons, found_episodes = _episode(title)
+    assert (found_name, seasons[:1], found_episodes) == (name, (season,), episodes)
+
+
+def test_a_bracketed_year_after_the_name_is_the_series_year() -> None:
+    release = parse("Borgen-Season 1-[2010].x264.DVDrip")
+    assert (release.title, release.year, release.seasons) == ("Borgen", 2010, (1,))
+
+
+def test_a_site_name_with_a_dash_in_front_goes() -> None:
+    assert parse("SomeSite4TV.com - Dark Matter Season 1 720p BluRay").title == "Dark Matter"
+
+
+def test_a_resolution_in_a_leading_bracket_counts() -> None:
+    assert parse("[Show Name HD][07][Big5][720p][AVC_AAC].mp4").resolution == "720p"
