@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import re
 
-from chalicelib.textbrain.parsing.anime import AbsoluteMarker, find_absolute_marker
+from chalicelib.textbrain.parsing.anime import (
+    AbsoluteMarker,
+    find_absolute_marker,
+    may_have_absolute_marker,
+)
 from chalicelib.textbrain.parsing.flags import (
     editions_of,
     is_collection,
@@ -73,7 +77,8 @@ _TRAILING_DATE = re.compile(r"[\s._-]+(?:19|20)\d\d[\s._-]\d\d[\s._-]\d\d\s*$")
 _TRAILING_CODEC = re.compile(r"[\s._-]+(?:[xh]\.?26[45]|xvid|hevc)$", re.IGNORECASE)
 _COUNTRY_IN_PARENS = re.compile(r"\s*\((?:US|UK|AU|CA|NZ)\)\s*$")
 # Packaging words between a series name and its season marker ("Show.COMPLETE.S01-S09").
-_TRAILING_PACKAGING = re.compile(
+_TRAILING_PACKAGING = KeywordPattern(
+    ("complete", "integrale", "intégrale"),
     r"(?:[\s._-]+(?:the[\s._])?(?:complete|integrale|int[eé]grale)(?:[\s._](?:series|seasons?"
     r"|collection|box[\s._]?set|tv[\s._]series))?)+[\s._\-(\[]*$",
     re.IGNORECASE,
@@ -85,7 +90,9 @@ _NAME_YEAR = re.compile(r"(?<![^\W_])[(\[]?((?:19|20)\d\d)[)\]]?$")
 def _series_title(body: str, marker: EpisodeMarker) -> str | None:
     name = body[: marker.start]
     name = _TRAILING_CODEC.sub("", _TRAILING_DATE.sub("", name))
-    name = _TRAILING_PACKAGING.sub("", name) or name
+    packaging = _TRAILING_PACKAGING.search(name)
+    if packaging is not None and packaging.start() > 0:
+        name = name[: packaging.start()]
     name = clean_name(name)
     name = _COUNTRY_IN_PARENS.sub("", name)
     return name or None
@@ -167,7 +174,7 @@ def parse(
     marker = find_explicit_marker(body)
     absolute: AbsoluteMarker | None = None
     alternative = marker is not None and _bracketed_after_number(body, marker)
-    if marker is None or alternative:
+    if (marker is None and may_have_absolute_marker(stripped)) or alternative:
         absolute = find_absolute_marker(stripped, numbered=alternative)
         if absolute is not None:
             marker = EpisodeMarker(len(body), absolute.seasons, absolute.episodes)

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 _I = re.IGNORECASE
-_OPEN = {"[": "]", "(": ")", "{": "}", "【": "】"}
-_WORD_SPLIT = re.compile(r"[ _]+|(?<!\d)\.|\.(?!\d)")
+_BRACKETED = re.compile(r"\[[^\]]*\]|\([^)]*\)|\{[^}]*\}|【[^】]*】")
+# Words are separated by spaces, underscores and dots, except a dot between digits ("02.5").
+_WORD = re.compile(r"(?:[^ _.\[\](){}【】]|(?<=\d)\.(?=\d))+")
 _NUMBER = re.compile(r"(\d{1,4})(?:v\d)?")
 _RANGE = re.compile(r"(\d{1,4})(?:v\d)?(?:[-~]|to)(?:ep?)?(\d{1,4})(?:v\d)?", _I)
 _LISTED = re.compile(r"(\d{1,4})(?:v\d)?[+&](\d{1,4})(?:v\d)?")
@@ -38,6 +40,21 @@ _TAG = re.compile(
 _MAX_EPISODE = 3000
 
 
+# Cheap pre-check: a number that could be an episode (not a year, not glued to letters, not a
+# decimal like 5.1), or an episode word. Most titles without a season marker are movies and
+# music whose only number is a year: they skip the tokeniser.
+_CANDIDATE = re.compile(
+    r"(?:(?<![^\W_])(?<!\d\.)(?!(?:19|20)\d\d(?!\d))\d{1,4}(?:v\d)?(?![^\W_])(?!\.\d)"
+    r"|(?<![^\W_])(?:ep?|episode|#)\.?\s?\d)",
+    _I,
+)
+
+
+def may_have_absolute_marker(title: str) -> bool:
+    """False when `find_absolute_marker` cannot find anything in `title`."""
+    return _CANDIDATE.search(title) is not None
+
+
 @dataclass(frozen=True)
 class AbsoluteMarker:
     """An absolute episode marker: where the name ends, the episodes, a year in the name."""
@@ -49,37 +66,23 @@ class AbsoluteMarker:
     seasons: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     text: str
     start: int
     bracket: bool
 
 
 def _tokens(title: str) -> list[_Token]:
+    """Bracketed groups as single tokens; the text between them split into words."""
     tokens: list[_Token] = []
-    index = 0
-    length = len(title)
-    while index < length:
-        closer = _OPEN.get(title[index])
-        if closer is not None:
-            end = title.find(closer, index + 1)
-            if end > index:
-                tokens.append(_Token(title[index + 1 : end], index, True))
-                index = end + 1
-                continue
-        next_open = min(
-            (pos for pos in (title.find(o, index + 1) for o in _OPEN) if pos > 0),
-            default=length,
-        )
-        chunk = title[index:next_open]
-        offset = index
-        for word in _WORD_SPLIT.split(chunk):
-            if word:
-                at = title.find(word, offset)
-                tokens.append(_Token(word, at, False))
-                offset = at + len(word)
-        index = next_open
+    position = 0
+    for group in _BRACKETED.finditer(title):
+        for word in _WORD.finditer(title, position, group.start()):
+            tokens.append(_Token(word.group(), word.start(), False))
+        tokens.append(_Token(group.group()[1:-1], group.start(), True))
+        position = group.end()
+    for word in _WORD.finditer(title, position):
+        tokens.append(_Token(word.group(), word.start(), False))
     return tokens
 
 

@@ -41,11 +41,23 @@ _WEAK_TAG = re.compile(
     _I,
 )
 _WEAK_TAG_AT_END = re.compile(_WEAK_TAG.pattern + r"[\s._\-\[\](){}]*\Z", _I)
+# The same patterns without IGNORECASE, run on lower-cased text: case-insensitive matching of
+# a large alternation is several times slower in `re` (the patterns are all lower case).
+_STRONG_TAG_LOWER = re.compile(_STRONG_TAG.pattern)
+_WEAK_TAG_AT_END_LOWER = re.compile(_WEAK_TAG_AT_END.pattern)
+
+
+def _lowered(text: str) -> str | None:
+    """`text.lower()` when it keeps every position (it does not for a few non-ASCII letters)."""
+    lower = text.lower()
+    return lower if len(lower) == len(text) else None
+
+
 _WEAK_WINDOW = 32
 _YEAR = re.compile(r"(?<![^\W_])([(\[]?)((?:18[89]|19\d|20[0-3])\d)([)\]]?)(?![^\W_])")
 _PART = KeywordPattern(("part",), L + r"part[ ._]?(?:\d{1,2}|[ivx]{1,4}|one|two|three)" + R)
 # "Crouching Tiger Hidden Dragon AKA Wo hu cang long 2000": the alternative title is not the title.
-_AKA = re.compile(r"[\s._]+(?:aka|a\.k\.a\.?)[\s._]+(?=\S)", _I)
+_AKA = KeywordPattern(("aka", "a.k.a"), r"[\s._]+(?:aka|a\.k\.a\.?)[\s._]+(?=\S)")
 # A genre label or a broadcaster in front of a documentary's name: "(Documentary) BBC - ",
 # "BBC.", "Documentary - National Geographic - ". Never the whole title.
 _LEADING_LABEL = re.compile(
@@ -68,10 +80,10 @@ def has_documentary_label(text: str) -> bool:
 
 
 # Packaging words after a name: "Ultimate Fan Collection", "Complete Collection", "Box Set".
-_TRAILING_PACKAGING = re.compile(
+_TRAILING_PACKAGING = KeywordPattern(
+    ("collection", "box"),
     r"(?:[\s._-]+(?:the|complete|ultimate|fan|trilogy|quadrilogy|anthology|movie|film)){0,3}"
     r"[\s._-]+(?:collection|box[\s._]?set)[\s._-]*$",
-    _I,
 )
 _NAME_BREAK = re.compile(r"\s[-–]\s|--|[\s._]?[(\[{<]")
 _GROUP_PREFIX = re.compile(r"^[a-z0-9]{3,6}-(?=[a-z0-9]+\.)")
@@ -91,7 +103,10 @@ class NameSpan:
 def first_strong_tag(text: str, start: int = 1) -> int | None:
     """Position of the first unambiguous quality/language tag at or after `start`."""
     positions = []
-    match = _STRONG_TAG.search(text, start)
+    lower = _lowered(text)
+    match = (
+        _STRONG_TAG.search(text, start) if lower is None else _STRONG_TAG_LOWER.search(lower, start)
+    )
     if match is not None:
         positions.append(match.start())
     upper = _UPPER_LANGUAGE.search(text, start)
@@ -152,7 +167,7 @@ def name_span(text: str, tag: int | None = -1) -> NameSpan:
         part = None
     if part is not None:
         ends.append(part.start())
-    aka = _AKA.search(text, 1)
+    aka = _AKA.search(text)
     if aka is not None:
         ends.append(aka.start())
     end = min(ends)
@@ -178,8 +193,14 @@ def _dash_inside_name(
 
 def _step_back_over_weak_tags(text: str, end: int) -> int:
     # Only the last few words before `end` can be a run of weak tags: look at a short window.
+    lower = _lowered(text)
     while end > 0:
-        match = _WEAK_TAG_AT_END.search(text, max(0, end - _WEAK_WINDOW), end)
+        window = max(0, end - _WEAK_WINDOW)
+        match = (
+            _WEAK_TAG_AT_END_LOWER.search(lower, window, end)
+            if lower is not None
+            else _WEAK_TAG_AT_END.search(text, window, end)
+        )
         if match is None or not text[: match.start()].strip(" ._-"):
             return end
         end = match.start()
@@ -202,7 +223,11 @@ def movie_title(text: str, tag: int | None = -1) -> tuple[str | None, int | None
     if label is not None and label.end() < len(text):
         text = text[label.end() :]
     span = name_span(text, tag if text is original else -1)
-    name = clean_name(_TRAILING_PACKAGING.sub("", text[: span.end]) or text[: span.end])
+    name_part = text[: span.end]
+    packaging = _TRAILING_PACKAGING.search(name_part)
+    if packaging is not None and packaging.start() > 0:
+        name_part = name_part[: packaging.start()]
+    name = clean_name(name_part)
     return (name or None), span.year
 
 
