@@ -17,9 +17,12 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 _I = re.IGNORECASE
-_BRACKETED = re.compile(r"\[[^\]]*\]|\([^)]*\)|\{[^}]*\}|【[^】]*】")
-# Words are separated by spaces, underscores and dots, except a dot between digits ("02.5").
-_WORD = re.compile(r"(?:[^ _.\[\](){}【】]|(?<=\d)\.(?=\d))+")
+# One pass: a bracketed group, or a word. Words are separated by spaces, underscores and dots,
+# except a dot between digits ("02.5", "1.11").
+_TOKEN = re.compile(
+    r"(\[[^\]]*\]|\([^)]*\)|\{[^}]*\}|【[^】]*】)"
+    r"|[^ _.()\[\]{}【】]+(?:(?<=\d)\.(?=\d)[^ _.()\[\]{}【】]+)*"
+)
 _NUMBER = re.compile(r"(\d{1,4})(?:v\d)?")
 _RANGE = re.compile(r"(\d{1,4})(?:v\d)?(?:[-~]|to)(?:ep?)?(\d{1,4})(?:v\d)?", _I)
 _LISTED = re.compile(r"(\d{1,4})(?:v\d)?[+&](\d{1,4})(?:v\d)?")
@@ -74,16 +77,12 @@ class _Token(NamedTuple):
 
 def _tokens(title: str) -> list[_Token]:
     """Bracketed groups as single tokens; the text between them split into words."""
-    tokens: list[_Token] = []
-    position = 0
-    for group in _BRACKETED.finditer(title):
-        for word in _WORD.finditer(title, position, group.start()):
-            tokens.append(_Token(word.group(), word.start(), False))
-        tokens.append(_Token(group.group()[1:-1], group.start(), True))
-        position = group.end()
-    for word in _WORD.finditer(title, position):
-        tokens.append(_Token(word.group(), word.start(), False))
-    return tokens
+    return [
+        _Token(match.group(1)[1:-1], match.start(), True)
+        if match.group(1) is not None
+        else _Token(match.group(), match.start(), False)
+        for match in _TOKEN.finditer(title)
+    ]
 
 
 def _is_tag(text: str) -> bool:
