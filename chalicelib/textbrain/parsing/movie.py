@@ -54,6 +54,26 @@ def _lowered(text: str) -> str | None:
 
 
 _WEAK_WINDOW = 32
+_LANGUAGE_WORDS = frozenset(
+    [
+        "german",
+        "french",
+        "english",
+        "italian",
+        "spanish",
+        "russian",
+        "japanese",
+        "korean",
+        "hindi",
+        "polish",
+        "dutch",
+        "latino",
+        "swedish",
+        "danish",
+        "norwegian",
+        "finnish",
+    ]
+)
 _YEAR = re.compile(r"(?<![^\W_])([(\[]?)((?:18[89]|19\d|20[0-3])\d)([)\]]?)(?![^\W_])")
 _PART = KeywordPattern(("part",), L + r"part[ ._]?(?:\d{1,2}|[ivx]{1,4}|one|two|three)" + R)
 # "Crouching Tiger Hidden Dragon AKA Wo hu cang long 2000": the alternative title is not the title.
@@ -203,8 +223,19 @@ def _step_back_over_weak_tags(text: str, end: int) -> int:
         )
         if match is None or not text[: match.start()].strip(" ._-"):
             return end
+        if _named_again(text, match, end):
+            return end
         end = match.start()
     return end
+
+
+def _named_again(text: str, match: re.Match[str], end: int) -> bool:
+    """'Immersion.French.2011.QC.FRENCH.DVDR': a language word before the year that the tags
+    after the name state again is a word of the name (a release states its language once)."""
+    word = match.group().strip(" ._-[](){}").lower()
+    if word not in _LANGUAGE_WORDS:
+        return False
+    return re.search(L + re.escape(word) + R, text[end:], _I) is not None
 
 
 def movie_title(text: str, tag: int | None = -1) -> tuple[str | None, int | None]:

@@ -52,3 +52,19 @@ def test_a_part_without_a_year_after_it_still_ends_the_name() -> None:
 
 def test_a_broadcaster_alone_is_still_a_name() -> None:
     assert parse("BBC (2016) 1080p WEB-DL").title == "BBC"
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        # Stated again in the tags: the first one is a word of the name.
+        ("Kiss.Me.French.2011.FRENCH.720p.BluRay.x264-GRP", "Kiss Me French"),
+        ("Johnny.English.2003.ENGLISH.1080p.BluRay.x264-GRP", "Johnny English"),
+        # Stated once, before the tags: the language of the release.
+        ("Der.Film.deines.Lebens.German.2011.PAL.DVDR-GRP", "Der Film deines Lebens"),
+    ],
+)
+def test_a_language_before_the_year_is_a_name_word_when_the_tags_state_it_again(
+    title: str, name: str
+) -> None:
+    assert parse(title).title == name
