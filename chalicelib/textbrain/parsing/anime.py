@@ -23,7 +23,9 @@ _TOKEN = re.compile(
     r"(\[[^\]]*\]|\([^)]*\)|\{[^}]*\}|【[^】]*】)"
     r"|[^ _.()\[\]{}【】]+(?:(?<=\d)\.(?=\d)[^ _.()\[\]{}【】]+)*"
 )
-_NUMBER = re.compile(r"(\d{1,4})(?:v\d)?")
+_NUMBER = re.compile(r"(\d{1,4})(?:v\d)?", _I)
+_CJK_EPISODE = re.compile(r"第?(\d{1,4})[話话集]")
+_CJK_SEASON = re.compile(r"第(\d{1,2})[期季]")
 _RANGE = re.compile(r"(\d{1,4})(?:v\d)?(?:[-~]|to)(?:ep?)?(\d{1,4})(?:v\d)?", _I)
 _LISTED = re.compile(r"(\d{1,4})(?:v\d)?[+&](\d{1,4})(?:v\d)?")
 _EPISODE_WORD = re.compile(r"(?:ep(?:isode)?|e|#)\.?", _I)
@@ -37,7 +39,8 @@ _DASHES = frozenset({"-", "~", "–", "—"})
 _TAG = re.compile(
     r"(?:\d{3,4}[pi]|\d{3,4}x\d{3,4}|[xh]\.?26[45]|hevc|avc|xvid|divx\d*|aac\w*|flac\w*|ac3|dts"
     r"|mp3|ogg|vorbis|opus|\d{1,2}[ -]?bit|hi10p?|bd(?:rip)?|blu-?ray|dvd(?:rip)?|web(?:-?dl|rip)?"
-    r"|hdtv|tv|raw|batch|complete|vostfr|multi|dual|uncensored|remastered|mkv|mp4|avi)",
+    r"|hdtv|tv|raw|batch|complete|vostfr|multi|dual|uncensored|remastered|mkv|mp4|avi"
+    r"|1080|720|480|2160|v\d)",
     _I,
 )
 _MAX_EPISODE = 3000
@@ -48,7 +51,7 @@ _MAX_EPISODE = 3000
 # music whose only number is a year: they skip the tokeniser.
 _CANDIDATE = re.compile(
     r"(?:(?<![^\W_])(?<!\d\.)(?!(?:19|20)\d\d(?!\d))\d{1,4}(?:v\d)?(?![^\W_])(?!\.\d)"
-    r"|(?<![^\W_])(?:ep?|episode|#)\.?\s?\d)",
+    r"|(?<![^\W_])(?:ep?|episode|#)\.?\s?\d|第\d|\d[話话集])",
     _I,
 )
 
@@ -137,52 +140,101 @@ def find_absolute_marker(title: str, numbered: bool = False) -> AbsoluteMarker |
     )
     name: list[str] = []
     year: int | None = None
-    previous_dash = False
+    seasons: tuple[int, ...] = ()
+    previous_dash = closed = False
+    named = bool(leading)
     for position in range(leading, len(tokens)):
         token = tokens[position]
         text = token.text
+        following = tokens[position + 1] if position + 1 < len(tokens) else None
         if token.bracket:
             inner = text.strip()
-            number = _episodes_of(inner, True)
-            if number is not None and evidence and not _YEAR.fullmatch(inner):
-                return _marker(tokens, leading, name, token.start, number, year)
             if _YEAR.fullmatch(inner):
-                year = int(inner)
+                year = year or int(inner)
                 continue
-            if _bracket_is_metadata(inner) or not name:
-                if name:
-                    return None
-                continue
-            name.append(f"({inner})" if title[token.start] == "(" else f"[{inner}]")
+            number = _episodes_of(inner, True)
+            if number is not None and evidence and not closed and (name or named):
+                return _marker(tokens, leading, name, token.start, number, year, seasons)
+            if _bracket_is_metadata(inner):
+                closed = True
+            elif name and not closed and year is None:
+                # A bracket after the year is a label ("(1968) [TSHS]"), not the name's.
+                name.append(f"({inner})" if title[token.start] == "(" else f"[{inner}]")
             continue
         if text in _DASHES:
             previous_dash = True
-            name.append(text)
+            if not closed:
+                name.append(text)
             continue
-        following = tokens[position + 1] if position + 1 < len(tokens) else None
-        # Without anime evidence, "Show E05" follows the scene convention: season 1.
-        seasons = () if evidence else (1,)
-        if _EPISODE_WORD.fullmatch(text) and following is not None and name:
-            episodes = _episodes_of(following.text.strip("()[]"), True)
-            if episodes is not None:
-                return _marker(tokens, leading, name, token.start, episodes, year, seasons)
-        if name and not _YEAR.fullmatch(text):
-            episodes = _episodes_of(text, text[:1] in "#Ee")
+        cjk_season = _CJK_SEASON.fullmatch(text)
+        if cjk_season is not None:
+            seasons, closed = (int(cjk_season.group(1)),), True
+            continue
+        # An episode word ("Ep01", "episode 18", "#01", "第01話") names the episode wherever it
+        # stands after the name; without anime evidence "Show E05" is season 1 (scene custom).
+        worded = _worded_episode(text, following)
+        if worded is not None and (name or named):
+            found_seasons = seasons or (() if evidence else (1,))
+            return _marker(tokens, leading, name, token.start, worded, year, found_seasons)
+        if (name or named) and not _YEAR.fullmatch(text) and (previous_dash or not closed):
+            episodes = _episodes_of(text, False)
             if (
                 episodes is not None
                 and _ends_here(following, tokens, position)
                 and (previous_dash or evidence or not text.isdigit())
+                and not (not previous_dash and _number_follows_dash(tokens, position))
+                and not _worded_later(tokens, position)
             ):
                 episodes = _spelled_range(tokens, position, episodes)
-                seasons = seasons if not text.isdigit() else ()
                 return _marker(tokens, leading, name, token.start, episodes, year, seasons)
         if _is_tag(text):
-            return None
+            closed = True
+        elif not closed:
+            name.append(text)
         previous_dash = False
-        name.append(text)
     if leading and not name and evidence:
         return _bracketed_name(tokens, leading)
     return None
+
+
+def _worded_episode(text: str, following: _Token | None) -> tuple[int, ...] | None:
+    """'Ep01', '#01', '第01話', or 'Episode' / 'Ep.' followed by the number."""
+    cjk = _CJK_EPISODE.fullmatch(text)
+    if cjk is not None:
+        return (int(cjk.group(1)),)
+    if text[:1].isdigit():
+        return None
+    if _EPISODE_WORD.fullmatch(text):
+        if following is None or (following.bracket and not following.text[:1].isdigit()):
+            return None
+        return _episodes_of(following.text.strip("()[]"), True)
+    glued = _GLUED_EPISODE.fullmatch(text)
+    return _episodes_of(text, True) if glued is not None else None
+
+
+def _worded_later(tokens: list[_Token], position: int) -> bool:
+    """'Yamato 2199 (2012) episode 18': an episode word later on names the episode, and the
+    bare number before it belongs to the name."""
+    for index in range(position + 1, len(tokens)):
+        token = tokens[index]
+        if not token.bracket and token.text[:1] in "EeＥ#第0123456789":
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            if _worded_episode(token.text, following) is not None:
+                return True
+    return False
+
+
+def _number_follows_dash(tokens: list[_Token], position: int) -> bool:
+    """'Show Name 2 - 03': the number after the dash is the episode, the first one is a name's."""
+    if position + 2 >= len(tokens):
+        return False
+    dash, number = tokens[position + 1], tokens[position + 2]
+    return (
+        not dash.bracket
+        and dash.text in _DASHES
+        and not number.bracket
+        and _NUMBER.fullmatch(number.text) is not None
+    )
 
 
 def _spelled_range(
@@ -231,7 +283,7 @@ def _marker(
     seasons: tuple[int, ...] = (),
 ) -> AbsoluteMarker | None:
     words = list(name)
-    if not words and leading > 1:
+    if not words and leading:
         words = re.split(r"[ _.]+", tokens[leading - 1].text)
     cleaned = _clean(words)
     if not cleaned:

@@ -186,3 +186,40 @@ def test_a_site_name_with_a_dash_in_front_goes() -> None:
 
 def test_a_resolution_in_a_leading_bracket_counts() -> None:
     assert parse("[Show Name HD][07][Big5][720p][AVC_AAC].mp4").resolution == "720p"
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "episodes"),
+    [
+        # An episode word later in the title wins over a number that belongs to the name.
+        (
+            "[Grp] Space Cruiser 2202 (2017) episode 04 (720p AAC)[1A2B3C4D]",
+            "space cruiser 2202",
+            (4,),
+        ),
+        ("Robot 009 (1968) [TSHS] episode 06 [30C15D62].mp4", "robot 009", (6,)),
+        # An episode word after a metadata bracket, and "#01".
+        ("[Grp] Koi Kaze [Dual Audio] Ep01 (c13cefe0).mkv", "koi kaze", (1,)),
+        ("[Grp] Tiger & Bunny #03 A Title. (1080p Hi10P) [4A9AB85F].mkv", "tiger and bunny", (3,)),
+        # A number of the name before "- NN" stays in the name.
+        ("[Grp] The World God Only Knows 2 - 03 [720p].mkv", "the world god only knows 2", (3,)),
+        ("[Grp]_Fairy_Tale_2_-_52_[720p][9DF6B8D5].mkv", "fairy tale 2", (52,)),
+        # A version after the number, as its own word or glued in upper case.
+        ("[Grp]_Kono_Sora_ni_10_v2_[DVD][h264][C83D206B].mkv", "kono sora ni", (10,)),
+        ("[Grp]_D.Gray-man_04V2.avi", "d gray man", (4,)),
+        # A metadata bracket before a dash and the number.
+        ("Mary Bell (DVD) - 02 [h-b].mkv", "mary bell", (2,)),
+        # The name is the only group bracket before the number.
+        ("[Keroro].148.[Xvid.mp3].[FE68D5F1].avi", "keroro", (148,)),
+        # A file extension of older fansubs.
+        ("[Grp]FullMetalAlchemist_09.rmvb", "fullmetalalchemist", (9,)),
+    ],
+)
+def test_more_absolute_notations(title: str, name: str, episodes: tuple[int, ...]) -> None:
+    found_name, _, found_episodes = _episode(title)
+    assert (found_name, found_episodes) == (name, episodes)
+
+
+def test_japanese_season_and_episode_counters() -> None:
+    assert _episode("呪術廻戦 第2期 01話") == ("呪術廻戦", (2,), (1,))
+    assert _episode("[Grp] Some Show 第12話 1080p")[2] == (12,)
