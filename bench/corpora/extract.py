@@ -3,6 +3,7 @@
 Run once per source refresh, for example:
     python -m bench.corpora.extract anitomy  data.json  <commit>
     python -m bench.corpora.extract ptn  input.json output_raw.json  <commit>
+    python -m bench.corpora.extract sonarr-absolute  AbsoluteEpisodeNumberParserFixture.cs  <commit>
 Each row keeps its provenance: `src_repo`, `src_path`, `commit`, `src_index` (the position of
 the case in the source file). The rules that map a source's fields onto the CLI's keys are
 written in bench/corpora/README.md; a case the rules cannot express is left out, never edited.
@@ -117,6 +118,71 @@ def ptn_rows(
     return {"tv_ptn": tv, "movie_ptn": movie, "resolution_ptn": resolution}
 
 
+_TEST_CASE = re.compile(r'^\s*\[TestCase\((".*)\)\]\s*$')
+_SONARR_PATH = "src/NzbDrone.Core.Test/ParserTests/AbsoluteEpisodeNumberParserFixture.cs"
+_SEASON_IN_NAME = re.compile(r"\sS\d{1,2}$")
+
+
+_ARGUMENT = re.compile(r'"((?:[^"\\]|\\.)*)"|(-?\d+(?:\.\d+)?)[mMdD]?')
+
+
+def _csharp_arguments(text: str) -> list[Any]:
+    """'"a", "b", 007, 0' -> ['a', 'b', 7, 0]."""
+    values: list[Any] = []
+    for match in _ARGUMENT.finditer(text):
+        if match.group(1) is not None:
+            values.append(json.loads(f'"{match.group(1)}"'))
+        else:
+            number = match.group(2)
+            values.append(float(number) if "." in number else int(number))
+    return values
+
+
+def sonarr_absolute_rows(source: str, commit: str) -> dict[str, list[dict[str, Any]]]:
+    """Sonarr AbsoluteEpisodeNumberParserFixture: the single and multi-episode test methods."""
+    rows: list[dict[str, Any]] = []
+    pending: list[tuple[int, str]] = []
+    for number, line in enumerate(source.splitlines(), start=1):
+        case = _TEST_CASE.match(line)
+        if case is not None:
+            pending.append((number, case.group(1)))
+            continue
+        if "public void" not in line:
+            continue
+        method = line.split("public void", 1)[1].split("(", 1)[0].strip()
+        for line_number, arguments in pending:
+            row = _sonarr_row(method, _csharp_arguments(arguments))
+            if row is not None:
+                rows.append(
+                    {
+                        **row,
+                        "src_repo": "Sonarr/Sonarr",
+                        "src_path": _SONARR_PATH,
+                        "commit": commit,
+                        "test_method": method,
+                        "src_line": line_number,
+                    }
+                )
+        pending = []
+    return {"anime_sonarr_absolute": rows}
+
+
+def _sonarr_row(method: str, arguments: list[Any]) -> dict[str, Any] | None:
+    if method == "should_parse_absolute_numbers":
+        title, series, absolute, season, _ = arguments
+        if season != 0:
+            return None  # both numberings at once (README, rule 3)
+        episode: int | list[int] = absolute
+    elif method == "should_parse_multi_episode_absolute_numbers":
+        title, series, first, last = arguments
+        episode = list(range(first, last + 1))
+    else:
+        return None
+    if _SEASON_IN_NAME.search(series):
+        return None  # "Show S2 - 07": the season in the series name (README, rule 7)
+    return {"title": title, "expect": {"title": series, "episode": episode}}
+
+
 def _write(sets: dict[str, list[dict[str, Any]]]) -> None:
     for name, rows in sets.items():
         with (HERE / f"{name}.jsonl").open("w", encoding="utf-8") as out:
@@ -126,7 +192,7 @@ def _write(sets: dict[str, list[dict[str, Any]]]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """`anitomy DATA COMMIT` or `ptn INPUT OUTPUT_RAW COMMIT`."""
+    """`anitomy DATA COMMIT`, `ptn INPUT OUTPUT_RAW COMMIT` or `sonarr-absolute FIXTURE COMMIT`."""
     if argv[:1] == ["anitomy"] and len(argv) == 3:
         data = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
         _write(anitomy_rows(data, argv[2]))
@@ -135,6 +201,9 @@ def main(argv: list[str]) -> int:
         titles = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
         outputs = json.loads(Path(argv[2]).read_text(encoding="utf-8"))
         _write(ptn_rows(titles, outputs, argv[3]))
+        return 0
+    if argv[:1] == ["sonarr-absolute"] and len(argv) == 3:
+        _write(sonarr_absolute_rows(Path(argv[1]).read_text(encoding="utf-8"), argv[2]))
         return 0
     print(__doc__, file=sys.stderr)
     return 2

@@ -28,7 +28,7 @@ _CJK_EPISODE = re.compile(r"第?(\d{1,4})[話话集]")
 _CJK_SEASON = re.compile(r"第(\d{1,2})[期季]")
 _RANGE = re.compile(r"(\d{1,4})(?:v\d)?(?:[-~]|to)(?:ep?)?(\d{1,4})(?:v\d)?", _I)
 _LISTED = re.compile(r"(\d{1,4})(?:v\d)?[+&](\d{1,4})(?:v\d)?")
-_EPISODE_WORD = re.compile(r"(?:ep(?:isode)?|e|#)\.?", _I)
+_EPISODE_WORD = re.compile(r"(?:ep(?:isode|isodio|isódio)?|e|#|folge)\.?", _I)
 _GLUED_EPISODE = re.compile(
     r"(?:ep(?:isode)?\.?|e|#)(\d{1,4})(?:v\d)?(?:[-~](?:ep?)?(\d{1,4})(?:v\d)?)?", _I
 )
@@ -150,10 +150,14 @@ def find_absolute_marker(title: str, numbered: bool = False) -> AbsoluteMarker |
         if token.bracket:
             inner = text.strip()
             if _YEAR.fullmatch(inner):
+                if year is None and name and not closed:
+                    # Kept in the name like a scene series year (bench README, rule 1).
+                    name.append(f"({inner})")
                 year = year or int(inner)
                 continue
             number = _episodes_of(inner, True)
-            if number is not None and evidence and not closed and (name or named):
+            squared = title[token.start] in "[{"
+            if number is not None and (evidence or squared) and not closed and (name or named):
                 return _marker(tokens, leading, name, token.start, number, year, seasons)
             if _bracket_is_metadata(inner):
                 closed = True
@@ -233,7 +237,7 @@ def _number_follows_dash(tokens: list[_Token], position: int) -> bool:
         not dash.bracket
         and dash.text in _DASHES
         and not number.bracket
-        and _NUMBER.fullmatch(number.text) is not None
+        and _episodes_of(number.text, False) is not None
     )
 
 
@@ -249,6 +253,9 @@ def _spelled_range(
     end = _NUMBER.fullmatch(last.text)
     if end is None or not episodes[0] < int(end.group(1)) <= episodes[0] + _MAX_EPISODE:
         return episodes
+    after = tokens[position + 3] if position + 3 < len(tokens) else None
+    if not _ends_here(after, tokens, position + 2):
+        return episodes  # "- 11 - 511 Kinderheim": the second number starts an episode title
     return tuple(range(episodes[0], int(end.group(1)) + 1))
 
 

@@ -194,10 +194,10 @@ def test_a_resolution_in_a_leading_bracket_counts() -> None:
         # An episode word later in the title wins over a number that belongs to the name.
         (
             "[Grp] Space Cruiser 2202 (2017) episode 04 (720p AAC)[1A2B3C4D]",
-            "space cruiser 2202",
+            "space cruiser 2202 2017",
             (4,),
         ),
-        ("Robot 009 (1968) [TSHS] episode 06 [30C15D62].mp4", "robot 009", (6,)),
+        ("Robot 009 (1968) [TSHS] episode 06 [30C15D62].mp4", "robot 009 1968", (6,)),
         # An episode word after a metadata bracket, and "#01".
         ("[Grp] Koi Kaze [Dual Audio] Ep01 (c13cefe0).mkv", "koi kaze", (1,)),
         ("[Grp] Tiger & Bunny #03 A Title. (1080p Hi10P) [4A9AB85F].mkv", "tiger and bunny", (3,)),
@@ -223,3 +223,26 @@ def test_more_absolute_notations(title: str, name: str, episodes: tuple[int, ...
 def test_japanese_season_and_episode_counters() -> None:
     assert _episode("呪術廻戦 第2期 01話") == ("呪術廻戦", (2,), (1,))
     assert _episode("[Grp] Some Show 第12話 1080p")[2] == (12,)
+
+
+def test_an_anime_series_year_stays_in_the_name_and_is_the_year() -> None:
+    release = parse("[Grp] Full Metal Tale (2009) - 04 [720p][40F2A957].mp4")
+    assert (release.title, release.year, release.episodes) == ("Full Metal Tale (2009)", 2009, (4,))
+
+
+@pytest.mark.parametrize(
+    ("title", "episodes"),
+    [
+        # A second number after a dash that starts an episode title is no range end.
+        ("[Grp]_Series_Name_-_11_-_511_Kinderheim_[6C70C4E4].mkv", (11,)),
+        # A glued range after "Name 2 - ".
+        ("[Grp] Series-Name! 2 - 01~04 [1080p]", (1, 2, 3, 4)),
+        # A square-bracketed number after the name, without a group bracket in front.
+        ("Series_Name_2_[07]_[Team_TV]_[WEBRip_1080p]", (7,)),
+        ("Series Name (2010) {03} Episode Title.hdtv-720p", (3,)),
+        # Episode words in other languages.
+        ("Series Name Kai Episodio 13 Audio Latino", (13,)),
+    ],
+)
+def test_absolute_episode_edges(title: str, episodes: tuple[int, ...]) -> None:
+    assert parse(title).episodes == episodes
