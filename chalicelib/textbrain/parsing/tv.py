@@ -74,7 +74,7 @@ _SE_NEXT = re.compile(
     + r"?(?P<range>\d{1,5})(?![\dpi])"
     r"|(?:"
     + _SEP
-    + r"*[+&,]"
+    + r"*(?:[+&,]|and)"
     + _SEP
     + r"*|"
     + _SEP
@@ -100,9 +100,9 @@ _X_NEXT = re.compile(
 _GLUED_NAME = re.compile(r"(?<![^\W\d_])[^\W\d_]{3,}$")
 _X_ALL = _keywords(("xall",), L + r"(\d{1,2})xall" + R)
 _SEASON_WORD = _keywords(
-    ("season", "saison", "seizoen", "temporada", "stagione", "staffel", "series"),
+    ("season", "saison", "seizoen", "tem", "stagione", "staffel", "series"),
     L
-    + r"(?:seasons?|saison|seizoen|temporada|stagione|staffel|(?<=- )series)"
+    + r"(?:seasons?|saison|seizoen|temporada|temp?|stagione|staffel|(?<=- )series)"
     + _SEP
     + r"*("
     + _NUMBER
@@ -148,9 +148,13 @@ _SEASON_EPISODE = re.compile(
     + R
     + r"|.*?"
     + L
-    + r"cap\.?(\d{3,4})"
+    + r"cap\.?(\d{3,4})(?:_(\d{3,4}))?"
     + R,
     _I,
+)
+# "Season.2.epi.02", "Stagione 6 (2016) 720p Episodio 13": an episode word after the season.
+_LATER_EPISODE = re.compile(
+    L + r"(?:episod(?:e|io)|[eé]pisode|epi|ep|e)[ ._]?\.?(\d{1,3})(?![\dpi])" + R
 )
 # "S05DVD2", "S02D1", "S01Disc3": a season pack's disc glued to the season.
 _SEASON_PACK = re.compile(
@@ -188,6 +192,10 @@ _BARE_EPISODE = re.compile(
     r"(?:[ ._]+-?[ ._]*|[ ._]*-[ ._]*)(?:ep?\.?[ ._]?|#)?\(?(\d{1,3})(?:v\d)?"
     r"(?:[ ._]*[-~][ ._]*(?:ep?\.?)?(\d{1,3}))?\)?(?![\dpix])(?=$|[ ._\-\[(])",
     _I,
+)
+_BEFORE_BROADCAST = _keywords(
+    ("tv", "dsr"),
+    r"[ ._-](\d{1,2})(?:v\d)?[ ._-](?=(?:hdtv|pdtv|sdtv|dsr|tvrip)" + R + ")",
 )
 _BROADCAST = _keywords(("tv", "dsr"), L + r"(?:hdtv|pdtv|sdtv|dsr|tvrip)" + R)
 
@@ -299,6 +307,8 @@ def _season_word(text: str) -> EpisodeMarker | None:
             number = int(episode.group(4))
             seasons = [number // 100]
             episodes = [number % 100]
+            if episode.group(5) is not None:  # "[Cap.102_104]": episodes 2 to 4
+                _add_range(episodes, int(episode.group(5)) % 100)
         else:
             episodes = [int(episode.group(1) or episode.group(3))]
             if episode.group(2) is not None:
@@ -400,6 +410,15 @@ def _numeric(text: str) -> EpisodeMarker | None:
     return None
 
 
+def _before_broadcast(text: str) -> EpisodeMarker | None:
+    """'Show.Name.14.HDTV-GRP', 'FooBar.7v3.PDTV': a one- or two-digit number right before a
+    television source is an episode (a film's sequel number never comes from television)."""
+    match = _BEFORE_BROADCAST.search(text)
+    if match is None or match.start() == 0:
+        return None
+    return EpisodeMarker(match.start(), (), (int(match.group(1)),))
+
+
 def _part(text: str) -> EpisodeMarker | None:
     match = _PART.search(text)
     if match is None or match.start() == 0:
@@ -415,7 +434,13 @@ _STRONG: tuple[Callable[[str], EpisodeMarker | None], ...] = (
     _season_word,
     _season_pack,
 )
-_WEAK: tuple[Callable[[str], EpisodeMarker | None], ...] = (_episode_only, _n_of_m, _numeric, _part)
+_WEAK: tuple[Callable[[str], EpisodeMarker | None], ...] = (
+    _episode_only,
+    _n_of_m,
+    _numeric,
+    _part,
+    _before_broadcast,
+)
 
 
 def find_episode_marker(
@@ -451,6 +476,9 @@ def find_explicit_marker(text: str) -> EpisodeMarker | None:
                 if bare.group(2) is not None:
                     _add_range(episodes, int(bare.group(2)))
                 return EpisodeMarker(first.start, first.seasons, tuple(episodes))
+            later = _LATER_EPISODE.search(text, first.end)
+            if later is not None:
+                return EpisodeMarker(first.start, first.seasons, (int(later.group(1)),))
         if not first.episodes:
             # "Show s03 ... Season 3 Episode 10": a later marker of the same season may say more.
             for other in found:

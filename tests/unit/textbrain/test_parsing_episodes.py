@@ -246,3 +246,36 @@ def test_an_anime_series_year_stays_in_the_name_and_is_the_year() -> None:
 )
 def test_absolute_episode_edges(title: str, episodes: tuple[int, ...]) -> None:
     assert parse(title).episodes == episodes
+
+
+@pytest.mark.parametrize(
+    ("title", "seasons", "episodes"),
+    [
+        # An episode word later in the title than the season.
+        ("Fear.the.Dead.-.Season.2.epi.02.XviD.Eng.Ac3-GRP", (2,), (2,)),
+        ("Cucina Italia - Stagione 6 (2016) 720p Episodio 13 grp.mkv", (6,), (13,)),
+        ("Some Show Season 4 1080p WEB-DL E07", (4,), (7,)),
+        # Spanish abbreviations and a chapter range with an underscore.
+        ("Show.Name.-.Tem.1.720p.HDTV.x264[Cap.102]SPANISH.AUDIO-GRP", (1,), (2,)),
+        ("Show.Name.-.Temporada.1.720p.HDTV.x264[Cap.102_104]SPANISH-GRP", (1,), (2, 3, 4)),
+        # Two episodes joined by "and".
+        ("Project.Way.S14E00.and.S14E01.SDTV.x264-GRP.mp4", (14,), (0, 1)),
+        # A short number right before a television source.
+        ("Test.Show.14.HDTV-GRP", (), (14,)),
+        ("FooBar.7v3.PDTV-GRP", (), (7,)),
+    ],
+)
+def test_season_then_episode_words_and_broadcast_numbers(
+    title: str, seasons: tuple[int, ...], episodes: tuple[int, ...]
+) -> None:
+    release = parse(title)
+    assert (release.seasons, release.episodes) == (seasons, episodes)
+
+
+def test_a_sequel_number_before_a_disc_source_stays_a_movie() -> None:
+    release = parse("Cars.2.2011.720p.BluRay.x264-GRP")
+    assert (release.content_type, release.title, release.episodes) == (
+        ReleaseKind.MOVIE,
+        "Cars 2",
+        (),
+    )
