@@ -138,7 +138,8 @@ def first_strong_tag(text: str, start: int = 1) -> int | None:
 def strip_leading_tags(text: str) -> str:
     """'h265 - HEVC Riddick 1080p' -> 'Riddick 1080p'."""
     while True:
-        match = _STRONG_TAG.match(text)
+        lower = _lowered(text)
+        match = _STRONG_TAG.match(text) if lower is None else _STRONG_TAG_LOWER.match(lower)
         if match is None or match.end() >= len(text):
             return text
         text = _LEADING_JUNK.sub("", text[match.end() :])
