@@ -140,6 +140,9 @@ def find_absolute_marker(title: str, numbered: bool = False) -> AbsoluteMarker |
         or group
         or any(t.bracket and _CHECKSUM.fullmatch(t.text) is not None for t in tokens)
     )
+    leading_number = _leading_number(title, tokens, leading)
+    if leading_number is not None:
+        return leading_number
     name: list[str] = []
     year: int | None = None
     seasons: tuple[int, ...] = ()
@@ -285,6 +288,32 @@ def _bracketed_name(tokens: list[_Token], leading: int) -> AbsoluteMarker | None
         words = re.split(r"[ _.]+", name)
         return AbsoluteMarker(_clean(words), tokens[index].start, episodes, None)
     return None
+
+
+def _leading_number(title: str, tokens: list[_Token], leading: int) -> AbsoluteMarker | None:
+    """'[Grp] 01 - Show Name [BD]', '003. Show Name - Episode Title': the episode first, then
+    the name up to the next dash, bracket or tag. Only a zero-padded number followed by a
+    spaced dash or by '. ' counts: '300 - Rise of an Empire' and '007.Spectre' are names."""
+    if leading >= len(tokens) or tokens[leading].bracket:
+        return None
+    first = tokens[leading]
+    number = _NUMBER.fullmatch(first.text)
+    if number is None or not first.text.startswith("0") or len(number.group(1)) > 3:
+        return None
+    end = first.start + len(first.text)
+    after = title[end : end + 3]
+    if not (after.startswith(". ") or after == " - " or after.startswith("_-_")):
+        return None
+    name: list[str] = []
+    for token in tokens[leading + 1 :]:
+        if token.bracket or _is_tag(token.text) or (token.text in _DASHES and name):
+            break
+        if token.text not in _DASHES:
+            name.append(token.text)
+    cleaned = _clean(name)
+    if not cleaned:
+        return None
+    return AbsoluteMarker(cleaned, first.start, (int(number.group(1)),), None)
 
 
 def _marker(

@@ -279,3 +279,30 @@ def test_a_sequel_number_before_a_disc_source_stays_a_movie() -> None:
         "Cars 2",
         (),
     )
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "episodes"),
+    [
+        ("[DeadFish] 01 - Tari Tari [BD][720p][AAC].mp4", "tari tari", (1,)),
+        ("003. Show Name - Ep Name.avi", "show name", (3,)),
+        ("[Grp]_07_-_Kaze_no_Uta_[720p].mkv", "kaze no uta", (7,)),
+    ],
+)
+def test_a_zero_padded_number_first_is_the_episode(
+    title: str, name: str, episodes: tuple[int, ...]
+) -> None:
+    found_name, _, found_episodes = _episode(title)
+    assert (found_name, found_episodes) == (name, episodes)
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("300 - Rise of an Empire (2014) 1080p BluRay", "300 - Rise of an Empire"),
+        ("007.Spectre.2015.1080p.BluRay.x264-GRP", "007 Spectre"),
+    ],
+)
+def test_a_number_that_starts_a_movie_name_stays_in_it(title: str, name: str) -> None:
+    release = parse(title)
+    assert (release.content_type, release.title, release.episodes) == (ReleaseKind.MOVIE, name, ())
