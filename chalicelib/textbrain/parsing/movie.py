@@ -105,6 +105,7 @@ _TRAILING_PACKAGING = KeywordPattern(
     r"(?:[\s._-]+(?:the|complete|ultimate|fan|trilogy|quadrilogy|anthology|movie|film)){0,3}"
     r"[\s._-]+(?:collection|box[\s._]?set)[\s._-]*$",
 )
+_TITLE_CASE_WEB = re.compile(r"Web[ ._](?:19|20)\d\d(?![^\W_])")
 _NAME_BREAK = re.compile(r"\s[-–]\s|--|[\s._]?[(\[{<]")
 _GROUP_PREFIX = re.compile(r"^[a-z0-9]{3,6}-(?=[a-z0-9]+\.)")
 _LEADING_JUNK = re.compile(r"^[\s._\-:]+")
@@ -171,6 +172,10 @@ def name_span(text: str, tag: int | None = -1) -> NameSpan:
     """
     if tag == -1:
         tag = first_strong_tag(text)
+    if tag is not None and _TITLE_CASE_WEB.match(text, tag):
+        # "The.Girl.in.the.Spiders.Web.2019.1080p.WEB-DL": scene tags are written WEB or web;
+        # a title-case "Web" right before the year is a word of the name.
+        tag = first_strong_tag(text, tag + 3)
     year_match = _choose_year(text, tag)
     ends = [len(text)]
     if tag is not None:

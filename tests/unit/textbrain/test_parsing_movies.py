@@ -68,3 +68,10 @@ def test_a_language_before_the_year_is_a_name_word_when_the_tags_state_it_again(
     title: str, name: str
 ) -> None:
     assert parse(title).title == name
+
+
+def test_a_title_case_web_before_the_year_is_a_name_word() -> None:
+    assert parse("The.Girl.in.the.Spiders.Web.2019.1080p.WEB-DL.x264-GRP").title == (
+        "The Girl in the Spiders Web"
+    )
+    assert parse("Some.Movie.WEB.2019.1080p.x264-GRP").title == "Some Movie"
