@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from chalicelib.content import extensions
 from chalicelib.textbrain.parsing.anime import (
     AbsoluteMarker,
     find_absolute_marker,
@@ -37,7 +38,6 @@ from chalicelib.textbrain.parsing.quality import (
     states_resolution,
 )
 from chalicelib.textbrain.parsing.tokens import (
-    VIDEO_EXTENSIONS,
     KeywordPattern,
     clean_name,
     plain_text,
@@ -116,7 +116,7 @@ def _kind(
     """Video evidence (resolution, video source/codec, extension, scene language) wins over
     music evidence, because video titles name their audio codecs too."""
     video_evidence = (
-        (extension in VIDEO_EXTENSIONS)
+        (extension in extensions.VIDEO)
         or codec is not None
         or source in _VIDEO_SOURCES
         or states_resolution(body)
@@ -218,7 +218,7 @@ def parse(
         resolution = resolution_of(stripped)
     if (
         kind in (ReleaseKind.MOVIE, ReleaseKind.TV, ReleaseKind.UNKNOWN)
-        and extension in VIDEO_EXTENSIONS
+        and extension in extensions.VIDEO
     ):
         resolution = resolution or resolution_of(extension)
 
