@@ -1,13 +1,21 @@
-"""The embedded AWS: moto's server on loopback, noting every write so snapshots stay current."""
+"""The embedded AWS: moto's server on loopback, noting every write so snapshots stay current.
+
+With a journal attached, every write to a durable table or bucket is applied, its resulting
+images appended to the journal and made durable before moto's answer goes back: whoever got
+the answer (the API, then its client) can rely on the write surviving a crash.
+"""
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import os
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from moto.moto_server.werkzeug_app import (
@@ -16,6 +24,12 @@ from moto.moto_server.werkzeug_app import (
     create_backend_app,
 )
 from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.wsgi import get_input_stream
+
+from local.journal import Journal
+from local.write_images import Record, dynamodb_images, s3_images
+
+log = logging.getLogger("quentin.local.aws")
 
 _DYNAMODB_WRITES = ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem",
                     "TransactWriteItems", "CreateTable", "DeleteTable")
@@ -33,8 +47,9 @@ def is_write(environ: dict[str, Any]) -> bool:
     # Query-protocol services (SQS, Step Functions) use POST with a form body or JSON target;
     # S3 is the REST service whose writes are PUT/DELETE (and POST for multi-delete).
     method = environ.get("REQUEST_METHOD", "GET")
+    query = environ.get("QUERY_STRING", "")
     return method in ("PUT", "DELETE") or (
-        method == "POST" and "delete" in environ.get("QUERY_STRING", "")
+        method == "POST" and ("delete" in query or "uploadId" in query)
     )
 
 
@@ -47,6 +62,26 @@ class EmbeddedAws:
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self.dirty = threading.Event()
+        # One write at a time: the journal's order is then the order moto applied them in,
+        # and an image read right after a write is what that write left.
+        self._write_lock = threading.Lock()
+        self._journal: Journal | None = None
+        self._tables: set[str] = set()
+        self._buckets: set[str] = set()
+
+    def journal_to(self, journal: Journal | None, tables: Iterable[str] = (),
+                   buckets: Iterable[str] = ()) -> None:
+        """From now on, writes to these tables and buckets are durable before they are answered
+        (`None`: no journal)."""
+        with self._write_lock:
+            self._journal = journal
+            self._tables, self._buckets = set(tables), set(buckets)
+
+    @contextmanager
+    def writes_paused(self) -> Iterator[None]:
+        """No write is applied while inside (e.g. to start a journal segment at a clean cut)."""
+        with self._write_lock:
+            yield
 
     @property
     def endpoint(self) -> str:
@@ -57,12 +92,62 @@ class EmbeddedAws:
         inner = DomainDispatcherApplication(create_backend_app)
 
         def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-            if is_write(environ):
-                self.dirty.set()
-            result: Iterable[bytes] = inner(environ, start_response)
-            return result
+            if not is_write(environ):
+                result: Iterable[bytes] = inner(environ, start_response)
+                return result
+            self.dirty.set()
+            if self._journal is None:
+                result = inner(environ, start_response)
+                return result
+            return self._journaled_write(inner, environ, start_response)
 
         return app
+
+    def _journaled_write(self, inner: WsgiApp, environ: dict[str, Any],
+                         start_response: Callable[..., Any]) -> Iterable[bytes]:
+        body = get_input_stream(environ).read()
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        environ.pop("HTTP_TRANSFER_ENCODING", None)
+        answer: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        def keep(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            answer["status"], answer["headers"] = status, headers
+            return chunks.append
+
+        position = 0
+        with self._write_lock:
+            journal = self._journal
+            assert journal is not None
+            result = inner(environ, keep)
+            try:
+                chunks.extend(result)
+            finally:
+                close = getattr(result, "close", None)
+                if close is not None:
+                    close()
+            if answer["status"].startswith("2"):
+                try:
+                    for record in self._images(environ, body):
+                        position = journal.append(json.dumps(record).encode())
+                except Exception:
+                    # Applied but not journalled: refuse rather than acknowledge a write a
+                    # crash could lose (the next snapshot keeps it; a retry is harmless).
+                    log.exception("cannot journal a write")
+                    start_response("500 Internal Server Error",
+                                   [("Content-Type", "application/json")])
+                    return [b'{"__type": "InternalFailure", "message": "journal failed"}']
+        if position:
+            journal.wait_durable(position)
+        start_response(answer["status"], answer["headers"])
+        return chunks
+
+    def _images(self, environ: dict[str, Any], body: bytes) -> list[Record]:
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if target.startswith("DynamoDB_"):
+            return dynamodb_images(environ, target.rsplit(".", 1)[-1], body, self._tables)
+        return s3_images(environ, body, self._buckets)
 
     def start(self) -> str:
         self._server = make_server(self._host, self._port, self._app(), threaded=True,
