@@ -10,7 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from chalice.config import Config as ChaliceConfig
-from chalice.local import ChaliceRequestHandler, LocalDevServer, create_local_server
+from chalice.local import (
+    ChaliceRequestHandler,
+    LocalDevServer,
+    ThreadedHTTPServer,
+    create_local_server,
+)
 
 from chalicelib.adapters.aws.clients import aws_client
 from chalicelib.config import Config
@@ -38,6 +43,9 @@ def _log_request(handler: ChaliceRequestHandler, fmt: str, *args: object) -> Non
 
 
 ChaliceRequestHandler.log_message = _log_request
+# socketserver's default backlog of 5 resets connections when a handful of clients connect at
+# once on a busy machine (16 concurrent clients did).
+ThreadedHTTPServer.request_queue_size = 128
 
 
 class LocalStack:
