@@ -29,7 +29,8 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wsgi import get_input_stream
 
 from local.journal import Journal
-from local.write_images import Record, dynamodb_images, s3_images
+from local.query_index import INDEXES, install_sorted_indexes
+from local.write_images import dynamodb_images, dynamodb_table, s3_images, touched_items
 
 log = logging.getLogger("quentin.local.aws")
 
@@ -143,15 +144,14 @@ class EmbeddedAws:
                 result: Iterable[bytes] = inner(environ, start_response)
                 return result
             self.dirty.set()
-            if self._journal is None:
-                result = inner(environ, start_response)
-                return result
-            return self._journaled_write(inner, environ, start_response)
+            return self._tracked_write(inner, environ, start_response)
 
         return app
 
-    def _journaled_write(self, inner: WsgiApp, environ: dict[str, Any],
-                         start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def _tracked_write(self, inner: WsgiApp, environ: dict[str, Any],
+                       start_response: Callable[..., Any]) -> Iterable[bytes]:
+        """Apply a write, bring the sorted indexes up to date, journal what it left and wait
+        until that is on disk; only then answer."""
         body = get_input_stream(environ).read()
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
@@ -164,9 +164,10 @@ class EmbeddedAws:
             return chunks.append
 
         position = 0
-        with self._write_lock:
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        operation = target.rsplit(".", 1)[-1] if target.startswith("DynamoDB_") else ""
+        with self._write_lock, INDEXES.lock:
             journal = self._journal
-            assert journal is not None
             result = inner(environ, keep)
             try:
                 chunks.extend(result)
@@ -176,8 +177,14 @@ class EmbeddedAws:
                     close()
             if answer["status"].startswith("2"):
                 try:
-                    for record in self._images(environ, body):
-                        position = journal.append(json.dumps(record).encode())
+                    touched = touched_items(operation, body) if operation else []
+                    for table_name, attributes in touched:
+                        INDEXES.refresh(dynamodb_table(environ, table_name), attributes)
+                    if journal is not None:
+                        records = (dynamodb_images(environ, touched, self._tables) if target
+                                   else s3_images(environ, body, self._buckets))
+                        for record in records:
+                            position = journal.append(json.dumps(record).encode())
                 except Exception:
                     # Applied but not journalled: refuse rather than acknowledge a write a
                     # crash could lose (the next snapshot keeps it; a retry is harmless).
@@ -185,19 +192,14 @@ class EmbeddedAws:
                     start_response("500 Internal Server Error",
                                    [("Content-Type", "application/json")])
                     return [b'{"__type": "InternalFailure", "message": "journal failed"}']
-        if position:
+        if journal is not None and position:
             journal.wait_durable(position)
         start_response(answer["status"], answer["headers"])
         return chunks
 
-    def _images(self, environ: dict[str, Any], body: bytes) -> list[Record]:
-        target = environ.get("HTTP_X_AMZ_TARGET", "")
-        if target.startswith("DynamoDB_"):
-            return dynamodb_images(environ, target.rsplit(".", 1)[-1], body, self._tables)
-        return s3_images(environ, body, self._buckets)
-
     def start(self) -> str:
         _parse_state_machines_once()
+        install_sorted_indexes()
         self._server = make_server(self._host, self._port, self._app(), threaded=True,
                                    request_handler=MotoRequestHandler)
         port = self._server.server_address[1]

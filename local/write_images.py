@@ -22,6 +22,7 @@ from typing import Any
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.dynamodb.models.table import Table
 from moto.dynamodb.models.utilities import dynamo_json_dump
 from moto.s3.models import s3_backends
 
@@ -43,11 +44,10 @@ def _account_and_region(environ: dict[str, Any]) -> tuple[str, str]:
     return account, region
 
 
-def dynamodb_images(environ: dict[str, Any], operation: str, body: bytes,
-                    tables: set[str]) -> list[Record]:
-    """The items a successful DynamoDB write touched, as they are now, in durable tables."""
+def touched_items(operation: str, body: bytes) -> list[tuple[str, dict[str, Any]]]:
+    """The (table, item or key) pairs a DynamoDB write request names."""
     request = json.loads(body or b"{}")
-    touched: list[tuple[str, dict[str, Any]]] = []  # (table, item or key)
+    touched: list[tuple[str, dict[str, Any]]] = []
     if operation == "PutItem":
         touched.append((request["TableName"], request["Item"]))
     elif operation in ("UpdateItem", "DeleteItem"):
@@ -66,13 +66,21 @@ def dynamodb_images(environ: dict[str, Any], operation: str, body: bytes,
             for kind in ("Update", "Delete"):
                 if kind in entry:
                     touched.append((entry[kind]["TableName"], entry[kind]["Key"]))
-    if not touched:
-        return []
+    return touched
+
+
+def dynamodb_table(environ: dict[str, Any], name: str) -> Table:
+    """moto's table object behind a request's table name (or ARN)."""
     account, region = _account_and_region(environ)
-    backend = dynamodb_backends[account][region]
+    return dynamodb_backends[account][region].get_table(name)
+
+
+def dynamodb_images(environ: dict[str, Any], touched: list[tuple[str, dict[str, Any]]],
+                    tables: set[str]) -> list[Record]:
+    """The items a successful DynamoDB write touched, as they are now, in durable tables."""
     records = []
     for table_name, attributes in touched:
-        table = backend.get_table(table_name)
+        table = dynamodb_table(environ, table_name)
         if table.name not in tables:
             continue
         key = {table.hash_key_attr: attributes[table.hash_key_attr]}
