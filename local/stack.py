@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
@@ -32,8 +33,9 @@ from local.ws_gateway import WsGateway, resolve_handlers
 
 log = logging.getLogger("quentin.local")
 access_log = logging.getLogger("quentin.http")
-# The journal is folded into a new snapshot once it holds this much (and at a clean stop): a
-# snapshot rewrites every table, the journal only what changed.
+# The journal is folded into a new snapshot once it is this big and as big as the snapshot
+# (and at a clean stop): a snapshot rewrites every table, so rewriting it only when the journal
+# has caught up keeps the cost of snapshots proportional to what was written.
 COMPACT_AFTER_BYTES = 4 * 1024 * 1024
 
 
@@ -46,6 +48,27 @@ ChaliceRequestHandler.log_message = _log_request
 # socketserver's default backlog of 5 resets connections when a handful of clients connect at
 # once on a busy machine (16 concurrent clients did).
 ThreadedHTTPServer.request_queue_size = 128
+ROUTED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+class _RequestHandler(ChaliceRequestHandler):
+    """Chalice's local handler, answering 405 (as API Gateway does) instead of 501 to the
+    methods no route can have (TRACE, CONNECT, anything invented)."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("do_"):
+            return self._method_not_allowed
+        raise AttributeError(name)
+
+    def _method_not_allowed(self) -> None:
+        body = json.dumps({"error": "MethodNotAllowed",
+                           "message": f"method {self.command} is not allowed"}).encode()
+        self.send_response(405)
+        self.send_header("Allow", ", ".join(ROUTED_METHODS))
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
 
 class LocalStack:
@@ -90,8 +113,10 @@ class LocalStack:
         provision(client, config.aws.resource_prefix,
                   max_attempts=config.orchestrator.max_attempts)
         if self._aws is not None:
+            aws, region = self._aws, config.aws.region
             self._snapshotter = Snapshotter(client("dynamodb"), client("s3"),
-                                            self._data_dir / "aws-snapshot.json")
+                                            self._data_dir / "aws-snapshot.json",
+                                            read_table=lambda name: aws.table_items(region, name))
             self._restore(self._aws, self._snapshotter)
 
         import app as api  # the Chalice app object; imported here so config is ready first
@@ -116,10 +141,11 @@ class LocalStack:
         self._dispatcher.start()
         if config.local.run_agent:
             self._start_agent(config)
-        self._http = create_local_server(
-            api.app, ChaliceConfig.create(app_name="quentin-torrentino"),
-            config.server.host, config.server.port,
-        )
+        chalice_config = ChaliceConfig.create(app_name="quentin-torrentino")
+        self._http = create_local_server(api.app, chalice_config, config.server.host,
+                                         config.server.port)
+        self._http.server.RequestHandlerClass = functools.partial(
+            _RequestHandler, app_object=api.app, config=chalice_config)
         self._http_thread = threading.Thread(target=self._http.server.serve_forever,
                                              daemon=True, name="http-api")
         self._http_thread.start()
@@ -173,7 +199,8 @@ class LocalStack:
         aws, snapshotter, journal = self._aws, self._snapshotter, self._journal
         if aws is None or snapshotter is None or journal is None or not aws.dirty.is_set():
             return
-        if not (force or self._compact_soon or journal.segment_bytes >= COMPACT_AFTER_BYTES):
+        grown = journal.segment_bytes >= max(COMPACT_AFTER_BYTES, snapshotter.size)
+        if not (force or self._compact_soon or grown):
             return
         aws.dirty.clear()
         try:
