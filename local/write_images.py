@@ -75,6 +75,12 @@ def dynamodb_table(environ: dict[str, Any], name: str) -> Table:
     return dynamodb_backends[account][region].get_table(name)
 
 
+def region_table(region: str, name: str) -> Table:
+    """moto's table object of that name in a region of the account local clients use."""
+    account = os.environ.get("MOTO_ACCOUNT_ID") or DEFAULT_ACCOUNT_ID
+    return dynamodb_backends[account][region].get_table(name)
+
+
 def dynamodb_images(environ: dict[str, Any], touched: list[tuple[str, dict[str, Any]]],
                     tables: set[str]) -> list[Record]:
     """The items a successful DynamoDB write touched, as they are now, in durable tables."""
