@@ -17,19 +17,26 @@ from chalicelib.api.openapi import openapi_document
 from chalicelib.api.responses import error_response, json_response
 from chalicelib.api.static_site import BINARY_TYPES, read_static
 from chalicelib.auth.identity import Identity
+from chalicelib.bootstrap import Services, build_services, config_from_env
 from chalicelib.config import redacted
 from chalicelib.domain.audit import AuditEventType
 from chalicelib.domain.codec import ticket_to_dict
 from chalicelib.domain.errors import FieldError, Forbidden, PayloadTooLarge, ValidationError
+from chalicelib.logs import configure_logging
+from chalicelib.ports import TicketFilter
 from chalicelib.realtime import lambda_events as realtime_events
 from chalicelib.realtime.service import RealtimeService
 from chalicelib.services.audit import export_jsonl
 from chalicelib.services.reconciler import reconcile
 from chalicelib.services.search_testing import SearchTester
-from chalicelib.services.tickets import TicketFilter, parse_limit, parse_state
+from chalicelib.services.tickets import parse_limit, parse_state
 from chalicelib.services.training_export import export_training_jsonl
 from chalicelib.stage_handlers import handle_records, sqs_records
-from chalicelib.wiring import Services, build_services, config_from_env
+
+# In Lambda, log JSON lines with every record's fields (ticket id, stage...) as the local
+# stack and the agent do from their entry points; the runtime's own handler drops them.
+if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+    configure_logging()
 
 app = Chalice(app_name="quentin-torrentino")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
@@ -267,7 +274,6 @@ def export_training(who: Identity) -> Response:
     if fmt != "jsonl":
         raise ValidationError(FieldError("format", "must be jsonl"))
     s = services()
-    assert s.store is not None
     export = export_training_jsonl(s.store, s.audit_log, s.blobs, s.recorder, who.user_id,
                                    s.clock.now())
     return Response(body=export.body.decode(), status_code=200, headers={
@@ -318,9 +324,7 @@ def realtime_info(who: Identity) -> dict[str, Any]:
 
 # --- WebSocket API (API Gateway in AWS; local/ws_gateway.py calls the same handlers) -------
 def _realtime() -> RealtimeService:
-    realtime = services().realtime
-    assert realtime is not None, "the realtime service is always wired"
-    return realtime
+    return services().realtime
 
 
 @app.on_ws_connect()
@@ -369,9 +373,7 @@ PREFIX = os.environ.get("QT_RESOURCE_PREFIX", "qt")
 
 
 def _run_stage(event: Any) -> dict[str, Any]:
-    flow = services().flow
-    assert flow is not None, "the flow is not configured"
-    return handle_records(sqs_records(event), flow)
+    return handle_records(sqs_records(event), services().flow)
 
 
 @app.on_sqs_message(queue=f"{PREFIX}-acquire-high", batch_size=10)
@@ -403,9 +405,8 @@ def on_flow(event: Any) -> dict[str, Any]:
 def reconcile_flows(event: Any) -> dict[str, Any]:
     """In AWS: restart the flow of active tickets that nothing drives (quiet for 15 min)."""
     s = services()
-    assert s.flow is not None and s.store is not None
     quiet_since = s.clock.now() - timedelta(minutes=15)
-    repairs = reconcile(s.store, s.flow.workflow, s.flow.workflow, quiet_since)
+    repairs = reconcile(s.store, s.flow.workflow, s.flow.status, quiet_since)
     return {"restarted": [r.ticket_id for r in repairs]}
 
 

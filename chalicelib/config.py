@@ -1,7 +1,9 @@
 """The one typed configuration object: loaded from TOML, validated once, secrets from the env.
 
-A string value of the form ``env:NAME`` is replaced by the environment variable NAME, so
-secrets need not live in the file. Unknown keys and wrong types are errors naming the key.
+Each section is a frozen pydantic dataclass whose field descriptions document the keys
+(config.example.toml repeats them for people). A string value of the form ``env:NAME`` is
+replaced by the environment variable NAME, so secrets need not live in the file. Unknown keys,
+wrong types and bad values raise ConfigError naming the dotted key (``auth.keys[0].key``).
 """
 
 from __future__ import annotations
@@ -9,214 +11,334 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import fields
 from pathlib import Path
-from typing import Any, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, ClassVar, Literal, TypeVar, get_args
 
-SECRET_KEYS = frozenset({"key", "api_key", "password", "client_secret", "secret"})
-REDACTED = "***"
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    PlainSerializer,
+    Strict,
+    TypeAdapter,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic import ValidationError as PydanticError
+from pydantic.dataclasses import dataclass
+
+from chalicelib.domain.errors import FieldError, ValidationError
+
+AuthMethod = Literal["none", "api_key"]
+AUTH_METHODS: tuple[str, ...] = get_args(AuthMethod)
+SECTION = ConfigDict(extra="forbid")
+T = TypeVar("T")
+
+# TOML values are typed: "80" is not a port and true is not 1 (lists still become tuples).
+Str = Annotated[str, Strict()]
+Int = Annotated[int, Strict()]
+Float = Annotated[float, Strict()]  # strict still takes an integer for a number
+Bool = Annotated[bool, Strict()]
+Port = Annotated[int, Strict(), Field(ge=0, le=65535)]
+Resolution = Literal["480p", "576p", "720p", "1080p", "2160p"]
+VideoCodecName = Literal["h264", "hevc", "av1", "vp9", "xvid", "divx", "mpeg2", "vc1"]
+# Shown as *** by redacted(); declare the field repr=False too, or it shows in logs.
+Secret = Annotated[str, Strict(), PlainSerializer(lambda value: "***" if value else "")]
 
 
 class ConfigError(Exception):
     """The configuration is missing, malformed, or names something that does not exist."""
 
 
-@dataclass(frozen=True)
-class ApiKey:
-    key: str = field(repr=False)
-    user_id: str
-    admin: bool = False
+def dotted(loc: tuple[int | str, ...], positional: tuple[str, ...] = ()) -> str:
+    """A pydantic error location as the key a person writes: ``searcher.indexers[0]``.
+
+    `positional` names the fields, for errors in positional arguments (located by index).
+    """
+    text = ""
+    for i, part in enumerate(loc):
+        if i == 0 and isinstance(part, int) and part < len(positional):
+            part = positional[part]
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else part
+    return text
+
+
+def _env_value(value: Any, env: Mapping[str, str], hint: Any) -> Any:
+    if not (isinstance(value, str) and value.startswith("env:")):
+        return value
+    name = value[4:]
+    if name not in env:
+        raise ValueError(f"refers to environment variable {name}, which is not set")
+    if hint not in (int, float, bool):
+        return env[name]
+    try:  # the environment holds text: read it as the key's type
+        return TypeAdapter(hint).validate_python(env[name])
+    except PydanticError:
+        raise ValueError(f"environment variable {name} is not a valid {hint.__name__}") from None
+
+
+@dataclass(frozen=True, config=SECTION)
+class Section:
+    """Base of the file's sections: ``env:NAME`` strings are read from the loader's env."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _from_environment(cls, value: Any, info: ValidationInfo) -> Any:
+        env = (info.context or {}).get("env")
+        if env is None:  # built in code, not loaded
+            return value
+        if isinstance(value, list):
+            return [_env_value(item, env, str) for item in value]
+        assert info.field_name is not None
+        hint = cls.__pydantic_fields__[info.field_name].annotation  # type: ignore[attr-defined]
+        return _env_value(value, env, hint)
 
 
 @dataclass(frozen=True)
-class AuthConfig:
-    method: str = ""
-    keys: tuple[ApiKey, ...] = ()
+class AdapterSettings:
+    """Base of an adapter's settings built in code: bad fields raise ValidationError by name."""
+
+    FIELD_PREFIX: ClassVar[str] = ""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _name_the_fields(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        try:
+            return handler(data)
+        except PydanticError as e:
+            names = tuple(f.name for f in fields(cls))
+            raise ValidationError([
+                FieldError(f"{cls.FIELD_PREFIX}.{dotted(err['loc'], names)}",
+                           err["msg"].removeprefix("Value error, "))
+                for err in e.errors()
+            ]) from None
 
 
-@dataclass(frozen=True)
-class ServerConfig:
-    host: str = "127.0.0.1"
-    port: int = 8080
-    max_body_bytes: int = 1_048_576
-    dashboard_dir: str = "dashboard/dist"
-    ws_port: int = 0  # the local WebSocket gateway; 0: any free port
+def setting(default: T, doc: str, **rules: Any) -> T:
+    """A documented key with its default (and pydantic rules such as ge=0 or repr=False)."""
+    return Field(default=default, description=doc, **rules)  # type: ignore[no-any-return]
 
 
-@dataclass(frozen=True)
-class AwsConfig:
-    region: str = "us-east-1"
-    endpoint_url: str = ""
-    resource_prefix: str = "qt"
-    tickets_table: str = ""
-    audit_table: str = ""
-    rate_limits_table: str = ""
-    search_cache_table: str = ""
-    catalog_table: str = ""
-    blocklist_table: str = ""
-    exports_bucket: str = ""
-    connections_table: str = ""
-    # The WebSocket API: the wss:// URL dashboards connect to, and the Management API endpoint
-    # (https://{api-id}.execute-api.{region}.amazonaws.com/{stage}) used to post to them.
-    websocket_url: str = ""
-    websocket_management_url: str = ""
-    access_key_id: str = "testing"
-    secret_access_key: str = field(default="testing", repr=False)
-
-    def name(self, suffix: str, override: str = "") -> str:
-        """A resource's name: the explicit override, or the prefix plus the suffix."""
-        return override or f"{self.resource_prefix}-{suffix}"
+def _absolute(path: str) -> str:
+    if not path.startswith("/") or ".." in path.split("/"):
+        raise ValueError("must be an absolute path")
+    return path
 
 
-@dataclass(frozen=True)
-class LocalConfig:
-    data_dir: str = "data"
-    embedded_aws: bool = True
-    aws_port: int = 0
-    snapshot_interval_secs: float = 1.0
-    run_agent: bool = False
+@dataclass(frozen=True, config=SECTION)
+class ApiKey(Section):
+    """[[auth.keys]]: one client's key and the identity it stands for."""
+
+    key: Secret = Field(repr=False, min_length=16, description="The secret; 16 characters or more.")
+    user_id: Str = Field(description="The identity the key authenticates as.")
+    admin: Bool = setting(False, "Admins see every ticket, the audit log and the config.")
 
 
-@dataclass(frozen=True)
-class PlacementConfig:
-    allowed_roots: tuple[str, ...] = ("/media",)
+@dataclass(frozen=True, config=SECTION)
+class AuthConfig(Section):
+    """[auth], required: how callers prove who they are."""
+
+    method: AuthMethod = Field(description='"none": all are admin "anonymous".')
+    keys: tuple[ApiKey, ...] = setting((), 'The keys (method = "api_key").', validate_default=True)
+
+    @field_validator("keys")
+    @classmethod
+    def _keys_fit_the_method(cls, keys: tuple[ApiKey, ...], info: ValidationInfo) -> Any:
+        if info.data.get("method") == "api_key" and not keys:
+            raise ValueError('must list at least one key when method = "api_key"')
+        seen = [k.key for k in keys]
+        for i, secret in enumerate(seen):
+            if secret in seen[:i]:
+                raise ValueError(f"keys[{i}].key is listed twice")
+        return keys
 
 
-@dataclass(frozen=True)
-class IndexerConfig:
-    id: str = "all"
-    name: str = ""
+@dataclass(frozen=True, config=SECTION)
+class ServerConfig(Section):
+    """[server]: the HTTP API and the dashboard it serves."""
+
+    host: Str = setting("127.0.0.1", "Address the HTTP API listens on.")
+    port: Port = setting(8080, "Port of the HTTP API.")
+    max_body_bytes: Int = setting(1_048_576, "Larger request bodies get HTTP 413.", gt=0)
+    dashboard_dir: Str = setting("dashboard/dist", "The built dashboard, served at /.")
+    ws_port: Port = setting(0, "The local WebSocket API; 0: any free port.")
 
 
-@dataclass(frozen=True)
-class SearcherConfig:
-    backend: str = "jackett"
-    url: str = ""
-    api_key: str = field(default="", repr=False)
-    timeout_secs: float = 20.0
-    indexers: tuple[str, ...] = ()
-    min_interval_secs: float = 2.0
-    cache_ttl_secs: int = 1800
+@dataclass(frozen=True, config=SECTION)
+class AwsConfig(Section):
+    """[aws]: where the tables, queues, buckets and state machine live."""
+
+    region: Str = setting("us-east-1", "AWS region.")
+    endpoint_url: Str = setting("", "Empty: real AWS, or the embedded emulator.")
+    resource_prefix: Str = setting("qt", 'Resources are named "<prefix>-...".')
+    tickets_table: Str = setting("", "Override of <prefix>-tickets.")
+    audit_table: Str = setting("", "Override of <prefix>-audit.")
+    rate_limits_table: Str = setting("", "Override of <prefix>-rate-limits.")
+    search_cache_table: Str = setting("", "Override of <prefix>-search-cache.")
+    catalog_table: Str = setting("", "Override of <prefix>-catalog.")
+    blocklist_table: Str = setting("", "Override of <prefix>-blocklist.")
+    exports_bucket: Str = setting("", "Override of <prefix>-exports.")
+    connections_table: Str = setting("", "Override of <prefix>-connections.")
+    websocket_url: Str = setting("", "The wss:// URL dashboards connect to.")
+    websocket_management_url: Str = setting("", "The https:// endpoint that posts to them.")
+    access_key_id: Str = setting("testing", "Used only with endpoint_url (an emulator).")
+    secret_access_key: Secret = setting("testing", "Used only with endpoint_url.", repr=False)
 
 
-@dataclass(frozen=True)
-class TorrentClientConfig:
-    kind: str = "libtorrent"
-    url: str = ""
-    username: str = ""
-    password: str = field(default="", repr=False)
-    download_dir: str = "data/downloads"
-    state_dir: str = "data/torrent-state"
-    listen_interface: str = "127.0.0.1:0"
-    stall_timeout_secs: int = 1800
-    seed_ratio: float = 1.0
-    seed_time_secs: int = 0
+@dataclass(frozen=True, config=SECTION)
+class LocalConfig(Section):
+    """[local]: the local stack (`make run`)."""
+
+    data_dir: Str = setting("data", "Snapshots and downloads; relative to the config file.")
+    embedded_aws: Bool = setting(True, "Run moto's server in-process.")
+    aws_port: Port = setting(0, "Port of the embedded AWS; 0: any free port.")
+    snapshot_interval_secs: Float = setting(1.0, "How often the embedded AWS is saved.", gt=0)
+    run_agent: Bool = setting(False, "Run the agent inside the stack too.")
 
 
-@dataclass(frozen=True)
-class LlmSettings:
-    provider: str = ""
-    model: str = ""
-    base_url: str = ""
-    api_key: str = field(default="", repr=False)
-    timeout_secs: float = 30.0
-    max_retries: int = 2
+@dataclass(frozen=True, config=SECTION)
+class PlacementConfig(Section):
+    """[placement]: where finished media may go."""
+
+    allowed_roots: tuple[Annotated[Str, AfterValidator(_absolute)], ...] = setting(
+        ("/media",), "Every dest_path must lie inside one of these.")
 
 
-@dataclass(frozen=True)
-class TextbrainConfig:
-    mode: str = "dumb-only"
-    auto_approve_threshold: float = 0.85
-    llm: LlmSettings = field(default_factory=LlmSettings)
+@dataclass(frozen=True, config=SECTION)
+class SearcherConfig(Section):
+    """[searcher]: the Torznab indexer proxy; searching is off while `url` is empty."""
+
+    backend: Literal["jackett", "prowlarr"] = setting("jackett", "The indexer proxy.")
+    url: Str = setting("", "Its root URL, e.g. http://127.0.0.1:9117.")
+    api_key: Secret = setting("", "Its API key.", repr=False)
+    timeout_secs: Float = setting(20.0, "Bound on each request.", gt=0)
+    indexers: tuple[Str, ...] = setting((), 'Jackett: ids, default ["all"]; Prowlarr: ids.')
+    min_interval_secs: Float = setting(2.0, "Minimum spacing of requests to one indexer.", ge=0)
+    cache_ttl_secs: Int = setting(1800, "How long search results are reused.", ge=0)
 
 
-@dataclass(frozen=True)
-class OrchestratorConfig:
-    max_concurrent_downloads: int = 2
-    max_concurrent_conversions: int = 0
-    max_attempts: int = 3
-    backoff_base_secs: float = 2.0
-    heartbeat_timeout_secs: int = 300
-    stage_timeout_secs: int = 6 * 3600
-    approval_timeout_secs: int = 30 * 24 * 3600
-    dispatcher_workers: int = 4
+@dataclass(frozen=True, config=SECTION)
+class TorrentClientConfig(Section):
+    """[torrent_client]: the agent's torrent client and how long it seeds."""
+
+    kind: Literal["libtorrent", "qbittorrent"] = setting("libtorrent", "Embedded, or qBittorrent.")
+    url: Str = setting("", "qBittorrent Web UI, e.g. http://127.0.0.1:8081.")
+    username: Str = setting("", "qBittorrent user.")
+    password: Secret = setting("", "qBittorrent password.", repr=False)
+    download_dir: Str = setting("data/downloads", "Where torrents download.")
+    state_dir: Str = setting("data/torrent-state", "libtorrent's resume data.")
+    listen_interface: Str = setting("127.0.0.1:0", "libtorrent's listen address.")
+    stall_timeout_secs: Int = setting(1800, "A download without progress this long fails.", gt=0)
+    seed_ratio: Float = setting(1.0, "Seed until this upload ratio...", ge=0)
+    seed_time_secs: Int = setting(0, "...or for this long.", ge=0)
 
 
-@dataclass(frozen=True)
-class AgentConfig:
-    """The on-prem agent (workers/agent); 0 means "derive it" where noted."""
+@dataclass(frozen=True, config=SECTION)
+class LlmSettings(Section):
+    """[textbrain.llm]: the model TextBrain asks when its mode involves one."""
 
-    work_dir: str = "data/agent"  # per-ticket state, converted files, placement journals
-    poll_wait_secs: int = 2  # SQS long-poll wait when every band was empty (max 20)
-    heartbeat_interval_secs: float = 0.0  # 0: a fifth of orchestrator.heartbeat_timeout_secs
-    visibility_timeout_secs: int = 120  # how long a received message stays hidden per extension
-    progress_interval_secs: float = 2.0  # minimum spacing of progress writes to the ticket
-    stall_timeout_secs: float = 0.0  # 0: torrent_client.stall_timeout_secs
-    seeding_check_secs: float = 60.0  # how often finished torrents are checked for cleanup
-
-
-@dataclass(frozen=True)
-class ExternalCatalogsConfig:
-    musicbrainz_url: str = ""
-    tmdb_api_key: str = field(default="", repr=False)
-    user_agent: str = "QuentinTorrentino/0.1"
+    provider: Literal["", "anthropic", "openai", "ollama", "custom"] = setting(
+        "", "The wire format; openai: any OpenAI-compatible server.")
+    model: Str = setting("", "Model name sent with each request.")
+    base_url: Str = setting("", "Empty: the provider's public endpoint.")
+    api_key: Secret = setting("", "The provider's API key.", repr=False)
+    timeout_secs: Float = setting(30.0, "Bound on each attempt.", gt=0)
+    max_retries: Int = setting(2, "Retries after 429, 5xx and connection failures.", ge=0)
 
 
-@dataclass(frozen=True)
-class Config:
+@dataclass(frozen=True, config=SECTION)
+class TextbrainConfig(Section):
+    """[textbrain]: how releases are matched to requests."""
+
+    mode: Literal["dumb-only", "dumb-first", "llm-first", "llm-only"] = setting(
+        "dumb-only", "Which matcher decides, and which one is asked first.")
+    auto_approve_threshold: Float = setting(0.85, "No person is asked above it.", ge=0, le=1)
+    preferred_resolutions: tuple[Resolution, ...] = setting(
+        (), "Video resolutions, best first (480p 576p 720p 1080p 2160p).")
+    preferred_video_codecs: tuple[VideoCodecName, ...] = setting(
+        (), "Video codecs, best first; a ticket's constraints.video_codec comes before them.")
+    preferred_release_groups: tuple[Str, ...] = setting((), "Video groups ranked a little higher.")
+    avoided_release_groups: tuple[Str, ...] = setting(
+        (), "Video groups ranked lower and never auto-approved.")
+    llm: LlmSettings = LlmSettings()
+
+
+@dataclass(frozen=True, config=SECTION)
+class OrchestratorConfig(Section):
+    """[orchestrator]: limits, retries and timeouts of the ticket flow."""
+
+    max_concurrent_downloads: Int = setting(2, "Torrents at once.", ge=1)
+    max_concurrent_conversions: Int = setting(0, "ffmpeg processes; 0: number of cores.", ge=0)
+    max_attempts: Int = setting(3, "Attempts of a failing stage.", ge=1)
+    backoff_base_secs: Float = setting(2.0, "First wait before a retry.", ge=0)
+    heartbeat_timeout_secs: Int = setting(300, "An agent silent this long is presumed gone.", gt=0)
+    stage_timeout_secs: Int = setting(6 * 3600, "The longest one stage may take.", gt=0)
+    approval_timeout_secs: Int = setting(30 * 24 * 3600, "How long approval is awaited.", gt=0)
+    dispatcher_workers: Int = setting(4, "Local stack: stage messages handled at once.", ge=1)
+
+
+@dataclass(frozen=True, config=SECTION)
+class AgentConfig(Section):
+    """[agent]: the on-prem agent (workers/agent); 0 means "derive it" where noted."""
+
+    work_dir: Str = setting("data/agent", "Per-ticket state, converted files, journals.")
+    poll_wait_secs: Int = setting(2, "SQS long-poll wait once every band was empty.", ge=0, le=20)
+    heartbeat_interval_secs: Float = setting(0.0, "0: orchestrator.heartbeat_timeout_secs/5.", ge=0)
+    visibility_timeout_secs: Int = setting(120, "A message being worked on stays hidden.", ge=1)
+    progress_interval_secs: Float = setting(2.0, "Minimum spacing of progress writes.", ge=0)
+    stall_timeout_secs: Float = setting(0.0, "0: torrent_client.stall_timeout_secs.", ge=0)
+    seeding_check_secs: Float = setting(60.0, "How often seeding torrents are checked.", gt=0)
+
+
+@dataclass(frozen=True, config=SECTION)
+class ExternalCatalogsConfig(Section):
+    """[external_catalogs]: public catalogs consulted for metadata."""
+
+    musicbrainz_url: Str = setting("", "Empty: MusicBrainz is not asked.")
+    tmdb_api_key: Secret = setting("", "TMDB API key.", repr=False)
+    user_agent: Str = setting("QuentinTorrentino/0.1", "Sent to the catalogs, as they ask.")
+
+
+class _Resource:
+    """A resource's name on Config: the [aws] key of the same name, or "<prefix>-<suffix>"."""
+
+    def __init__(self, suffix: str) -> None:
+        self.suffix = suffix
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, config: Config, owner: type) -> str:
+        return getattr(config.aws, self.name) or f"{config.aws.resource_prefix}-{self.suffix}"
+
+
+@dataclass(frozen=True, config=SECTION)
+class Config(Section):
+    """The whole file; every section but [auth] may be left out (sections document themselves)."""
+
     auth: AuthConfig
-    server: ServerConfig = field(default_factory=ServerConfig)
-    aws: AwsConfig = field(default_factory=AwsConfig)
-    local: LocalConfig = field(default_factory=LocalConfig)
-    placement: PlacementConfig = field(default_factory=PlacementConfig)
-    searcher: SearcherConfig = field(default_factory=SearcherConfig)
-    torrent_client: TorrentClientConfig = field(default_factory=TorrentClientConfig)
-    textbrain: TextbrainConfig = field(default_factory=TextbrainConfig)
-    orchestrator: OrchestratorConfig = field(default_factory=OrchestratorConfig)
-    external_catalogs: ExternalCatalogsConfig = field(default_factory=ExternalCatalogsConfig)
-    agent: AgentConfig = field(default_factory=AgentConfig)
+    server: ServerConfig = ServerConfig()
+    aws: AwsConfig = AwsConfig()
+    local: LocalConfig = LocalConfig()
+    placement: PlacementConfig = PlacementConfig()
+    searcher: SearcherConfig = SearcherConfig()
+    torrent_client: TorrentClientConfig = TorrentClientConfig()
+    textbrain: TextbrainConfig = TextbrainConfig()
+    orchestrator: OrchestratorConfig = OrchestratorConfig()
+    external_catalogs: ExternalCatalogsConfig = ExternalCatalogsConfig()
+    agent: AgentConfig = AgentConfig()
 
-    @property
-    def tickets_table(self) -> str:
-        return self.aws.name("tickets", self.aws.tickets_table)
-
-    @property
-    def audit_table(self) -> str:
-        return self.aws.name("audit", self.aws.audit_table)
-
-    @property
-    def rate_limits_table(self) -> str:
-        return self.aws.name("rate-limits", self.aws.rate_limits_table)
-
-    @property
-    def search_cache_table(self) -> str:
-        return self.aws.name("search-cache", self.aws.search_cache_table)
-
-    @property
-    def catalog_table(self) -> str:
-        return self.aws.name("catalog", self.aws.catalog_table)
-
-    @property
-    def blocklist_table(self) -> str:
-        return self.aws.name("blocklist", self.aws.blocklist_table)
-
-    @property
-    def exports_bucket(self) -> str:
-        return self.aws.name("exports", self.aws.exports_bucket)
-
-    @property
-    def connections_table(self) -> str:
-        return self.aws.name("connections", self.aws.connections_table)
-
-
-AUTH_METHODS = ("none", "api_key")
-ENUMS: dict[str, tuple[str, ...]] = {
-    "auth.method": AUTH_METHODS,
-    "searcher.backend": ("jackett", "prowlarr"),
-    "torrent_client.kind": ("libtorrent", "qbittorrent"),
-    "textbrain.mode": ("dumb-only", "dumb-first", "llm-first", "llm-only"),
-    "textbrain.llm.provider": ("", "anthropic", "openai", "ollama", "custom"),
-}
+    tickets_table = _Resource("tickets")
+    audit_table = _Resource("audit")
+    rate_limits_table = _Resource("rate-limits")
+    search_cache_table = _Resource("search-cache")
+    catalog_table = _Resource("catalog")
+    blocklist_table = _Resource("blocklist")
+    exports_bucket = _Resource("exports")
+    connections_table = _Resource("connections")
 
 
 def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Config:
@@ -231,6 +353,13 @@ def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Confi
     return parse_config(raw, os.environ if env is None else env)
 
 
+_CONFIG = TypeAdapter(Config)  # cheap: pydantic built each section's validator with its class
+
+# pydantic's words for TOML's: tables, arrays, keys.
+_WORDING = {"unexpected_keyword_argument": "unknown key '{}'", "missing": "'{}' is required",
+            "dataclass_type": "'{}' must be a table", "tuple_type": "'{}' must be a list"}
+
+
 def parse_config(raw: Mapping[str, Any], env: Mapping[str, str]) -> Config:
     """Build the Config from parsed TOML; every problem names its dotted key."""
     if "auth" not in raw:
@@ -238,116 +367,19 @@ def parse_config(raw: Mapping[str, Any], env: Mapping[str, str]) -> Config:
             "[auth] section is required: set method = \"api_key\" (with [[auth.keys]]) "
             "or method = \"none\""
         )
-    config: Config = _build(Config, raw, "", env)
-    _check(config)
-    return config
-
-
-def _build(cls: type[Any], raw: Any, prefix: str, env: Mapping[str, str]) -> Any:
-    where = prefix.rstrip(".") or "configuration"
-    if not isinstance(raw, Mapping):
-        raise ConfigError(f"{where}: must be a table")
-    hints = get_type_hints(cls)
-    names = {f.name for f in fields(cls)}
-    for key in raw:
-        if key not in names:
-            raise ConfigError(f"unknown key '{prefix}{key}'")
-    values: dict[str, Any] = {}
-    for f in fields(cls):
-        if f.name in raw:
-            values[f.name] = _convert(hints[f.name], raw[f.name], f"{prefix}{f.name}", env)
     try:
-        return cls(**values)
-    except TypeError as e:
-        raise ConfigError(f"{where}: {e}") from e
+        return _CONFIG.validate_python(raw, context={"env": env})
+    except PydanticError as e:
+        raise ConfigError("; ".join(_problem(err) for err in e.errors())) from None
 
 
-def _convert(hint: Any, value: Any, key: str, env: Mapping[str, str]) -> Any:
-    if isinstance(value, str) and value.startswith("env:"):
-        name = value[4:]
-        if name not in env:
-            raise ConfigError(f"'{key}' refers to environment variable {name}, which is not set")
-        value = env[name]
-        if hint in (int, float, bool):
-            return _convert(hint, _coerce_env(value, hint, key), key, env)
-    if isinstance(hint, type) and is_dataclass(hint):
-        return _build(hint, value, f"{key}.", env)
-    origin = get_origin(hint)
-    if origin is tuple:
-        inner = get_args(hint)[0]
-        if not isinstance(value, list):
-            raise ConfigError(f"'{key}' must be a list")
-        return tuple(_convert(inner, v, f"{key}[{i}]", env) for i, v in enumerate(value))
-    if hint is bool:
-        if not isinstance(value, bool):
-            raise ConfigError(f"'{key}' must be true or false")
-        return value
-    if hint is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"'{key}' must be an integer")
-        return value
-    if hint is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(f"'{key}' must be a number")
-        return float(value)
-    if hint is str:
-        if not isinstance(value, str):
-            raise ConfigError(f"'{key}' must be a string")
-        return value
-    raise ConfigError(f"'{key}': unsupported setting type")  # pragma: no cover
+def _problem(error: Any) -> str:
+    key = dotted(error["loc"]) or "configuration"
+    if error["type"] in _WORDING:
+        return _WORDING[error["type"]].format(key)
+    return f"'{key}': {error['msg'].removeprefix('Value error, ')}"
 
 
-def _coerce_env(value: str, hint: type[Any], key: str) -> Any:
-    try:
-        if hint is bool:
-            if value.lower() not in ("true", "false", "1", "0"):
-                raise ValueError(value)
-            return value.lower() in ("true", "1")
-        return hint(value)
-    except ValueError as e:
-        raise ConfigError(f"'{key}': environment value is not a valid {hint.__name__}") from e
-
-
-def _check(config: Config) -> None:
-    for key, allowed in ENUMS.items():
-        value: Any = config
-        for part in key.split("."):
-            value = getattr(value, part)
-        if value not in allowed:
-            shown = ", ".join(repr(a) for a in allowed if a)
-            raise ConfigError(f"'{key}' must be one of {shown}, not {value!r}")
-    if config.auth.method == "api_key":
-        if not config.auth.keys:
-            raise ConfigError("'auth.keys' must list at least one key when method = \"api_key\"")
-        seen: set[str] = set()
-        for i, k in enumerate(config.auth.keys):
-            if len(k.key) < 16:
-                raise ConfigError(f"'auth.keys[{i}].key' must be at least 16 characters")
-            if k.key in seen:
-                raise ConfigError(f"'auth.keys[{i}].key' is listed twice")
-            seen.add(k.key)
-    if not 0 <= config.server.port <= 65535:
-        raise ConfigError("'server.port' must be between 0 and 65535")
-    if not 0 <= config.server.ws_port <= 65535:
-        raise ConfigError("'server.ws_port' must be between 0 and 65535")
-    if not 0.0 <= config.textbrain.auto_approve_threshold <= 1.0:
-        raise ConfigError("'textbrain.auto_approve_threshold' must be between 0 and 1")
-    for i, root in enumerate(config.placement.allowed_roots):
-        if not root.startswith("/") or ".." in root.split("/"):
-            raise ConfigError(f"'placement.allowed_roots[{i}]' must be an absolute path")
-
-
-def redacted(obj: Any) -> Any:
-    """A JSON-ready copy of the config (or part of it) with every secret replaced."""
-    if is_dataclass(obj) and not isinstance(obj, type):
-        out: dict[str, Any] = {}
-        for f in fields(obj):
-            value = getattr(obj, f.name)
-            if f.name in SECRET_KEYS or f.name.endswith(("_key", "_secret", "password")):
-                out[f.name] = REDACTED if value else ""
-            else:
-                out[f.name] = redacted(value)
-        return out
-    if isinstance(obj, tuple):
-        return [redacted(v) for v in obj]
-    return obj
+def redacted(section: Any) -> Any:
+    """A JSON-ready copy of the config (or one section) with every Secret shown as ***."""
+    return TypeAdapter(type(section)).dump_python(section, mode="json")

@@ -1,16 +1,30 @@
-"""The small interfaces the use cases call; adapters implement them (DynamoDB, S3, fakes)."""
+"""Every interface the service side's use cases call; adapters implement them.
+
+The one naming rule: a port is named for the role it plays in the domain's words
+(`TicketStore`, `Blocklist`, `Searcher`), never for a technology and never with a `Port`
+suffix. Its implementations are named technology + port (`DynamoTicketStore`,
+`S3BlobStore`, `TorznabSearcher`, `InMemorySearchCache`, `SystemClock`); a null object is
+`No` + what it stands for (`NoWorkflow`, `NoIndexers`); the test doubles in
+tests/support/fakes.py are `InMemory…` or `Fake…`. The agent's ports are in
+workers/agent/ports.py under the same rule.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
+from chalicelib.auth.identity import Identity
 from chalicelib.domain.audit import AuditEvent, AuditEventType
+from chalicelib.domain.blocklist import BlockEntry
 from chalicelib.domain.candidate import SearchQuery, TorrentCandidate, TorrentFile
 from chalicelib.domain.catalog import CatalogTorrent, Coverage, WantedAlbum
+from chalicelib.domain.connections import Connection, Subscription
+from chalicelib.domain.indexers import IndexerHealth
 from chalicelib.domain.request import TicketItem
+from chalicelib.domain.search import SearchCacheKey, SearchOutcome
 from chalicelib.domain.states import TicketState
 from chalicelib.domain.ticket import Ticket
 
@@ -23,6 +37,24 @@ class Page(Generic[T]):
 
     items: list[T]
     cursor: str | None
+
+
+@dataclass(frozen=True)
+class TicketFilter:
+    """Which tickets a listing returns (empty: every ticket the caller may see)."""
+
+    state: TicketState | None = None
+    requested_by: str | None = None
+
+
+class Clock(Protocol):
+    """The wall clock, and waiting (the real one is adapters/clock.py's SystemClock)."""
+
+    def now(self) -> datetime:
+        """The current time, timezone-aware (UTC)."""
+        ...
+
+    def sleep(self, seconds: float) -> None: ...
 
 
 class TicketStore(Protocol):
@@ -105,6 +137,14 @@ class Workflow(Protocol):
         ...
 
 
+class FlowStatus(Protocol):
+    """Whether a ticket's flow is running (the reconciler restarts the ones that are not)."""
+
+    def status(self, ticket_id: str, attempt: int) -> str | None:
+        """The execution's status (RUNNING, SUCCEEDED...), None when it does not exist."""
+        ...
+
+
 class TicketEvents(Protocol):
     """Where ticket changes are announced (the WebSocket API pushes them to dashboards).
 
@@ -114,8 +154,76 @@ class TicketEvents(Protocol):
     def publish(self, kind: str, ticket: Ticket, data: dict[str, object]) -> None: ...
 
 
+class TicketReader(Protocol):
+    """Tickets as a given caller may see them (TicketService; the realtime snapshot reads it)."""
+
+    def get(self, ticket_id: str, who: Identity) -> Ticket:
+        """The ticket, NotFound (also when `who` may not see it)."""
+        ...
+
+    def list_tickets(self, filt: TicketFilter, who: Identity, limit: int,
+                     cursor: str | None) -> Page[Ticket]: ...
+
+
+# --- searching ------------------------------------------------------------------------------
+class Searcher(Protocol):
+    """Asks the indexers (TorznabSearcher); a failing indexer is reported, not raised."""
+
+    def search(self, query: SearchQuery, indexers: Sequence[str] | None = None) -> SearchOutcome:
+        ...
+
+    def files(self, candidate: TorrentCandidate) -> list[TorrentFile] | None:
+        """The candidate's file list, or None when it cannot be known before downloading."""
+        ...
+
+
+class RateLimiter(Protocol):
+    """Decides when the next request to an indexer may go out (shared by every process)."""
+
+    def acquire(self, indexer: str) -> float:
+        """Reserve the next request slot: seconds to wait before sending.
+
+        Raises RateLimited(retry_after) while the indexer is backing off after failures.
+        """
+        ...
+
+    def record_success(self, indexer: str) -> None:
+        """The indexer answered; clears any back-off."""
+        ...
+
+    def record_failure(self, indexer: str) -> None:
+        """The indexer failed; starts or lengthens the back-off."""
+        ...
+
+    def status(self, indexer: str) -> IndexerHealth: ...
+
+
+class SearchCache(Protocol):
+    """Recent search results per indexer and query."""
+
+    def get(self, key: SearchCacheKey) -> list[TorrentCandidate] | None:
+        """The cached results, or None when absent or expired."""
+        ...
+
+    def put(self, key: SearchCacheKey, candidates: Sequence[TorrentCandidate]) -> None:
+        """Remember `candidates` for the cache's time to live."""
+        ...
+
+
+class Blocklist(Protocol):
+    """Releases never to grab again, by info hash and by normalised title."""
+
+    def block(self, info_hash: str | None, title: str, reason: str, actor: str) -> BlockEntry:
+        """Block a release (by hash when known, always by title); blocking again updates it."""
+        ...
+
+    def is_blocked(self, candidate: TorrentCandidate) -> BlockEntry | None:
+        """The entry blocking this candidate (same info hash or same release title), if any."""
+        ...
+
+
 class CandidateSource(Protocol):
-    """Finds torrents for a query and reads their file lists (Torznab indexers)."""
+    """The acquisition stage's view of the indexers: audited searches and file lists."""
 
     def search(self, query: SearchQuery, ticket_id: str) -> list[TorrentCandidate]: ...
 
@@ -124,7 +232,7 @@ class CandidateSource(Protocol):
         ...
 
 
-class TorrentCatalogPort(Protocol):
+class TorrentCatalog(Protocol):
     """Torrents already downloaded and kept (seeding), and which ticket items they hold."""
 
     def find_coverage(self, items: Sequence[TicketItem],
@@ -137,13 +245,44 @@ class TorrentCatalogPort(Protocol):
     def remove(self, info_hash: str) -> None: ...
 
 
-class ReleaseBlocklist(Protocol):
-    """Releases that failed or were refused, by info hash and by normalised title."""
-
-    def block(self, candidate: TorrentCandidate, reason: str, actor: str) -> None: ...
-
-    def blocked_reason(self, candidate: TorrentCandidate) -> str | None: ...
+# --- realtime -------------------------------------------------------------------------------
+class ConnectionGone(Exception):
+    """The client has gone away (API Gateway's GoneException); forget the connection."""
 
 
-class Clock(Protocol):
-    def now(self) -> datetime: ...
+class ConnectionStore(Protocol):
+    """Open WebSocket connections and their subscriptions."""
+
+    def add(self, conn: Connection) -> None: ...
+
+    def get(self, connection_id: str) -> Connection | None: ...
+
+    def set_subscription(self, connection_id: str, sub: Subscription) -> None: ...
+
+    def remove(self, connection_id: str) -> None: ...
+
+    def all(self) -> Iterator[Connection]: ...
+
+    def next_seq(self, connection_id: str) -> int | None:
+        """Atomically take the connection's next message number; None if it is gone."""
+        ...
+
+
+class ConnectionPoster(Protocol):
+    """API Gateway's Management API `post_to_connection` (or the local gateway's copy)."""
+
+    def post(self, connection_id: str, data: str) -> None:
+        """Send one text message; raise ConnectionGone if the client has left."""
+        ...
+
+
+# --- health ---------------------------------------------------------------------------------
+class HealthProbe(Protocol):
+    """One dependency asked whether it answers; the detail goes into /api/v1/health."""
+
+    @property
+    def name(self) -> str: ...
+
+    def check(self) -> dict[str, Any] | None:
+        """Detail when it answers; raises when it does not."""
+        ...

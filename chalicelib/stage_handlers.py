@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable
 from typing import Any
 
+from chalicelib.bootstrap import Flow
 from chalicelib.domain.errors import ExternalServiceError
 from chalicelib.domain.stage_protocol import (
     ERROR_TRANSIENT,
@@ -15,7 +15,6 @@ from chalicelib.domain.stage_protocol import (
     StageMessage,
     failure_cause,
 )
-from chalicelib.flow_wiring import Flow
 
 log = logging.getLogger("quentin.stages")
 ERROR_STAGE = "StageError"
@@ -81,6 +80,3 @@ def sqs_records(event: Any) -> list[tuple[str, str]]:
         return [(r["messageId"], r["body"]) for r in event.get("Records", [])]
     return [(r.to_dict()["messageId"], r.body) for r in event]
 
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, default=str)

@@ -19,10 +19,10 @@ from chalice.local import (
 )
 
 from chalicelib.adapters.aws.clients import aws_client
+from chalicelib.bootstrap import Services, build_services
 from chalicelib.config import Config
 from chalicelib.domain.audit import AuditEventType
 from chalicelib.services.reconciler import reconcile
-from chalicelib.wiring import Services, build_services
 from local.aws_emulator import EmbeddedAws
 from local.dispatcher import Dispatcher
 from local.journal import Journal, replay
@@ -132,9 +132,8 @@ class LocalStack:
         self.services = build_services(config)
         api.use_services(self.services)
         flow, store = self.services.flow, self.services.store
-        assert flow is not None and store is not None
         # Before anything is served: a ticket created meanwhile must not look abandoned.
-        repairs = reconcile(store, flow.workflow, flow.workflow)
+        repairs = reconcile(store, flow.workflow, flow.status)
         self._dispatcher = Dispatcher(client("sqs"), config.aws.resource_prefix,
                                       api.LAMBDA_QUEUES, config.aws.region,
                                       workers=config.orchestrator.dispatcher_workers)

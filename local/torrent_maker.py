@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
-from chalicelib.domain.bencode import Bencoded, encode
+from chalicelib.domain.bencode import Bencoded, encode, read_torrent_files
 
 DEFAULT_PIECE_LENGTH = 1 << 18  # mktorrent's default (-l 18)
+# Generated test media is small: smaller pieces still give a torrent several of them.
+SMALL_PIECE_LENGTH = 1 << 16
 
 
 def make_torrent(
@@ -59,6 +63,30 @@ def make_torrent(
     if len(trackers) > 1:
         meta[b"announce-list"] = [[t.encode("utf-8")] for t in trackers]
     return encode(meta)
+
+
+@dataclass(frozen=True)
+class MadeTorrent:
+    """A torrent built from files on disk, with what a test or the demo needs to know of it."""
+
+    torrent_bytes: bytes
+    info_hash: str
+    name: str
+    files: tuple[str, ...]  # paths relative to the parent of the content, "/"-separated
+
+    @classmethod
+    def build(cls, content: Path, *, announce: str | None = None,
+              piece_length: int = SMALL_PIECE_LENGTH) -> MadeTorrent:
+        """`make_torrent` of a single file or a directory, read back."""
+        data = make_torrent(content, [announce] if announce else [], piece_length)
+        meta = read_torrent_files(data)
+        return cls(data, meta.info_hash, meta.name, tuple(f.path for f in meta.files))
+
+    def magnet(self, trackers: tuple[str, ...] = ()) -> str:
+        """A magnet URI carrying the hash, the display name and optional trackers."""
+        parts = [f"xt=urn:btih:{self.info_hash}", f"dn={quote(self.name)}"]
+        parts += [f"tr={quote(tracker, safe='')}" for tracker in trackers]
+        return "magnet:?" + "&".join(parts)
 
 
 def _piece_hashes(files: list[Path], piece_length: int) -> Iterator[bytes]:

@@ -26,7 +26,8 @@ from types import TracebackType
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from chalicelib.domain.bencode import TorrentMeta, read_torrent_files
-from chalicelib.domain.candidate import Category, info_hash_from_magnet
+from chalicelib.domain.candidate import Category
+from chalicelib.domain.magnet import known_info_hash
 
 TORZNAB_NS = "http://torznab.com/schemas/2015/feed"
 ET.register_namespace("torznab", TORZNAB_NS)
@@ -101,7 +102,7 @@ class LocalRelease:
     def info_hash(self) -> str | None:
         if self.meta is not None:
             return self.meta.info_hash
-        return info_hash_from_magnet(self.magnet) if self.magnet else None
+        return known_info_hash(None, self.magnet)
 
     @property
     def magnet_uri(self) -> str | None:

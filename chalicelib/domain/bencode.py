@@ -161,6 +161,36 @@ def read_torrent_files(data: bytes, *, max_bytes: int = MAX_TORRENT_BYTES) -> To
     Multi-file paths start with the torrent's name (the root folder); BEP 47 padding files
     are left out. Raises TorrentTooLarge, BencodeError or TorrentMetaError.
     """
+    root, info, info_hash = _read_root(data, max_bytes)
+    name = _text(info, "name", "info.name")
+    _check_component(name, "info.name")
+    piece_length = info.get(b"piece length")
+    if not isinstance(piece_length, int) or piece_length <= 0:
+        raise TorrentMetaError("info.piece length: missing or not a positive integer")
+    files = _files(info, name)
+    return TorrentMeta(
+        name=name,
+        info_hash=info_hash,
+        files=files,
+        total_size=sum(f.size for f in files),
+        piece_length=piece_length,
+        trackers=_trackers(root),
+        private=info.get(b"private") == 1,
+    )
+
+
+def info_hash_of_torrent(data: bytes, *, max_bytes: int = MAX_TORRENT_BYTES) -> str:
+    """A .torrent's v1 info hash, whatever its info dictionary holds besides.
+
+    Raises TorrentTooLarge, BencodeError or TorrentMetaError (all ValueError).
+    """
+    return _read_root(data, max_bytes)[2]
+
+
+def _read_root(
+    data: bytes, max_bytes: int
+) -> tuple[dict[bytes, Bencoded], dict[bytes, Bencoded], str]:
+    """The root dictionary, its info dictionary, and the SHA-1 of the info bytes as found."""
     if len(data) > max_bytes:
         raise TorrentTooLarge(f".torrent is {len(data)} bytes, more than the {max_bytes} allowed")
     decoder = _Decoder(data)
@@ -173,21 +203,7 @@ def read_torrent_files(data: bytes, *, max_bytes: int = MAX_TORRENT_BYTES) -> To
     if not isinstance(info, dict) or decoder.info_span is None:
         raise TorrentMetaError("info: missing or not a dictionary")
     start, end = decoder.info_span
-    name = _text(info, "name", "info.name")
-    _check_component(name, "info.name")
-    piece_length = info.get(b"piece length")
-    if not isinstance(piece_length, int) or piece_length <= 0:
-        raise TorrentMetaError("info.piece length: missing or not a positive integer")
-    files = _files(info, name)
-    return TorrentMeta(
-        name=name,
-        info_hash=hashlib.sha1(data[start:end]).hexdigest(),
-        files=files,
-        total_size=sum(f.size for f in files),
-        piece_length=piece_length,
-        trackers=_trackers(root),
-        private=info.get(b"private") == 1,
-    )
+    return root, info, hashlib.sha1(data[start:end]).hexdigest()
 
 
 def _files(info: dict[bytes, Bencoded], name: str) -> tuple[TorrentFile, ...]:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from chalicelib.domain.candidate import normalise_info_hash
 from chalicelib.domain.errors import FieldError, ValidationError
+from chalicelib.domain.magnet import normalise_info_hash
 
 MAX_TITLE_LENGTH = 500
 MAX_REASON_LENGTH = 1000

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from enum import IntEnum, StrEnum
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 
 class SearchKind(StrEnum):
@@ -126,40 +123,6 @@ class TorrentCandidate:
         values["publish_date"] = datetime.fromisoformat(published) if published else None
         values["categories"] = tuple(int(c) for c in values.get("categories") or ())
         return cls(**values)
-
-
-_HEX_HASH = re.compile(r"^[0-9a-fA-F]{40}$")
-_BASE32_HASH = re.compile(r"^[A-Za-z2-7]{32}$")
-
-
-def normalise_info_hash(value: str) -> str:
-    """A v1 info hash as 40 lower-case hex digits, from hex or 32-character base32.
-
-    Raises ValueError naming the bad value's shape (not the value) when it is neither.
-    """
-    candidate = value.strip()
-    if _HEX_HASH.match(candidate):
-        return candidate.lower()
-    if _BASE32_HASH.match(candidate):
-        try:
-            return base64.b32decode(candidate.upper()).hex()
-        except binascii.Error as error:  # pragma: no cover - the regex admits only valid input
-            raise ValueError(f"bad base32 info hash: {error}") from error
-    raise ValueError(f"not a 40-hex or 32-base32 info hash ({len(candidate)} characters)")
-
-
-def info_hash_from_magnet(magnet_uri: str) -> str | None:
-    """The v1 info hash of a magnet URI's `xt=urn:btih:` parameter, or None if it has none."""
-    parts = urlsplit(magnet_uri)
-    if parts.scheme.lower() != "magnet":
-        return None
-    for topic in parse_qs(parts.query).get("xt", []):
-        if topic.lower().startswith("urn:btih:"):
-            try:
-                return normalise_info_hash(topic[len("urn:btih:") :])
-            except ValueError:
-                return None
-    return None
 
 
 def utc(moment: datetime) -> datetime:

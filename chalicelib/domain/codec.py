@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from chalicelib.domain.acquisition import AcquisitionRecord
 from chalicelib.domain.redaction import redact_secrets
 from chalicelib.domain.request import (
     Constraints,
@@ -17,6 +18,7 @@ from chalicelib.domain.request import (
     TicketItem,
     TicketRequest,
 )
+from chalicelib.domain.stage_protocol import WorkOrder
 from chalicelib.domain.states import TicketState
 from chalicelib.domain.ticket import Ticket, Transition
 
@@ -90,8 +92,8 @@ def ticket_to_dict(ticket: Ticket, *, include_secrets: bool = False) -> dict[str
         "request": request_to_dict(ticket.request),
         "history": [t.to_dict() for t in ticket.history],
         "flow_attempt": ticket.flow_attempt,
-        "acquisition": ticket.acquisition,
-        "work_order": ticket.work_order,
+        "acquisition": ticket.acquisition.to_dict() if ticket.acquisition else None,
+        "work_order": ticket.work_order.to_dict() if ticket.work_order else None,
     }
     if include_secrets:
         out["approval_token"] = ticket.approval_token
@@ -115,7 +117,7 @@ def ticket_from_dict(d: dict[str, Any]) -> Ticket:
         linked_tickets=tuple(d.get("linked_tickets") or ()),
         version=int(d.get("version", 0)),
         flow_attempt=int(d.get("flow_attempt") or 0),
-        acquisition=d.get("acquisition"),
-        work_order=d.get("work_order"),
+        acquisition=AcquisitionRecord.from_dict(d["acquisition"]) if d.get("acquisition") else None,
+        work_order=WorkOrder.from_dict(d["work_order"]) if d.get("work_order") else None,
         approval_token=d.get("approval_token"),
     )

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from chalicelib.domain.acquisition import AcquisitionRecord
 from chalicelib.domain.request import TicketRequest
+from chalicelib.domain.stage_protocol import WorkOrder
 from chalicelib.domain.states import TicketState, check_transition
 
 
@@ -57,9 +59,9 @@ class Ticket:
     # Which execution of the flow is current (1 for the first; retries and restarts add one).
     flow_attempt: int = 0
     # The latest acquisition decision (candidates with breakdowns), kept across states.
-    acquisition: dict[str, Any] | None = None
+    acquisition: AcquisitionRecord | None = None
     # What the agent must do: the chosen candidate, file mapping and destinations.
-    work_order: dict[str, Any] | None = None
+    work_order: WorkOrder | None = None
     # The Step Functions token of a pending approval; never shown by the API.
     approval_token: str | None = field(default=None, repr=False)
 

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from chalicelib.domain.ticket import Ticket
-from chalicelib.realtime.ports import ConnectionGone, ConnectionPoster, ConnectionStore
+from chalicelib.ports import ConnectionGone, ConnectionPoster, ConnectionStore
 from chalicelib.realtime.protocol import EVENT_TYPES, MessageType, encode, event_message, matches
 
 log = logging.getLogger("quentin.realtime")

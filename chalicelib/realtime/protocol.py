@@ -14,10 +14,11 @@ candidates alone can approach that. The REST API has the full ticket.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
+from chalicelib.domain.connections import Connection, Subscription, Viewer
 from chalicelib.domain.states import is_terminal
 from chalicelib.domain.ticket import Ticket
 
@@ -39,35 +40,8 @@ EVENT_TYPES = frozenset({MessageType.CREATED, MessageType.STATE_CHANGE, MessageT
                          MessageType.NEEDS_APPROVAL})
 
 
-class ProtocolError(ValueError):
+class ClientMessageError(ValueError):
     """A client message that does not follow the protocol; the text says what is wrong."""
-
-
-@dataclass(frozen=True)
-class Subscription:
-    """Which ticket events a connection receives. Empty filters mean "all I may see"."""
-
-    ticket_ids: frozenset[str] = frozenset()
-    requested_by: str | None = None
-    include_terminal: bool = False
-    muted: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"ticket_ids": sorted(self.ticket_ids), "requested_by": self.requested_by,
-                "include_terminal": self.include_terminal, "muted": self.muted}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Subscription:
-        return cls(frozenset(d.get("ticket_ids") or ()), d.get("requested_by"),
-                   bool(d.get("include_terminal")), bool(d.get("muted")))
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """The identity behind a connection, as far as matching needs it."""
-
-    user_id: str
-    is_admin: bool
 
 
 @dataclass(frozen=True)
@@ -80,38 +54,28 @@ class ClientAction:
     include_terminal: bool | None = None
 
 
-@dataclass(frozen=True)
-class Connection:
-    """A stored WebSocket connection: who it is and what it listens to."""
-
-    connection_id: str
-    viewer: Viewer
-    subscription: Subscription = field(default_factory=Subscription)
-    connected_at: str = ""
-
-
 def parse_client_message(body: str) -> ClientAction:
-    """Parse a client's text frame, or raise ProtocolError naming the offending field."""
+    """Parse a client's text frame, or raise ClientMessageError naming the offending field."""
     try:
         raw = json.loads(body)
     except ValueError as e:
-        raise ProtocolError("message is not valid JSON") from e
+        raise ClientMessageError("message is not valid JSON") from e
     except RecursionError as e:
-        raise ProtocolError("message is nested too deeply") from e
+        raise ClientMessageError("message is nested too deeply") from e
     if not isinstance(raw, dict):
-        raise ProtocolError("message must be a JSON object")
+        raise ClientMessageError("message must be a JSON object")
     action = raw.get("action")
     if action not in ("subscribe", "unsubscribe"):
-        raise ProtocolError("'action' must be \"subscribe\" or \"unsubscribe\"")
+        raise ClientMessageError("'action' must be \"subscribe\" or \"unsubscribe\"")
     values: dict[str, Any] = {}
     for name in ("ticket_id", "requested_by"):
         value = raw.get(name)
         if value is not None and (not isinstance(value, str) or not value.strip()):
-            raise ProtocolError(f"'{name}' must be a non-empty string")
+            raise ClientMessageError(f"'{name}' must be a non-empty string")
         values[name] = value
     include = raw.get("include_terminal")
     if include is not None and not isinstance(include, bool):
-        raise ProtocolError("'include_terminal' must be true or false")
+        raise ClientMessageError("'include_terminal' must be true or false")
     return ClientAction(action, values["ticket_id"], values["requested_by"], include)
 
 

@@ -7,17 +7,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from chalicelib.auth.identity import Authenticator, Identity
+from chalicelib.domain.connections import Connection, Subscription, Viewer
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.states import TicketState
 from chalicelib.domain.ticket import Ticket
-from chalicelib.ports import Clock
+from chalicelib.ports import (
+    Clock,
+    ConnectionGone,
+    ConnectionPoster,
+    ConnectionStore,
+    TicketFilter,
+    TicketReader,
+)
 from chalicelib.realtime.credentials import ws_credentials
-from chalicelib.realtime.ports import ConnectionGone, ConnectionPoster, ConnectionStore
 from chalicelib.realtime.protocol import (
-    Connection,
-    ProtocolError,
-    Subscription,
-    Viewer,
+    ClientMessageError,
     apply_action,
     encode,
     error_message,
@@ -25,7 +29,6 @@ from chalicelib.realtime.protocol import (
     parse_client_message,
     snapshot_message,
 )
-from chalicelib.services.tickets import TicketFilter, TicketService
 
 log = logging.getLogger("quentin.realtime")
 SNAPSHOT_MAX_TICKETS = 1000
@@ -52,7 +55,7 @@ class ConnectAnswer:
 
 class RealtimeService:
     def __init__(self, authenticator: Authenticator, connections: ConnectionStore,
-                 poster: ConnectionPoster, tickets: TicketService, clock: Clock) -> None:
+                 poster: ConnectionPoster, tickets: TicketReader, clock: Clock) -> None:
         self._auth = authenticator
         self._connections = connections
         self._poster = poster
@@ -85,7 +88,7 @@ class RealtimeService:
             return
         try:
             action = parse_client_message(body)
-        except ProtocolError as e:
+        except ClientMessageError as e:
             self._post(connection_id, encode(error_message(str(e))))
             return
         sub = apply_action(conn.subscription, action)

@@ -12,23 +12,22 @@ import time
 from dataclasses import replace
 from typing import Any
 
+from chalicelib.domain.acquisition import AcquisitionRecord, candidate_key, scored_key
 from chalicelib.domain.audit import AuditEventType
 from chalicelib.domain.candidate import SearchKind, SearchQuery, TorrentCandidate, TorrentFile
 from chalicelib.domain.catalog import WantedAlbum
 from chalicelib.domain.dedup import LINKABLE_STATES, can_share, content_key
 from chalicelib.domain.errors import Conflict, ExternalServiceError
 from chalicelib.domain.request import ItemKind
-from chalicelib.domain.stage_protocol import StageMessage, read_cause
+from chalicelib.domain.stage_protocol import StageMessage, WorkOrder, read_cause
 from chalicelib.domain.states import TicketState
 from chalicelib.domain.ticket import Ticket
-from chalicelib.ports import CandidateSource, ReleaseBlocklist, TicketStore, TorrentCatalogPort
+from chalicelib.ports import Blocklist, CandidateSource, TicketStore, TorrentCatalog
 from chalicelib.services.audit import AuditRecorder
 from chalicelib.services.flow_state import FlowState, TicketCancelled
-from chalicelib.services.work_orders import candidate_key as _dict_key
-from chalicelib.services.work_orders import files_of as _files_of
+from chalicelib.services.ticket_updates import update_ticket
 from chalicelib.services.work_orders import work_order
 from chalicelib.textbrain.brain import TextBrain
-from chalicelib.textbrain.scoring import rank
 
 log = logging.getLogger("quentin.acquisition")
 S = TicketState
@@ -46,9 +45,9 @@ class AcquisitionService:
         brain: TextBrain,
         source: CandidateSource,
         audit: AuditRecorder,
-        blocklist: ReleaseBlocklist | None = None,
+        blocklist: Blocklist | None = None,
         auto_approve_threshold: float = 0.85,
-        catalog: TorrentCatalogPort | None = None,
+        catalog: TorrentCatalog | None = None,
     ) -> None:
         self._flow = flow
         self._store = store
@@ -120,19 +119,19 @@ class AcquisitionService:
         acquisition = self._acquisition_record(decision, files, payload)
         self._audit.record(
             AuditEventType.MATCHING_COMPLETED, ACTOR, ticket.ticket_id,
-            method=acquisition.get("method"), confidence=acquisition.get("confidence"),
-            recommended_index=acquisition.get("recommended_index"),
-            reasoning=acquisition.get("reasoning"),
+            method=acquisition.method, confidence=acquisition.confidence,
+            recommended_index=acquisition.recommended_index,
+            reasoning=acquisition.reasoning,
             scores=[{"title": c["candidate"]["title"], "total": c["total"]}
-                    for c in acquisition.get("candidates", [])[:10]],
+                    for c in acquisition.candidates[:10]],
             **payload,
         )
         return self._conclude(ticket, decision, acquisition, payload)
 
-    def _conclude(self, ticket: Ticket, decision: Any, acquisition: dict[str, Any],
+    def _conclude(self, ticket: Ticket, decision: Any, acquisition: AcquisitionRecord,
                   payload: dict[str, Any]) -> dict[str, Any]:
-        summary = {**payload, "confidence": acquisition.get("confidence"),
-                   "recommended_index": acquisition.get("recommended_index")}
+        summary = {**payload, "confidence": acquisition.confidence,
+                   "recommended_index": acquisition.recommended_index}
         if ticket.request.dry_run:
             self._save_acquisition(ticket.ticket_id, acquisition)
             self._flow.enter(ticket.ticket_id, S.DRY_RUN_COMPLETE, "dry run: nothing downloaded",
@@ -146,13 +145,14 @@ class AcquisitionService:
                              "no acceptable candidate: " + "; ".join(reasons)[:300],
                              {**summary, "reasons": reasons})
             return {"outcome": "acquisition_failed"}
-        best = acquisition["candidates"][acquisition["recommended_index"]]
+        best = acquisition.recommended
+        assert best is not None  # the decision recommended one
         if decision.auto_approve:
             work = self._commit_choice(ticket.ticket_id, acquisition, best)
             self._flow.enter(ticket.ticket_id, S.AUTO_APPROVED,
                              f"auto-approved at confidence {decision.confidence:.2f}",
                              {**summary, "candidate": best["candidate"]})
-            return {"outcome": "auto_approved", "work": work}
+            return {"outcome": "auto_approved", "work": work.to_dict()}
         self._save_acquisition(ticket.ticket_id, acquisition)
         self._flow.enter(ticket.ticket_id, S.NEEDS_APPROVAL,
                          f"confidence {decision.confidence:.2f} is below the auto-approve "
@@ -173,23 +173,20 @@ class AcquisitionService:
         cause = read_cause((msg.error or {}).get("Cause"))
         noted = ticket.state_payload.get("last_failure") or {}
         reason = str(cause.get("reason") or noted.get("reason") or "download failed")
-        failed = (ticket.work_order or {}).get("candidate") or {}
-        if self._blocklist is not None and failed.get("title"):
-            cand = TorrentCandidate(title=failed["title"], indexer=failed.get("indexer") or "",
-                                    indexer_id="",
-                                    info_hash=failed.get("info_hash"))
-            self._blocklist.block(cand, reason, ACTOR)
+        failed = ticket.work_order.candidate if ticket.work_order is not None else None
+        title = failed.title if failed is not None else None
+        info_hash = failed.info_hash if failed is not None else None
+        if self._blocklist is not None and title:
+            self._blocklist.block(info_hash, title, reason, ACTOR)
         self._audit.record(AuditEventType.RELEASE_BLOCKLISTED, ACTOR, ticket.ticket_id,
-                           title=failed.get("title"), info_hash=failed.get("info_hash"),
-                           reason=reason)
-        acquisition = dict(ticket.acquisition or {})
-        if acquisition.get("method") == "catalog":
+                           title=title, info_hash=info_hash, reason=reason)
+        acquisition = ticket.acquisition or AcquisitionRecord("dumb", 0.0, None, "")
+        if acquisition.method == "catalog":
             return self._kept_files_gone(ticket, acquisition, reason)
-        failed_keys = set(acquisition.get("failed", [])) | {_dict_key(failed)}
-        acquisition["failed"] = sorted(failed_keys)
+        acquisition = acquisition.with_failure(candidate_key(info_hash, title or ""))
         remaining = [
-            (i, c) for i, c in enumerate(acquisition.get("candidates", []))
-            if not c.get("rejected") and _dict_key(c["candidate"]) not in failed_keys
+            (i, c) for i, c in enumerate(acquisition.candidates)
+            if not c.get("rejected") and scored_key(c) not in acquisition.failed
             and not self._blocked_dict(c["candidate"])
         ]
         if not remaining:
@@ -200,13 +197,13 @@ class AcquisitionService:
                               "retry_count": ticket.flow_attempt - 1, "stage": "download"})
             return {"outcome": "failed"}
         index, best = remaining[0]
-        acquisition["recommended_index"] = index
+        acquisition = replace(acquisition, recommended_index=index)
         sure = best["total"] >= self._threshold and not best.get("red_flags")
         if sure:
             work = self._commit_choice(ticket.ticket_id, acquisition, best)
             self._flow.progress(ticket.ticket_id, candidate=best["candidate"],
                                 previous_failure=reason, progress_pct=0)
-            return {"outcome": "auto_approved", "work": work}
+            return {"outcome": "auto_approved", "work": work.to_dict()}
         self._save_acquisition(ticket.ticket_id, acquisition)
         self._flow.enter(ticket.ticket_id, S.NEEDS_APPROVAL,
                          f"download failed ({reason}); the next candidate needs approval",
@@ -231,28 +228,27 @@ class AcquisitionService:
             return None
         paths = {m.item_id: m.path for m in coverage.matches}
         work = work_order(ticket, None, source_dir=torrent.save_path, source_paths=paths)
-        acquisition: dict[str, Any] = {
-            "catalog": {**coverage.to_dict(), "torrent": torrent.name,
-                        "info_hash": torrent.info_hash},
-            "candidates": [], "recommended_index": None, "method": "catalog", "confidence": 1.0,
-            "reasoning": f"every requested item is in the kept torrent {torrent.name!r}: "
-                         "no search, no download",
-        }
+        acquisition = AcquisitionRecord(
+            method="catalog", confidence=1.0, recommended_index=None,
+            reasoning=f"every requested item is in the kept torrent {torrent.name!r}: "
+                      "no search, no download",
+            catalog={**coverage.to_dict(), "torrent": torrent.name,
+                     "info_hash": torrent.info_hash})
         current = self._store.get(ticket.ticket_id)
         self._store.save(replace(current, acquisition=acquisition, work_order=work), current)
         self._catalog.touch(torrent.info_hash)
         self._audit.record(AuditEventType.MATCHING_COMPLETED, ACTOR, ticket.ticket_id,
                            method="catalog", info_hash=torrent.info_hash,
-                           reasoning=acquisition["reasoning"], items=len(paths))
+                           reasoning=acquisition.reasoning, items=len(paths))
         self._flow.enter(ticket.ticket_id, S.AUTO_APPROVED,
                          f"all {len(paths)} items are already in the torrent catalog",
                          {"catalog_torrent": torrent.name})
-        return {"outcome": "covered", "work": work}
+        return {"outcome": "covered", "work": work.to_dict()}
 
-    def _kept_files_gone(self, ticket: Ticket, acquisition: dict[str, Any],
+    def _kept_files_gone(self, ticket: Ticket, acquisition: AcquisitionRecord,
                          reason: str) -> dict[str, Any]:
         """The catalog sent the agent to files that are no longer there: forget them."""
-        info_hash = (acquisition.get("catalog") or {}).get("info_hash")
+        info_hash = (acquisition.catalog or {}).get("info_hash")
         if self._catalog is not None and info_hash:
             self._catalog.remove(info_hash)
         current = self._store.get(ticket.ticket_id)
@@ -286,36 +282,29 @@ class AcquisitionService:
             return other.ticket_id
         return None
 
-    def _commit_choice(self, ticket_id: str, acquisition: dict[str, Any],
-                       best: dict[str, Any]) -> dict[str, Any]:
+    def _commit_choice(self, ticket_id: str, acquisition: AcquisitionRecord,
+                       best: dict[str, Any]) -> WorkOrder:
         """Save the decision and the work order (with linked tickets' items) atomically."""
-        for _ in range(5):
-            current = self._store.get(ticket_id)
+        def change(current: Ticket) -> Ticket:
             if current.state is S.CANCELLED:
                 raise TicketCancelled(ticket_id)
             linked = [self._store.get(t) for t in current.linked_tickets]
-            work = work_order(current, best, linked=linked,
-                              files=_files_of(acquisition, best))
-            try:
-                self._store.save(replace(current, acquisition=acquisition, work_order=work),
-                                 current)
-                return work
-            except Conflict:
-                continue
-        raise Conflict(f"ticket {ticket_id} kept changing while saving its decision")
+            work = work_order(current, best, linked=linked, files=acquisition.files_for(best))
+            return replace(current, acquisition=acquisition, work_order=work)
 
-    def _save_acquisition(self, ticket_id: str, acquisition: dict[str, Any]) -> None:
-        for _ in range(5):
-            current = self._store.get(ticket_id)
-            try:
-                self._store.save(replace(current, acquisition=acquisition), current)
-                return
-            except Conflict:
-                continue
+        stored = update_ticket(self._store, ticket_id, change)[1]
+        assert stored.work_order is not None  # `change` always sets it
+        return stored.work_order
+
+    def _save_acquisition(self, ticket_id: str, acquisition: AcquisitionRecord) -> None:
+        """Keep the decision on the ticket; Conflict if it kept changing (the stage retries)."""
+        update_ticket(self._store, ticket_id, lambda current: replace(current,
+                                                                      acquisition=acquisition))
 
     def _fetch_files(self, request: Any, usable: list[TorrentCandidate],
                      files: dict[str, list[TorrentFile]]) -> None:
-        for scored in rank(request, usable)[:FILES_FOR_TOP]:
+        # The brain's ranking, so its configured preferences pick whose files to fetch.
+        for scored in self._brain.rank(request, usable)[:FILES_FOR_TOP]:
             key = _key(scored.candidate)
             if key in files or scored.rejected:
                 continue
@@ -331,10 +320,10 @@ class AcquisitionService:
     def _is_blocked(self, cand: TorrentCandidate, blocked: dict[str, str]) -> bool:
         if self._blocklist is None:
             return False
-        reason = self._blocklist.blocked_reason(cand)
-        if reason:
-            blocked[_key(cand)] = reason
-        return reason is not None
+        entry = self._blocklist.is_blocked(cand)
+        if entry is not None:
+            blocked[_key(cand)] = entry.reason
+        return entry is not None
 
     def _blocked_dict(self, cand: dict[str, Any]) -> bool:
         if self._blocklist is None:
@@ -342,27 +331,27 @@ class AcquisitionService:
         probe = TorrentCandidate(title=cand.get("title", ""), indexer=cand.get("indexer") or "",
                                  indexer_id="",
                                  info_hash=cand.get("info_hash"))
-        return self._blocklist.blocked_reason(probe) is not None
+        return self._blocklist.is_blocked(probe) is not None
 
     @staticmethod
     def _acquisition_record(decision: Any, files: dict[str, list[TorrentFile]],
-                            payload: dict[str, Any]) -> dict[str, Any]:
+                            payload: dict[str, Any]) -> AcquisitionRecord:
         if decision is None:
-            return {"candidates": [], "recommended_index": None, "confidence": 0.0,
-                    "method": "dumb", "reasoning": "no candidates found", **payload}
+            return AcquisitionRecord("dumb", 0.0, None, "no candidates found",
+                                     details=dict(payload))
         data: dict[str, Any] = decision.to_dict()
         data["candidates"] = data.get("candidates", [])[:KEEP_CANDIDATES]
         if data.get("recommended_index") is not None and \
                 data["recommended_index"] >= KEEP_CANDIDATES:
             data["recommended_index"] = None
-        kept = {_dict_key(c["candidate"]) for c in data["candidates"][:FILES_FOR_TOP]}
+        kept = {scored_key(c) for c in data["candidates"][:FILES_FOR_TOP]}
         data["files"] = {k: [{"path": f.path, "size": f.size} for f in v]
                          for k, v in files.items() if k in kept}
         data.update(payload)
-        return data
+        return AcquisitionRecord.from_dict(data)
 
 
 def _key(cand: TorrentCandidate) -> str:
-    return cand.info_hash or f"title:{cand.title.lower()}"
+    return candidate_key(cand.info_hash, cand.title)
 
 

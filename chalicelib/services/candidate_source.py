@@ -1,9 +1,7 @@
-"""The acquisition stage's view of the indexers and the blocklist (adapters to its ports)."""
+"""The acquisition stage's view of the indexers: audited searches, file lists when known."""
 
 from __future__ import annotations
 
-from chalicelib.adapters.aws.blocklist import DynamoBlocklist
-from chalicelib.adapters.torznab import MagnetRedirect, TorrentFetchError, TorznabSearcher
 from chalicelib.domain.candidate import SearchQuery, TorrentCandidate, TorrentFile
 from chalicelib.domain.errors import ExternalServiceError
 from chalicelib.services.searching import SearchService
@@ -12,21 +10,15 @@ from chalicelib.services.searching import SearchService
 class IndexerCandidateSource:
     """Searches through the SearchService (audited, rate-limited, cached)."""
 
-    def __init__(self, search: SearchService, torznab: TorznabSearcher) -> None:
+    def __init__(self, search: SearchService) -> None:
         self._search = search
-        self._torznab = torznab
 
     def search(self, query: SearchQuery, ticket_id: str) -> list[TorrentCandidate]:
         found = self._search.search(query, actor="acquisition", ticket_id=ticket_id)
         return [r.candidate for r in found.results]
 
     def files(self, candidate: TorrentCandidate) -> list[TorrentFile] | None:
-        if not candidate.download_url or candidate.download_url.startswith("magnet:"):
-            return None
-        try:
-            return self._torznab.get_files(candidate)
-        except (MagnetRedirect, TorrentFetchError):
-            return None
+        return self._search.searcher.files(candidate)
 
 
 class NoIndexers:
@@ -38,17 +30,3 @@ class NoIndexers:
 
     def files(self, candidate: TorrentCandidate) -> list[TorrentFile] | None:
         return None
-
-
-class BlocklistPort:
-    """The ReleaseBlocklist port over the DynamoDB blocklist."""
-
-    def __init__(self, blocklist: DynamoBlocklist) -> None:
-        self._blocklist = blocklist
-
-    def block(self, candidate: TorrentCandidate, reason: str, actor: str) -> None:
-        self._blocklist.block(candidate.info_hash, candidate.title, reason, actor)
-
-    def blocked_reason(self, candidate: TorrentCandidate) -> str | None:
-        entry = self._blocklist.is_blocked(candidate)
-        return entry.reason if entry else None

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from chalicelib.content import extensions
 from chalicelib.domain.bencode import TorrentMeta
 from chalicelib.domain.candidate import TorrentFile
 from chalicelib.domain.catalog import CatalogContent
 from chalicelib.domain.stage_protocol import WorkOrder
 from chalicelib.services.work_orders import LINK_SEPARATOR
+from chalicelib.textbrain.mapping.layout import title_words, track_numbering
+from chalicelib.textbrain.parsing import parse
 
 
 def downloaded_torrent(name: str, info_hash: str,
@@ -43,6 +46,32 @@ def catalog_contents(work: WorkOrder, sizes: Mapping[str, int]) -> list[CatalogC
             track_number=f.track_number,
         )
     return list(contents.values())
+
+
+def name_contents(torrent: TorrentMeta) -> tuple[CatalogContent, ...]:
+    """Name a torrent's audio files from its title (artist, album) and file names (tracks).
+
+    For when the registrant knows no better; a caller that mapped files to ticket items
+    should pass those contents (with catalog track ids and probed durations) instead.
+    """
+    release = parse(torrent.name)
+    contents = []
+    for file in torrent.files:
+        if extensions.extension_of(file.path) not in extensions.AUDIO:
+            continue
+        numbering = track_numbering(file.path)
+        contents.append(
+            CatalogContent(
+                path=file.path,
+                size=file.size,
+                artist=release.artist,
+                album=release.album,
+                title=title_words(file.path) or None,
+                disc_number=numbering.disc,
+                track_number=numbering.track,
+            )
+        )
+    return tuple(contents)
 
 
 def _text(value: object) -> str | None:

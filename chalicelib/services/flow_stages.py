@@ -6,7 +6,6 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from chalicelib.domain.errors import Conflict
 from chalicelib.domain.stage_protocol import (
     ERROR_CANCELLED,
     StageMessage,
@@ -17,6 +16,7 @@ from chalicelib.domain.states import TicketState
 from chalicelib.domain.ticket import Ticket
 from chalicelib.ports import TicketStore, Workflow
 from chalicelib.services.flow_state import FlowState, TicketCancelled
+from chalicelib.services.ticket_updates import update_ticket
 
 log = logging.getLogger("quentin.flow")
 S = TicketState
@@ -28,18 +28,22 @@ RETRYABLE_ERRORS = frozenset({"States.Timeout", "States.HeartbeatTimeout", "Tran
 def decision_for(ticket: Ticket) -> dict[str, Any] | None:
     """What the approval step must answer, judging by the ticket; None while it waits."""
     if ticket.state is S.APPROVED:
-        return {"decision": "approved", "work": ticket.work_order}
+        return {"decision": "approved", "work": _work(ticket)}
     if ticket.state is S.REJECTED:
         return {"decision": "rejected"}
     if ticket.state is S.ACQUIRING:
         return {"decision": "force_search"}
     if ticket.state is S.DOWNLOADING:
-        return {"decision": "force_magnet", "work": ticket.work_order}
+        return {"decision": "force_magnet", "work": _work(ticket)}
     if ticket.state is S.CANCELLED:
         return {"decision": "cancelled"}
     if ticket.state is S.NEEDS_APPROVAL:
         return None
     return {"decision": "rejected", "note": f"ticket is {ticket.state.value}"}
+
+
+def _work(ticket: Ticket) -> dict[str, Any] | None:
+    return ticket.work_order.to_dict() if ticket.work_order is not None else None
 
 
 class FlowStages:
@@ -50,22 +54,21 @@ class FlowStages:
 
     def await_approval(self, msg: StageMessage) -> None:
         """Keep the token with the ticket, or answer at once if a person already decided."""
-        for _ in range(5):
-            ticket = self._store.get(msg.ticket_id)
-            decision = decision_for(ticket)
-            if decision is not None:
-                if decision["decision"] == "cancelled":
-                    self._workflow.fail(msg.task_token, ERROR_CANCELLED,
-                                        failure_cause("cancelled", retryable=False))
-                else:
-                    self._workflow.answer(msg.task_token, decision)
-                return
-            try:
-                self._store.save(replace(ticket, approval_token=msg.task_token), ticket)
-                return
-            except Conflict:
-                continue  # a person acted meanwhile: look again
-        raise Conflict(f"ticket {msg.ticket_id} kept changing while awaiting approval")
+        def keep_token(ticket: Ticket) -> Ticket | None:
+            if decision_for(ticket) is not None:
+                return None
+            return replace(ticket, approval_token=msg.task_token)
+
+        # A lost race means a person acted meanwhile: update_ticket looks again.
+        before, after = update_ticket(self._store, msg.ticket_id, keep_token)
+        decision = decision_for(before) if after is before else None
+        if decision is None:
+            return
+        if decision["decision"] == "cancelled":
+            self._workflow.fail(msg.task_token, ERROR_CANCELLED,
+                                failure_cause("cancelled", retryable=False))
+        else:
+            self._workflow.answer(msg.task_token, decision)
 
     def record_failure(self, msg: StageMessage) -> dict[str, Any]:
         """Put the ticket in Failed with what went wrong, unless it already ended."""

@@ -16,8 +16,8 @@ from chalicelib.domain.states import TicketState
 from chalicelib.domain.ticket import Ticket
 from chalicelib.ports import Clock, TicketEvents, TicketStore
 from chalicelib.services.audit import AuditRecorder
+from chalicelib.services.ticket_updates import update_ticket
 
-ATTEMPTS = 5
 # States a linked ticket follows its primary into: it shares the primary's download, and a
 # search that found nothing for the primary finds nothing for the same content either.
 FOLLOWED = frozenset({TicketState.DOWNLOADING, TicketState.CONVERTING, TicketState.PLACING,
@@ -134,13 +134,4 @@ class FlowState:
     def _update(
         self, ticket_id: str, change: Callable[[Ticket], Ticket | None]
     ) -> tuple[Ticket, Ticket]:
-        for _ in range(ATTEMPTS):
-            before = self._store.get(ticket_id)
-            changed = change(before)
-            if changed is None:
-                return before, before
-            try:
-                return before, self._store.save(changed, before)
-            except Conflict:
-                continue  # someone else wrote first: read again and re-apply
-        raise Conflict(f"ticket {ticket_id} kept changing; gave up after {ATTEMPTS} tries")
+        return update_ticket(self._store, ticket_id, change)

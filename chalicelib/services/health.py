@@ -3,31 +3,38 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from chalicelib.ports import HealthProbe
 
 
 @dataclass(frozen=True)
 class Check:
+    """A probe made of a function (an indexer's back-off state, for instance)."""
+
     name: str
     probe: Callable[[], Any]
 
+    def check(self) -> Any:
+        return self.probe()
+
 
 class HealthService:
-    def __init__(self, checks: list[Check]) -> None:
-        self._checks = checks
+    def __init__(self, probes: Iterable[HealthProbe]) -> None:
+        self._probes = list(probes)
 
-    def add(self, check: Check) -> None:
-        self._checks.append(check)
+    def add(self, probe: HealthProbe) -> None:
+        self._probes.append(probe)
 
     def report(self) -> dict[str, Any]:
         """Each dependency's status; `status` is "ok" only when every one answered."""
         results: dict[str, Any] = {}
-        for check in self._checks:
+        for probe in self._probes:
             started = time.perf_counter()
             try:
-                detail = check.probe()
+                detail = probe.check()
                 ok = True
                 error = None
             except Exception as e:  # any failure of a dependency is reported, not raised
@@ -42,6 +49,6 @@ class HealthService:
                 entry["error"] = error
             if isinstance(detail, dict):
                 entry.update(detail)
-            results[check.name] = entry
+            results[probe.name] = entry
         healthy = all(r["ok"] for r in results.values())
         return {"status": "ok" if healthy else "degraded", "checks": results}

@@ -11,12 +11,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Protocol
 
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.states import ACTIVE_STATES, TicketState
 from chalicelib.domain.ticket import Ticket
-from chalicelib.ports import TicketStore, Workflow
+from chalicelib.ports import FlowStatus, TicketStore, Workflow
 
 log = logging.getLogger("quentin.reconciler")
 S = TicketState
@@ -30,10 +29,6 @@ RESUME_AT: dict[TicketState, str] = {
     S.CONVERTING: "download",
     S.PLACING: "download",
 }
-
-
-class FlowStatus(Protocol):
-    def status(self, ticket_id: str, attempt: int) -> str | None: ...
 
 
 @dataclass(frozen=True)

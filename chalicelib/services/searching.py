@@ -10,31 +10,18 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
-from chalicelib.adapters.torznab.errors import RateLimited
-from chalicelib.adapters.torznab.limits import Clock, IndexerHealth, RateLimiter
-from chalicelib.adapters.torznab.outcome import SearchOutcome
 from chalicelib.domain.audit import SYSTEM_TICKET, AuditEventType
 from chalicelib.domain.blocklist import BlockEntry, release_title_key
 from chalicelib.domain.candidate import SearchQuery, TorrentCandidate
+from chalicelib.domain.indexers import IndexerHealth, RateLimited
+from chalicelib.domain.search import SearchOutcome
+from chalicelib.ports import Blocklist, Clock, RateLimiter, Searcher
 from chalicelib.services.audit import AuditRecorder
 
 # Keeps one SearchExecuted event well under DynamoDB's 400 KB item limit.
 MAX_AUDITED_RESULTS = 200
-
-
-class Searcher(Protocol):
-    """Asks indexers (TorznabSearcher); a failing indexer is reported, not raised."""
-
-    def search(self, query: SearchQuery, indexers: Sequence[str] | None = None) -> SearchOutcome:
-        ...
-
-
-class Blocklist(Protocol):
-    """Releases never to grab again (DynamoBlocklist)."""
-
-    def is_blocked(self, candidate: TorrentCandidate) -> BlockEntry | None: ...
 
 
 @dataclass(frozen=True)
@@ -167,7 +154,7 @@ class SearchService:
     def check_indexer(self, indexer: str) -> dict[str, Any]:
         """Health detail of one indexer for /api/v1/health; RateLimited while it backs off."""
         health = self._limiter.status(indexer)
-        now = self._clock.now()
+        now = self._clock.now().timestamp()
         if health.blocked_until is not None and health.is_blocked(now):
             raise RateLimited(
                 indexer,

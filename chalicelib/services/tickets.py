@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from chalicelib.auth.identity import Identity
@@ -14,9 +14,10 @@ from chalicelib.domain.magnet import info_hash_from_magnet
 from chalicelib.domain.states import TicketState, retry_target
 from chalicelib.domain.ticket import Ticket
 from chalicelib.domain.validation import parse_ticket_request
-from chalicelib.ports import Clock, Page, TicketEvents, TicketStore, Workflow
+from chalicelib.ports import Clock, Page, TicketEvents, TicketFilter, TicketStore, Workflow
 from chalicelib.services.audit import AuditRecorder
-from chalicelib.services.work_orders import files_of, work_order
+from chalicelib.services.ticket_updates import update_ticket
+from chalicelib.services.work_orders import work_order
 
 S = TicketState
 MAX_PAGE = 200
@@ -46,12 +47,6 @@ class NoEvents:
 
     def publish(self, kind: str, ticket: Ticket, data: dict[str, object]) -> None:
         return None
-
-
-@dataclass(frozen=True)
-class TicketFilter:
-    state: TicketState | None = None
-    requested_by: str | None = None
 
 
 def parse_limit(raw: str | None, default: int = 50) -> int:
@@ -167,21 +162,21 @@ class TicketService:
     def approve(self, ticket_id: str, who: Identity, candidate_idx: Any = None) -> Ticket:
         ticket = self.get(ticket_id, who)
         self._require(ticket, S.NEEDS_APPROVAL, "approve")
-        candidates = (ticket.acquisition or {}).get("candidates") or []
+        candidates = ticket.acquisition.candidates if ticket.acquisition else ()
         idx = self._candidate_index(candidate_idx, ticket, len(candidates))
         if idx is None:
             raise ValidationError(FieldError("candidate_idx",
                                              "there is no recommended candidate: choose one"))
         linked = [self._store.get(t) for t in ticket.linked_tickets]
-        work = work_order(ticket, candidates[idx], linked=linked,
-                          files=files_of(ticket.acquisition or {}, candidates[idx]))
+        files = ticket.acquisition.files_for(candidates[idx]) if ticket.acquisition else None
+        work = work_order(ticket, candidates[idx], linked=linked, files=files)
         base, updated = self._move_from(
             ticket, S.APPROVED, who, f"approved candidate {idx}",
             {"candidate_idx": idx, "candidate": candidates[idx]["candidate"]},
             work_order=work, approval_token=None)
         self._audit.record(AuditEventType.APPROVAL_GRANTED, who.user_id, ticket_id,
                            candidate_idx=idx, title=candidates[idx]["candidate"].get("title"))
-        self._answer_approval(base, {"decision": "approved", "work": work})
+        self._answer_approval(base, {"decision": "approved", "work": work.to_dict()})
         return updated
 
     def reject(self, ticket_id: str, who: Identity, reason: Any) -> Ticket:
@@ -233,7 +228,10 @@ class TicketService:
     def force_magnet(self, ticket_id: str, who: Identity, magnet_uri: Any) -> Ticket:
         if not isinstance(magnet_uri, str):
             raise ValidationError(FieldError("magnet_uri", "is required"))
-        info_hash = info_hash_from_magnet(magnet_uri)
+        try:
+            info_hash = info_hash_from_magnet(magnet_uri)
+        except ValueError as e:
+            raise ValidationError(FieldError("magnet_uri", str(e))) from e
         ticket = self.get(ticket_id, who)
         self._require(ticket, (S.ACQUISITION_FAILED, S.NEEDS_APPROVAL, S.REJECTED), "force-magnet")
         waiting = ticket.state is S.NEEDS_APPROVAL
@@ -246,7 +244,7 @@ class TicketService:
         self._audit.record(AuditEventType.ADMIN_FORCE_MAGNET, who.user_id, ticket_id,
                            info_hash=info_hash)
         if waiting:
-            self._answer_approval(base, {"decision": "force_magnet", "work": work})
+            self._answer_approval(base, {"decision": "force_magnet", "work": work.to_dict()})
         else:
             self._workflow.start(updated, "download")
         return updated
@@ -288,22 +286,15 @@ class TicketService:
         stage storing its token) is re-applied to the fresh ticket; a lost race with another
         state change is a Conflict.
         """
-        base = ticket
-        for _ in range(5):
-            changed = base.transition(target, actor=who.user_id, reason=reason,
-                                      now=self._clock.now(), payload=payload)
-            if fields:
-                changed = replace(changed, **fields)
-            try:
-                stored = self._store.save(changed, base)
-                break
-            except Conflict:
-                fresh = self._store.get(ticket.ticket_id)
-                if fresh.state is not ticket.state:
-                    raise
-                base = fresh
-        else:
-            raise Conflict(f"ticket {ticket.ticket_id} kept changing; try again")
+        def change(current: Ticket) -> Ticket:
+            if current.state is not ticket.state:
+                raise Conflict(f"ticket {ticket.ticket_id} was changed by another action "
+                               f"(now {current.state.value})", current_state=current.state.value)
+            changed = current.transition(target, actor=who.user_id, reason=reason,
+                                         now=self._clock.now(), payload=payload)
+            return replace(changed, **fields) if fields else changed
+
+        base, stored = update_ticket(self._store, ticket.ticket_id, change, current=ticket)
         self._audit.record(AuditEventType.TICKET_STATE_CHANGED, who.user_id, ticket.ticket_id,
                            from_state=ticket.state.value, to_state=target.value, reason=reason)
         self._events.publish("state_change", stored,
@@ -325,8 +316,7 @@ class TicketService:
     @staticmethod
     def _candidate_index(raw: Any, ticket: Ticket, count: int) -> int | None:
         if raw is None:
-            recommended = (ticket.acquisition or {}).get("recommended_index")
-            return recommended if isinstance(recommended, int) else None
+            return ticket.acquisition.recommended_index if ticket.acquisition else None
         if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
             raise ValidationError(FieldError("candidate_idx", "must be a non-negative integer"))
         if raw >= count:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -32,7 +33,8 @@ PAGE = 100
 
 def training_record(ticket: Ticket, corrections: list[dict[str, Any]]) -> dict[str, Any]:
     """The training example of one ticket."""
-    acquisition = ticket.acquisition or {}
+    acquisition = ticket.acquisition.to_dict() if ticket.acquisition else {}
+    chosen = ticket.work_order.candidate if ticket.work_order else None
     return {
         "ticket_id": ticket.ticket_id,
         "created_at": ticket.created_at.isoformat(),
@@ -41,7 +43,7 @@ def training_record(ticket: Ticket, corrections: list[dict[str, Any]]) -> dict[s
             "method", "recommended_index", "confidence", "auto_approve", "reasoning",
             "threshold", "queries_tried", "candidates_seen", "catalog")},
         "candidates": acquisition.get("candidates", []),
-        "chosen": (ticket.work_order or {}).get("candidate"),
+        "chosen": asdict(chosen) if chosen is not None else None,
         "outcome": ticket.state.value,
         "corrections": corrections,
     }

@@ -30,7 +30,7 @@ def work_order(
     linked: Sequence[Ticket] = (),
     files: Sequence[TorrentFile] | None = None,
     source_paths: dict[str, str] | None = None,
-) -> dict[str, Any]:
+) -> WorkOrder:
     """The work order for `scored` (a ScoredCandidate dict), a forced magnet, or kept files.
 
     Linked tickets' requested items ride along under `<ticket_id>:<item_id>` with their own
@@ -88,7 +88,7 @@ def work_order(
         ))
     constraints = {k: v.value if hasattr(v, "value") else v
                    for k, v in asdict(request.constraints).items() if v is not None}
-    order = WorkOrder(
+    return WorkOrder(
         ticket_id=ticket.ticket_id,
         priority=request.priority,
         files=tuple(work_files),
@@ -97,15 +97,3 @@ def work_order(
         constraints=constraints,
         metadata=dict(request.metadata_to_embed),
     )
-    return order.to_dict()
-
-
-def candidate_key(cand: dict[str, Any]) -> str:
-    """How a candidate (dict form) is keyed in an acquisition record."""
-    return str(cand.get("info_hash") or f"title:{str(cand.get('title', '')).lower()}")
-
-
-def files_of(acquisition: dict[str, Any], scored: dict[str, Any]) -> list[TorrentFile] | None:
-    """The file list the acquisition kept for a candidate, if it fetched one."""
-    raw = (acquisition.get("files") or {}).get(candidate_key(scored["candidate"]))
-    return [TorrentFile(path=f["path"], size=int(f["size"])) for f in raw] if raw else None

@@ -43,8 +43,9 @@ from chalicelib.textbrain.llm_tasks import (
 )
 from chalicelib.textbrain.llm_trace import BrainDecision, LlmTrace
 from chalicelib.textbrain.mapping import FileMapping, MappedItem, UnmappedItem
+from chalicelib.textbrain.preferences import RankingPreferences
 from chalicelib.textbrain.queries import build_queries
-from chalicelib.textbrain.scoring import ScoredCandidate, rank
+from chalicelib.textbrain.scoring import DumbMatcher, ScoredCandidate
 
 # A file the model assigned counts as this sure: the model's word, not checked by the
 # file-name heuristics. Below typical heuristic matches, so such a mapping alone rarely
@@ -100,6 +101,7 @@ class TextBrain:
         *,
         rescore_top_n: int = DEFAULT_TOP_N,
         llm_weight: float = DEFAULT_LLM_WEIGHT,
+        preferences: RankingPreferences | None = None,
     ) -> None:
         errors = []
         try:
@@ -123,6 +125,8 @@ class TextBrain:
         self.threshold = auto_approve_threshold
         self.top_n = rescore_top_n
         self.llm_weight = llm_weight
+        self.preferences = preferences or RankingPreferences()
+        self._matcher = DumbMatcher(preferences=self.preferences)
 
     # --- queries ---------------------------------------------------------------------------
 
@@ -150,6 +154,15 @@ class TextBrain:
 
     # --- decisions -------------------------------------------------------------------------
 
+    def rank(
+        self,
+        request: TicketRequest,
+        candidates: Iterable[TorrentCandidate],
+        files_by_hash: FilesByHash | None = None,
+    ) -> list[ScoredCandidate]:
+        """The heuristic ranking with this brain's preferences, best first."""
+        return self._matcher.rank(request, candidates, files_by_hash)
+
     def decide(
         self,
         request: TicketRequest,
@@ -161,7 +174,7 @@ class TextBrain:
         `files_by_hash` holds torrent file lists by info hash where known.
         Raises LlmRequired in llm-only mode when the LLM fails.
         """
-        scored = rank(request, candidates, files_by_hash)
+        scored = self.rank(request, candidates, files_by_hash)
         heuristic = heuristic_decision(scored, self.threshold)
         mode = self.mode
         if mode is BrainMode.DUMB_ONLY:

@@ -14,6 +14,13 @@ DEFAULT_THRESHOLD = 0.85
 # Below this a candidate is not recommended at all, even for a human to approve.
 DEFAULT_MIN_ACCEPTABLE = 0.5
 _REASONS_LISTED = 5
+# Auto-approval needs the names to match near-exactly and every requested constraint to be
+# met: a spin-off's name or a 720p copy for a 1080p ticket may still be what a person wants,
+# but a person should say so.
+_NAME_COMPONENTS = frozenset({"artist", "album", "title"})
+SURE_NAME = 0.85
+_CONSTRAINT_COMPONENTS = frozenset({"resolution", "format"})
+MET_CONSTRAINT = 0.5
 
 
 class DecisionMethod(StrEnum):
@@ -125,11 +132,23 @@ def decide(
         blockers.append(f"red flags: {', '.join(best.red_flags)}")
     if best.mapping is not None and not best.mapping.complete:
         blockers.append(f"{len(best.mapping.unmapped)} requested item(s) without a file")
+    blockers += _unsure_parts(best)
     return AcquisitionDecision(
         candidates=ordered, recommended_index=ordered.index(best), confidence=best.total,
         auto_approve=not blockers, method=DecisionMethod.DUMB, threshold=threshold,
         file_mapping=best.mapping, reasoning=_reasoning(best, acceptable, blockers, threshold),
     )
+
+
+def _unsure_parts(best: ScoredCandidate) -> list[str]:
+    """Why the best candidate's name or constraints are not sure enough to approve alone."""
+    unsure = []
+    for part in best.components:
+        if part.name in _NAME_COMPONENTS and part.value < SURE_NAME:
+            unsure.append(f"{part.name} is not a sure match ({part.reason})")
+        elif part.name in _CONSTRAINT_COMPONENTS and part.value < MET_CONSTRAINT:
+            unsure.append(f"{part.name} misses the request ({part.reason})")
+    return unsure
 
 
 def _reasoning(

@@ -32,6 +32,16 @@ class RedFlag(StrEnum):
     AUDIOBOOK = "audiobook"
     REMIX = "remix"
     TRAILER = "trailer"
+    # Signs of a fake, a dangerous file or a lesser copy, found by the scorer from the title,
+    # the file list and the size (see scoring/hazards.py), not by the title parser.
+    EXECUTABLE = "executable"
+    PASSWORD_PROTECTED = "password_protected"
+    ARCHIVE_ONLY = "archive_only"
+    IMPLAUSIBLE_SIZE = "implausible_size"
+    HARDCODED_SUBS = "hardcoded_subs"
+    CAMERA_SOURCE = "camera_source"
+    EXTRAS_ONLY = "extras_only"
+    AVOIDED_GROUP = "avoided_group"
 
 
 @dataclass(frozen=True)

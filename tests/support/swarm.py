@@ -235,9 +235,9 @@ class QbittorrentProcess:
 
     def seed(self, torrent_bytes: bytes, data_dir: Path, timeout: float = 30.0) -> str:
         """Add a torrent whose content lies under ``data_dir``; return once it is seeding."""
-        from workers.torrent.metainfo import info_hash_from_torrent
+        from chalicelib.domain.bencode import info_hash_of_torrent
 
-        info_hash = info_hash_from_torrent(torrent_bytes)
+        info_hash = info_hash_of_torrent(torrent_bytes)
         api = self.api()
         api.torrents_add(torrent_files={"seed.torrent": torrent_bytes}, save_path=str(data_dir))
 

@@ -15,9 +15,9 @@ import tempfile
 import threading
 from pathlib import Path
 
+from local.torrent_maker import MadeTorrent
 from tests.support.sample_content import make_album
 from tests.support.swarm import OpentrackerProcess, QbittorrentProcess
-from tests.support.torrent_maker import make_torrent
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir: Path = args.workdir or Path(tempfile.mkdtemp(prefix="quentin-swarm-"))
     seed_dir = workdir / "seed"
     album_dir = make_album(seed_dir)
-    info_hash = make_torrent(album_dir).info_hash
+    info_hash = MadeTorrent.build(album_dir).info_hash
 
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         None if args.no_tracker else OpentrackerProcess.start(workdir / "tracker", [info_hash])
     )
     try:
-        album = make_torrent(album_dir, announce=tracker.announce_url if tracker else None)
+        album = MadeTorrent.build(album_dir, announce=tracker.announce_url if tracker else None)
         torrent_path = workdir / f"{album.name}.torrent"
         torrent_path.write_bytes(album.torrent_bytes)
         with QbittorrentProcess.start(workdir / "seeder", save_dir=seed_dir) as seeder:

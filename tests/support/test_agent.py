@@ -33,6 +33,7 @@ from chalicelib.adapters.aws.models import build_models
 from chalicelib.adapters.aws.searcher_models import build_searcher_models
 from chalicelib.adapters.aws.ticket_store import DynamoTicketStore
 from chalicelib.adapters.aws.torrent_catalog import DynamoTorrentCatalog
+from chalicelib.adapters.clock import SystemClock
 from chalicelib.config import Config
 from chalicelib.domain.priority import BANDS_HIGH_FIRST
 from chalicelib.domain.stage_protocol import (
@@ -46,7 +47,6 @@ from chalicelib.domain.stage_protocol import (
 from chalicelib.domain.states import TicketState
 from chalicelib.services.audit import AuditRecorder
 from chalicelib.services.catalog_entries import catalog_contents, downloaded_torrent
-from chalicelib.services.clock import SystemClock
 from chalicelib.services.flow_state import FlowState, TicketCancelled
 from chalicelib.services.tickets import NoEvents
 

@@ -10,13 +10,11 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from chalicelib.domain.audit import AuditEventType
-from chalicelib.domain.bencode import TorrentMeta
-from chalicelib.domain.catalog import CatalogContent
 from chalicelib.domain.stage_protocol import (
     ERROR_DOWNLOAD_FAILED,
     ERROR_TRANSIENT,
@@ -26,6 +24,7 @@ from chalicelib.domain.stage_protocol import (
 from chalicelib.domain.states import TicketState
 from chalicelib.services.catalog_entries import catalog_contents, downloaded_torrent
 from workers.agent.file_selection import SelectedFile, SelectionError, select_files
+from workers.agent.ports import TorrentCatalog, TorrentClient
 from workers.agent.settings import AgentSettings
 from workers.agent.source_fetch import SourceError, TorrentSource, fetch_source
 from workers.agent.task import StageFailure, StageTask
@@ -33,7 +32,6 @@ from workers.agent.ticket_reporter import TicketReporter
 from workers.agent.ticket_workdir import TicketWorkdir
 from workers.torrent.client import (
     MetadataTimeout,
-    TorrentClient,
     TorrentClientError,
     TorrentNotFound,
     TorrentState,
@@ -42,12 +40,6 @@ from workers.torrent.client import (
 from workers.torrent.stall import StallDetector
 
 log = logging.getLogger("quentin.agent.download")
-
-
-class CatalogRegistry(Protocol):
-    def register_torrent(self, torrent: TorrentMeta,
-                         contents: Sequence[CatalogContent] | None = None, *,
-                         save_path: str | None = None) -> object: ...
 
 
 Fetcher = Callable[[SourceCandidate], TorrentSource]
@@ -69,7 +61,7 @@ class DownloadStage:
     def __init__(self, settings: AgentSettings, client: TorrentClient, *,
                  fetch: Fetcher = fetch_source, poll_secs: float = 0.25,
                  clock: Callable[[], float] = time.monotonic,
-                 catalog: CatalogRegistry | None = None) -> None:
+                 catalog: TorrentCatalog | None = None) -> None:
         self._settings = settings
         self._catalog = catalog
         self._client = client

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 import shutil
-from typing import Protocol
 
+from workers.agent.ports import TorrentCatalog, TorrentClient
 from workers.agent.settings import AgentSettings
 from workers.agent.ticket_workdir import TicketWorkdir, known_tickets
-from workers.torrent.client import TorrentClient, TorrentClientError, TorrentNotFound
+from workers.torrent.client import TorrentClientError, TorrentNotFound
 from workers.torrent.seeding import SeedingPolicy
 
 log = logging.getLogger("quentin.agent.seeding")
@@ -21,12 +21,6 @@ def seeding_policy(settings: AgentSettings) -> SeedingPolicy:
                          max_seeding_seconds=settings.seed_time_secs or DEFAULT_MAX_SEEDING_SECS)
 
 
-class SeedingCatalog(Protocol):
-    def update_seeding(self, info_hash: str, ratio: float, seeding_secs: int) -> None: ...
-
-    def remove(self, info_hash: str) -> None: ...
-
-
 class SeedingReaper:
     """Checks every downloaded ticket's torrent against the seeding policy.
 
@@ -35,7 +29,7 @@ class SeedingReaper:
     """
 
     def __init__(self, settings: AgentSettings, client: TorrentClient,
-                 catalog: SeedingCatalog | None = None) -> None:
+                 catalog: TorrentCatalog | None = None) -> None:
         self._settings = settings
         self._client = client
         self._catalog = catalog

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, model_validator
+from pydantic.dataclasses import dataclass
 
 from chalicelib.config import Config
 from chalicelib.domain.priority import BANDS_HIGH_FIRST
@@ -25,37 +28,33 @@ def control_queue_name(prefix: str) -> str:
 
 @dataclass(frozen=True)
 class AgentSettings:
-    """Everything the agent's loop and stages need to know about their limits and places."""
+    """Everything the agent's loop and stages need to know about their limits and places.
+
+    `from_config` derives it from keys the config loader already checked; the constraints
+    here guard direct construction (tests, other front ends).
+    """
 
     resource_prefix: str
     work_dir: Path
     download_dir: Path
     allowed_roots: tuple[Path, ...]
-    max_downloads: int
-    max_conversions: int  # files converted at once (ffmpeg processes)
-    poll_wait_secs: int
-    heartbeat_interval_secs: float
+    max_downloads: Annotated[int, Field(ge=1)]
+    max_conversions: Annotated[int, Field(ge=1)]  # files converted at once (ffmpeg processes)
+    poll_wait_secs: Annotated[int, Field(ge=0, le=MAX_LONG_POLL_SECS)]
+    heartbeat_interval_secs: Annotated[float, Field(gt=0)]
     visibility_timeout_secs: int
     progress_interval_secs: float
-    stall_timeout_secs: float
+    stall_timeout_secs: Annotated[float, Field(gt=0)]
     seed_ratio: float
     seed_time_secs: int
     seeding_check_secs: float
 
-    def __post_init__(self) -> None:
-        if self.max_downloads < 1:
-            raise ValueError("orchestrator.max_concurrent_downloads must be >= 1")
-        if self.max_conversions < 1:
-            raise ValueError("orchestrator.max_concurrent_conversions must be >= 0")
-        if not 0 <= self.poll_wait_secs <= MAX_LONG_POLL_SECS:
-            raise ValueError(f"agent.poll_wait_secs must be 0..{MAX_LONG_POLL_SECS}")
-        if self.heartbeat_interval_secs <= 0:
-            raise ValueError("agent.heartbeat_interval_secs must be > 0")
+    @model_validator(mode="after")
+    def _hidden_between_heartbeats(self) -> AgentSettings:
         if self.visibility_timeout_secs < 2 * self.heartbeat_interval_secs:
-            raise ValueError("agent.visibility_timeout_secs must be at least twice the "
-                             "heartbeat interval, or messages reappear while being worked on")
-        if self.stall_timeout_secs <= 0:
-            raise ValueError("torrent_client.stall_timeout_secs must be > 0")
+            raise ValueError("visibility_timeout_secs must be at least twice the heartbeat "
+                             "interval, or messages reappear while being worked on")
+        return self
 
     @classmethod
     def from_config(cls, config: Config, base_dir: Path) -> AgentSettings:

@@ -6,7 +6,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Protocol
 
 from chalicelib.domain.errors import InvalidTransition
 from chalicelib.domain.stage_protocol import (
@@ -15,14 +14,11 @@ from chalicelib.domain.stage_protocol import (
     Stage,
 )
 from workers.agent.flow_answers import FlowAnswers, FlowUnreachable, TaskGone
+from workers.agent.ports import StageHandler
 from workers.agent.task import StageFailure, StageStopped, StageTask, StopReason
 from workers.agent.ticket_reporter import TicketReporter
 
 log = logging.getLogger("quentin.agent")
-
-
-class StageHandler(Protocol):
-    def run(self, task: StageTask, reporter: TicketReporter) -> dict[str, Any]: ...
 
 
 class Keepalive:

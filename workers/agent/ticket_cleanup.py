@@ -7,10 +7,11 @@ import logging
 import shutil
 
 from workers.agent.download_stage import torrent_tag
+from workers.agent.ports import TorrentClient
 from workers.agent.settings import AgentSettings
 from workers.agent.ticket_workdir import TicketWorkdir
 from workers.media import Placer, RecoveryAction
-from workers.torrent.client import TorrentClient, TorrentClientError, TorrentNotFound
+from workers.torrent.client import TorrentClientError, TorrentNotFound
 
 log = logging.getLogger("quentin.agent.cleanup")
 

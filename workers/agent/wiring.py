@@ -4,9 +4,8 @@ client, stages. The one place the agent's parts are put together."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from chalicelib.adapters.aws.audit_log import DynamoAuditLog
@@ -15,12 +14,13 @@ from chalicelib.adapters.aws.models import build_models
 from chalicelib.adapters.aws.searcher_models import build_searcher_models
 from chalicelib.adapters.aws.ticket_store import DynamoTicketStore
 from chalicelib.adapters.aws.torrent_catalog import DynamoTorrentCatalog
+from chalicelib.adapters.clock import SystemClock
+from chalicelib.bootstrap import build_ticket_events
 from chalicelib.config import Config, ConfigError
 from chalicelib.domain.catalog import RetentionPolicy
 from chalicelib.domain.stage_protocol import Stage
 from chalicelib.ports import TicketEvents
 from chalicelib.services.audit import AuditRecorder
-from chalicelib.services.clock import SystemClock
 from chalicelib.services.flow_state import FlowState
 from chalicelib.services.tickets import NoEvents
 from workers.agent.agent import Agent
@@ -28,13 +28,13 @@ from workers.agent.convert_stage import ConvertStage
 from workers.agent.download_stage import DownloadStage
 from workers.agent.flow_answers import FlowAnswers
 from workers.agent.place_stage import PlaceStage, placement_dir
+from workers.agent.ports import StageHandler, TorrentClient
 from workers.agent.seeding_reaper import SeedingReaper
 from workers.agent.settings import AgentSettings
-from workers.agent.task_runner import StageHandler, TaskRunner
+from workers.agent.task_runner import TaskRunner
 from workers.agent.ticket_cleanup import TicketCleanup
 from workers.agent.ticket_reporter import ACTOR, TicketReporter
 from workers.media import Converter, Placer
-from workers.torrent.client import TorrentClient
 
 log = logging.getLogger("quentin.agent")
 
@@ -58,16 +58,11 @@ def build_torrent_client(config: Config, base_dir: Path) -> TorrentClient:
 
 def ticket_events(config: Config) -> TicketEvents:
     """The WebSocket broadcaster when a WebSocket API is configured, else nothing."""
-    if not config.aws.websocket_management_url:
-        return NoEvents()
     try:
-        from chalicelib.realtime.wiring import build_realtime
-
-        broadcaster = build_realtime(config)[2]
+        return build_ticket_events(config)
     except Exception:  # dashboards are optional for the agent
         log.exception("realtime updates unavailable")
         return NoEvents()
-    return broadcaster if broadcaster is not None else NoEvents()
 
 
 @dataclass
@@ -77,7 +72,6 @@ class AgentParts:
     client: TorrentClient
     placer: Placer
     cleanup: TicketCleanup
-    closers: list[Any] = field(default_factory=list)
 
     def close(self) -> None:
         self.client.close()

@@ -1,11 +1,10 @@
-"""Torrent clients for the agent: one small interface, qBittorrent and embedded libtorrent."""
+"""Torrent clients for the agent (the `TorrentClient` port is in workers/agent/ports.py)."""
 
 from workers.torrent.client import (
     ClientAuthError,
     ClientUnreachable,
     InvalidTorrent,
     MetadataTimeout,
-    TorrentClient,
     TorrentClientError,
     TorrentFileEntry,
     TorrentNotFound,
@@ -18,7 +17,6 @@ __all__ = [
     "ClientUnreachable",
     "InvalidTorrent",
     "MetadataTimeout",
-    "TorrentClient",
     "TorrentClientError",
     "TorrentFileEntry",
     "TorrentNotFound",

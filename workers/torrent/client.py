@@ -1,4 +1,4 @@
-"""The agent's view of a torrent client: one Protocol, its value types and errors.
+"""A torrent client's value types and errors (the `TorrentClient` port: workers/agent/ports.py).
 
 Vocabulary follows the torrent client's, not the ticket's: an info hash, files by index,
 priorities, a save path. File paths are relative to the save path and start with the torrent's
@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path, PurePosixPath
-from typing import Protocol
+
+from chalicelib.domain.bencode import info_hash_of_torrent
+from chalicelib.domain.magnet import info_hash_from_magnet, normalise_info_hash
 
 
 class TorrentState(Enum):
@@ -95,51 +97,26 @@ class MetadataTimeout(TorrentClientError):
     """A magnet's metadata did not arrive in time (no peer shared it)."""
 
 
-class TorrentClient(Protocol):
-    """What the agent needs from a torrent client, nothing more."""
+def added_info_hash(magnet: str | None, torrent_bytes: bytes | None) -> str:
+    """The v1 info hash of what is being added (the qBittorrent API answers only "Ok.").
 
-    def add(
-        self,
-        *,
-        magnet: str | None = None,
-        torrent_bytes: bytes | None = None,
-        save_path: Path,
-        tag: str,
-        paused: bool = False,
-    ) -> str:
-        """Add by magnet or .torrent bytes and return the lower-case hex info hash.
+    InvalidTorrent names the argument and says what is wrong with it.
+    """
+    try:
+        if magnet is not None:
+            return info_hash_from_magnet(magnet)
+        return info_hash_of_torrent(torrent_bytes or b"")
+    except ValueError as error:
+        raise InvalidTorrent(f"{'magnet' if magnet is not None else 'torrent_bytes'}: "
+                             f"{error}") from None
 
-        Idempotent: adding a hash that is already present returns it unchanged. ``paused``
-        downloads no payload until ``resume``; a magnet still fetches its metadata so that
-        ``files`` and ``set_file_priorities`` work before the first byte of content.
-        """
-        ...
 
-    def add_peer(self, info_hash: str, address: str) -> None:
-        """Connect the torrent to ``host:port`` (for swarms without a tracker)."""
-        ...
-
-    def set_file_priorities(self, info_hash: str, wanted: set[int]) -> None:
-        """Download only the files with these indices; every other file gets priority 0."""
-        ...
-
-    def files(self, info_hash: str) -> list[TorrentFileEntry]:
-        """The torrent's files, waiting for a magnet's metadata if needed."""
-        ...
-
-    def status(self, info_hash: str) -> TorrentStatus: ...
-
-    def list(self, tag: str | None = None) -> list[TorrentStatus]: ...
-
-    def remove(self, info_hash: str, *, delete_data: bool) -> None:
-        """Remove the torrent (and its files); returns once the client no longer has it."""
-        ...
-
-    def pause(self, info_hash: str) -> None: ...
-
-    def resume(self, info_hash: str) -> None: ...
-
-    def close(self) -> None: ...
+def checked_info_hash(info_hash: str) -> str:
+    """`info_hash` as 40 lower-case hex digits, or InvalidTorrent (it reaches file paths)."""
+    try:
+        return normalise_info_hash(info_hash)
+    except ValueError as error:
+        raise InvalidTorrent(f"info_hash: {error}") from None
 
 
 def check_add_arguments(magnet: str | None, torrent_bytes: bytes | None,

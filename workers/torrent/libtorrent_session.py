@@ -24,9 +24,10 @@ from workers.torrent.client import (
     TorrentNotFound,
     TorrentState,
     TorrentStatus,
+    added_info_hash,
     check_add_arguments,
+    checked_info_hash,
 )
-from workers.torrent.metainfo import info_hash_from_magnet, normalize_info_hash
 from workers.torrent.resume_store import ResumeStore
 
 logger = logging.getLogger(__name__)
@@ -107,7 +108,7 @@ class LibtorrentClient:
         if not tag:
             raise InvalidTorrent("tag: must be non-empty")
         if magnet is not None:
-            info_hash = info_hash_from_magnet(magnet)
+            info_hash = added_info_hash(magnet, None)
             params = lt.parse_magnet_uri(magnet)
         else:
             try:
@@ -205,7 +206,7 @@ class LibtorrentClient:
 
     def remove(self, info_hash: str, *, delete_data: bool) -> None:
         handle = self._require(info_hash)
-        info_hash = normalize_info_hash(info_hash)
+        info_hash = checked_info_hash(info_hash)
         with self._lock:
             self._tags.pop(info_hash, None)
             self._deleted.discard(info_hash)
@@ -327,7 +328,7 @@ class LibtorrentClient:
         return handle if handle.is_valid() else None
 
     def _require(self, info_hash: str) -> lt.torrent_handle:
-        info_hash = normalize_info_hash(info_hash)
+        info_hash = checked_info_hash(info_hash)
         handle = self._find(info_hash)
         if handle is None:
             raise TorrentNotFound(f"torrent {info_hash} is not in the embedded libtorrent session")

@@ -21,12 +21,9 @@ from workers.torrent.client import (
     TorrentNotFound,
     TorrentState,
     TorrentStatus,
+    added_info_hash,
     check_add_arguments,
-)
-from workers.torrent.metainfo import (
-    info_hash_from_magnet,
-    info_hash_from_torrent,
-    normalize_info_hash,
+    checked_info_hash,
 )
 
 T = TypeVar("T")
@@ -108,11 +105,7 @@ class QbittorrentClient:
         check_add_arguments(magnet, torrent_bytes, save_path)
         if not tag or "," in tag:
             raise InvalidTorrent(f"tag: must be non-empty without commas, got {tag!r}")
-        info_hash = (
-            info_hash_from_magnet(magnet)
-            if magnet is not None
-            else info_hash_from_torrent(torrent_bytes or b"")
-        )
+        info_hash = added_info_hash(magnet, torrent_bytes)
         if self._info(info_hash) is not None:
             return info_hash
         options: dict[str, Any] = {
@@ -197,7 +190,7 @@ class QbittorrentClient:
         ]
 
     def status(self, info_hash: str) -> TorrentStatus:
-        info_hash = normalize_info_hash(info_hash)
+        info_hash = checked_info_hash(info_hash)
         info = self._info(info_hash)
         if info is None:
             raise TorrentNotFound(f"torrent {info_hash} is not in qBittorrent at {self._where}")
@@ -237,7 +230,7 @@ class QbittorrentClient:
         return infos[0] if infos else None
 
     def _require(self, info_hash: str) -> str:
-        info_hash = normalize_info_hash(info_hash)
+        info_hash = checked_info_hash(info_hash)
         if self._info(info_hash) is None:
             raise TorrentNotFound(f"torrent {info_hash} is not in qBittorrent at {self._where}")
         return info_hash

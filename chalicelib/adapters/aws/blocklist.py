@@ -16,12 +16,9 @@ from chalicelib.adapters.aws.cursor import decode_cursor, encode_cursor
 from chalicelib.adapters.aws.searcher_models import SearcherModels
 from chalicelib.adapters.aws.ticket_store import sort_time
 from chalicelib.domain.blocklist import BlockEntry, release_title_key
-from chalicelib.domain.candidate import (
-    TorrentCandidate,
-    info_hash_from_magnet,
-    normalise_info_hash,
-)
+from chalicelib.domain.candidate import TorrentCandidate
 from chalicelib.domain.errors import FieldError, NotFound, ValidationError
+from chalicelib.domain.magnet import known_info_hash
 from chalicelib.ports import Clock, Page
 
 MAX_PAGE = 200
@@ -30,14 +27,7 @@ _KEYS = {"entry_id", "kind", "blocked_sort", "title_key"}
 
 def candidate_hash(candidate: TorrentCandidate) -> str | None:
     """The candidate's info hash, from the indexer's field or its magnet URI."""
-    if candidate.info_hash:
-        try:
-            return normalise_info_hash(candidate.info_hash)
-        except ValueError:
-            pass
-    if candidate.magnet_uri:
-        return info_hash_from_magnet(candidate.magnet_uri)
-    return None
+    return known_info_hash(candidate.info_hash, candidate.magnet_uri)
 
 
 class DynamoBlocklist:

@@ -21,8 +21,8 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.config import Config
-from chalicelib.realtime.ports import ConnectionGone
-from chalicelib.realtime.protocol import Connection, Subscription, Viewer
+from chalicelib.domain.connections import Connection, Subscription, Viewer
+from chalicelib.ports import ConnectionGone
 
 # API Gateway closes a WebSocket after 2 hours at most; the TTL sweeps what $disconnect missed.
 CONNECTION_TTL_SECS = 3 * 3600
@@ -141,3 +141,10 @@ def management_client(config: Config) -> Any:
         kwargs.update(aws_access_key_id=config.aws.access_key_id,
                       aws_secret_access_key=config.aws.secret_access_key)
     return boto3.client("apigatewaymanagementapi", **kwargs)
+
+
+class NoConnections:
+    """The ConnectionPoster where no WebSocket API is configured: every client is gone."""
+
+    def post(self, connection_id: str, data: str) -> None:
+        raise ConnectionGone(connection_id)

@@ -15,8 +15,8 @@ from typing import Any, TypeVar
 from pynamodb.exceptions import DoesNotExist, PutError
 
 from chalicelib.adapters.aws.searcher_models import SearcherModels
-from chalicelib.adapters.torznab.errors import RateLimited
-from chalicelib.adapters.torznab.limits import Clock, IndexerHealth, backoff_secs
+from chalicelib.domain.indexers import IndexerHealth, RateLimited, backoff_secs
+from chalicelib.ports import Clock
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -104,7 +104,7 @@ class DynamoRateLimiter:
         """Read, decide, write-if-unchanged; on a lost race start over with the winner's row."""
         for _ in range(self._max_attempts):
             row = self._read(indexer)
-            result = decide(row, self._clock.now())
+            result = decide(row, self._clock.now().timestamp())
             try:
                 row.save()  # VersionAttribute: condition on the version read, then +1
             except PutError as e:

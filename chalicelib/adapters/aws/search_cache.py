@@ -19,8 +19,9 @@ from collections.abc import Sequence
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.adapters.aws.searcher_models import SearcherModels
-from chalicelib.adapters.torznab.limits import Clock, SearchCacheKey
 from chalicelib.domain.candidate import TorrentCandidate
+from chalicelib.domain.search import SearchCacheKey
+from chalicelib.ports import Clock
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,8 @@ class DynamoSearchCache:
             row = self._model.get(cache_row_key(key))
         except DoesNotExist:
             return None
-        if self._clock.now() >= float(row.expires_at) or row.request != str(key)[:MAX_KEY_TEXT]:
+        expired = self._clock.now().timestamp() >= float(row.expires_at)
+        if expired or row.request != str(key)[:MAX_KEY_TEXT]:
             return None
         try:
             return decode_candidates(row.encoding, row.payload)
@@ -104,7 +106,7 @@ class DynamoSearchCache:
             cache_row_key(key),
             indexer=key.indexer,
             request=str(key)[:MAX_KEY_TEXT],
-            expires_at=math.ceil(self._clock.now() + self._ttl),
+            expires_at=math.ceil(self._clock.now().timestamp() + self._ttl),
             encoding=encoding,
             payload=payload,
         ).save()

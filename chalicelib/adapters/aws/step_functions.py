@@ -104,7 +104,7 @@ class StepFunctionsWorkflow:
             "start_at": start_at,
             "queues": self._queues.for_priority(ticket.priority),
             "timeouts": self._timeouts.to_input(),
-            "work": ticket.work_order,
+            "work": ticket.work_order.to_dict() if ticket.work_order else None,
             "results": {},
         }
         name = execution_name(ticket.ticket_id, ticket.flow_attempt)

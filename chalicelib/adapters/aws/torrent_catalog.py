@@ -19,9 +19,7 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.adapters.aws.searcher_models import SearcherModels
 from chalicelib.adapters.aws.ticket_store import sort_time
-from chalicelib.content import extensions
 from chalicelib.domain.bencode import TorrentMeta
-from chalicelib.domain.candidate import normalise_info_hash
 from chalicelib.domain.catalog import (
     CatalogContent,
     CatalogTorrent,
@@ -33,40 +31,13 @@ from chalicelib.domain.catalog import (
     find_coverage,
 )
 from chalicelib.domain.errors import FieldError, NotFound, ValidationError
+from chalicelib.domain.magnet import normalise_info_hash
 from chalicelib.domain.request import TicketItem
 from chalicelib.ports import Clock
-from chalicelib.textbrain.mapping.layout import title_words, track_numbering
-from chalicelib.textbrain.parsing import parse
 
 TORRENT_ROW = "torrent"
 CONTENT_PREFIX = "content#"
 _BATCH_GET = 100
-
-
-def name_contents(torrent: TorrentMeta) -> tuple[CatalogContent, ...]:
-    """Name a torrent's audio files from its title (artist, album) and file names (tracks).
-
-    For when the registrant knows no better; a caller that mapped files to ticket items
-    should pass those contents (with catalog track ids and probed durations) instead.
-    """
-    release = parse(torrent.name)
-    contents = []
-    for file in torrent.files:
-        if extensions.extension_of(file.path) not in extensions.AUDIO:
-            continue
-        numbering = track_numbering(file.path)
-        contents.append(
-            CatalogContent(
-                path=file.path,
-                size=file.size,
-                artist=release.artist,
-                album=release.album,
-                title=title_words(file.path) or None,
-                disc_number=numbering.disc,
-                track_number=numbering.track,
-            )
-        )
-    return tuple(contents)
 
 
 def _hash(info_hash: str) -> str:
@@ -95,16 +66,17 @@ class DynamoTorrentCatalog:
     def register_torrent(
         self,
         torrent: TorrentMeta,
-        contents: Sequence[CatalogContent] | None = None,
+        contents: Sequence[CatalogContent],
         *,
         save_path: str | None = None,
     ) -> CatalogTorrent:
         """Add (or refresh) a torrent and its named contents; seeding figures are kept.
 
-        Without `contents`, the audio files are named by `name_contents`.
+        `contents` come from services/catalog_entries.py (`catalog_contents` when files were
+        mapped to ticket items, else `name_contents`).
         """
         info_hash = _hash(torrent.info_hash)
-        named = tuple(contents) if contents is not None else name_contents(torrent)
+        named = tuple(contents)
         now = self._clock.now()
         try:
             old = self._torrent_from_row(self._model.get(_pk(info_hash), TORRENT_ROW,

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Annotated, Any
 
+from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic.dataclasses import dataclass
+
+from chalicelib.config import AdapterSettings, setting
 from chalicelib.domain.errors import FieldError, ValidationError
 
 
@@ -31,59 +35,58 @@ _NEEDS_KEY = frozenset({LlmProvider.ANTHROPIC, LlmProvider.OPENAI_COMPAT})
 
 
 @dataclass(frozen=True)
-class LlmConfig:
-    """Settings for one LLM client. `api_key` is excluded from repr so it never gets logged.
+class LlmConfig(AdapterSettings):
+    """Settings for one LLM client; ValidationError names each bad field (`llm.<name>`).
 
-    Built from the service config with `LlmConfig(**dataclasses.asdict(settings.textbrain.llm))`:
-    "" counts as unset, and the config's short names "openai"/"custom" are accepted.
-
-    `base_url`: for openai_compat it includes the version prefix (".../v1"); for the others it
-    is the server root. `timeout_secs` bounds each attempt; `max_retries` counts retries after
-    the first attempt, only for 429, 5xx and connection failures.
+    Built from [textbrain.llm]: "" counts as unset and the short names "openai"/"custom" are
+    accepted. `api_key` is excluded from repr so it never gets logged.
     """
 
-    provider: LlmProvider | str
-    model: str
-    base_url: str | None = None
-    api_key: str | None = field(default=None, repr=False)
-    timeout_secs: float = 30.0
-    max_retries: int = 2
-    backoff_base_secs: float = 0.5
-    backoff_max_secs: float = 8.0
+    FIELD_PREFIX = "llm"
 
-    def __post_init__(self) -> None:
-        errors: list[FieldError] = []
-        # The config file writes "" for unset values.
-        for name in ("base_url", "api_key"):
-            if getattr(self, name) == "":
-                object.__setattr__(self, name, None)
+    provider: LlmProvider | str = Field(description="The wire format (or a short name).")
+    model: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] = Field(
+        description="The model name sent with each request.")
+    base_url: str | None = setting(None, "openai_compat: with /v1; others: the root.")
+    api_key: str | None = setting(None, "Ollama and custom servers may need none.", repr=False)
+    timeout_secs: float = setting(30.0, "Bound on each attempt.", gt=0)
+    max_retries: int = setting(2, "Retries after 429, 5xx and connection failures.", ge=0)
+    backoff_base_secs: float = setting(0.5, "First wait between attempts.", ge=0)
+    backoff_max_secs: float = setting(8.0, "Longest wait between attempts.", ge=0)
+
+    @field_validator("provider", mode="before")
+    @classmethod
+    def _known_provider(cls, value: Any) -> LlmProvider:
         try:
-            provider = _ALIASES.get(str(self.provider)) or LlmProvider(self.provider)
-            object.__setattr__(self, "provider", provider)
+            return _ALIASES.get(value) or LlmProvider(value)
         except ValueError:
-            known = ", ".join(p.value for p in LlmProvider)
-            errors.append(FieldError("llm.provider", f"unknown provider; use one of {known}"))
-        if not self.model.strip():
-            errors.append(FieldError("llm.model", "must not be empty"))
-        if self.timeout_secs <= 0:
-            errors.append(FieldError("llm.timeout_secs", "must be positive"))
-        if self.max_retries < 0:
-            errors.append(FieldError("llm.max_retries", "must not be negative"))
-        if self.backoff_base_secs < 0 or self.backoff_max_secs < self.backoff_base_secs:
-            errors.append(FieldError("llm.backoff_base_secs", "must be >= 0 and <= backoff_max"))
-        url = self.base_url
-        if url is not None and not url.startswith(("http://", "https://")):
-            errors.append(FieldError("llm.base_url", "must start with http:// or https://"))
-        if not errors and url is None and self.provider not in DEFAULT_BASE_URLS:
-            errors.append(FieldError("llm.base_url", "is required for this provider"))
-        if not errors and self.provider in _NEEDS_KEY and not self.api_key:
-            errors.append(FieldError("llm.api_key", "is required for this provider"))
-        if errors:
-            raise ValidationError(errors)
+            raise ValueError(f"unknown provider; use one of {', '.join(LlmProvider)}") from None
+
+    @field_validator("base_url", "api_key", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        return None if value == "" else value  # the config file writes "" for unset
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @model_validator(mode="after")
+    def _complete(self) -> LlmConfig:
+        if self.backoff_max_secs < self.backoff_base_secs:
+            raise ValidationError(FieldError("llm.backoff_base_secs", "must be <= backoff_max"))
+        if self.base_url is None and self.kind not in DEFAULT_BASE_URLS:
+            raise ValidationError(FieldError("llm.base_url", "is required for this provider"))
+        if self.kind in _NEEDS_KEY and not self.api_key:
+            raise ValidationError(FieldError("llm.api_key", "is required for this provider"))
+        return self
 
     @property
     def kind(self) -> LlmProvider:
-        """The provider as an enum (validated in __post_init__)."""
+        """The provider as an enum (validated on construction)."""
         return LlmProvider(self.provider)
 
     @property

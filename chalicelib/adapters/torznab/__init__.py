@@ -1,52 +1,21 @@
-"""Torznab (Jackett / Prowlarr) searcher: caps, searches, results, .torrent files, politeness."""
+"""Torznab (Jackett / Prowlarr) searcher: caps, searches, results, .torrent files, politeness.
+
+The failures it raises (`IndexerError`...) and what a search returns (`SearchOutcome`) are
+domain types (chalicelib/domain/indexers.py, search.py): the services read them too.
+"""
 
 from chalicelib.adapters.torznab.caps import IndexerCaps
 from chalicelib.adapters.torznab.config import Backend, TorznabConfig
-from chalicelib.adapters.torznab.errors import (
-    IndexerAuthError,
-    IndexerError,
-    IndexerResponseError,
-    IndexerTimeout,
-    IndexerUnavailable,
-    MagnetRedirect,
-    RateLimited,
-    TorrentFetchError,
-)
-from chalicelib.adapters.torznab.limits import (
-    Clock,
-    IndexerHealth,
-    InMemoryRateLimiter,
-    InMemorySearchCache,
-    RateLimiter,
-    SearchCache,
-    SearchCacheKey,
-    SystemClock,
-)
-from chalicelib.adapters.torznab.outcome import IndexerSearchReport, SearchOutcome
-from chalicelib.adapters.torznab.searcher import FetchedTorrent, TorznabSearcher
+from chalicelib.adapters.torznab.limits import InMemoryRateLimiter, InMemorySearchCache
+from chalicelib.adapters.torznab.searcher import FetchedTorrent, MagnetRedirect, TorznabSearcher
 
 __all__ = [
     "Backend",
-    "Clock",
     "FetchedTorrent",
     "InMemoryRateLimiter",
     "InMemorySearchCache",
-    "IndexerAuthError",
     "IndexerCaps",
-    "IndexerError",
-    "IndexerHealth",
-    "IndexerResponseError",
-    "IndexerSearchReport",
-    "IndexerTimeout",
-    "IndexerUnavailable",
     "MagnetRedirect",
-    "RateLimited",
-    "RateLimiter",
-    "SearchCache",
-    "SearchCacheKey",
-    "SearchOutcome",
-    "SystemClock",
-    "TorrentFetchError",
     "TorznabConfig",
     "TorznabSearcher",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from chalicelib.adapters.torznab.errors import IndexerResponseError
+from chalicelib.domain.indexers import IndexerResponseError
 
 # Caps element name -> the `t=` function it describes. Older indexers say audio-search.
 _MODE_FUNCTIONS = {

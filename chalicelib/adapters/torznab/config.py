@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Annotated
 from urllib.parse import quote, quote_plus, urlencode, urlsplit
 
+from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic.dataclasses import dataclass
+
+from chalicelib.config import AdapterSettings, setting
 from chalicelib.domain.bencode import MAX_TORRENT_BYTES
 from chalicelib.domain.errors import FieldError, ValidationError
 
@@ -17,53 +21,51 @@ class Backend(StrEnum):
     PROWLARR = "prowlarr"
 
 
-@dataclass(frozen=True)
-class TorznabConfig:
-    """Where the indexer proxy is and how politely to use it.
+def _path_safe(indexer: str) -> str:
+    if not indexer or "/" in indexer or indexer in (".", ".."):
+        raise ValueError(f"bad indexer id {indexer!r}")
+    return indexer
 
-    Jackett indexers default to ["all"] (its aggregate indexer); Prowlarr needs ids.
+
+IndexerId = Annotated[str, AfterValidator(_path_safe)]  # it becomes a URL path segment
+
+
+@dataclass(frozen=True)
+class TorznabConfig(AdapterSettings):
+    """Where the indexer proxy is and how politely to use it; errors name `torznab.<field>`.
+
     The API key is kept out of repr, logs and error messages.
     """
 
-    backend: Backend
-    url: str
-    api_key: str = field(repr=False)
-    timeout_secs: float = 30.0
-    indexers: tuple[str, ...] = ()
-    min_interval_secs: float = 2.0
-    cache_ttl_secs: float = 1800.0
-    caps_ttl_secs: float = 86400.0
-    max_response_bytes: int = 20 * 1024 * 1024
-    max_torrent_bytes: int = MAX_TORRENT_BYTES
+    FIELD_PREFIX = "torznab"
 
-    def __post_init__(self) -> None:
-        errors: list[FieldError] = []
-        try:
-            object.__setattr__(self, "backend", Backend(self.backend))
-        except ValueError:
-            errors.append(FieldError("torznab.backend", "must be 'jackett' or 'prowlarr'"))
-        parts = urlsplit(self.url)
+    backend: Backend = Field(description="The indexer proxy in front of the trackers.")
+    url: str = Field(description="Its root URL, e.g. http://127.0.0.1:9117.")
+    api_key: str = Field(repr=False, min_length=1, description="Its API key.")
+    timeout_secs: float = setting(30.0, "Bound on each request.", gt=0)
+    indexers: tuple[IndexerId, ...] = setting((), 'Jackett defaults to ("all",).')
+    min_interval_secs: float = setting(2.0, "Minimum spacing per indexer.", ge=0)
+    cache_ttl_secs: float = setting(1800.0, "How long search results are reused.", ge=0)
+    caps_ttl_secs: float = setting(86400.0, "How long capabilities are reused.", ge=0)
+    max_response_bytes: int = setting(20 * 1024 * 1024, "Larger answers are refused.", gt=0)
+    max_torrent_bytes: int = setting(MAX_TORRENT_BYTES, "Larger .torrent files too.", gt=0)
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, url: str) -> str:
+        parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            errors.append(FieldError("torznab.url", "must be an http(s) URL with a host"))
-        if not self.api_key:
-            errors.append(FieldError("torznab.api_key", "must not be empty"))
-        indexers = tuple(self.indexers)
-        if not indexers and self.backend == Backend.JACKETT:
-            indexers = ("all",)
-        if not indexers and self.backend == Backend.PROWLARR:
-            errors.append(FieldError("torznab.indexers", "Prowlarr needs at least one indexer id"))
-        for indexer in indexers:
-            if not indexer or "/" in indexer or indexer in (".", ".."):
-                errors.append(FieldError("torznab.indexers", f"bad indexer id {indexer!r}"))
-        object.__setattr__(self, "indexers", indexers)
-        for name in ("timeout_secs", "max_response_bytes", "max_torrent_bytes"):
-            if getattr(self, name) <= 0:
-                errors.append(FieldError(f"torznab.{name}", "must be positive"))
-        for name in ("min_interval_secs", "cache_ttl_secs", "caps_ttl_secs"):
-            if getattr(self, name) < 0:
-                errors.append(FieldError(f"torznab.{name}", "must not be negative"))
-        if errors:
-            raise ValidationError(errors)
+            raise ValueError("must be an http(s) URL with a host")
+        return url
+
+    @model_validator(mode="after")
+    def _indexers_for_backend(self) -> TorznabConfig:
+        if not self.indexers and self.backend == Backend.PROWLARR:
+            raise ValidationError(
+                FieldError("torznab.indexers", "Prowlarr needs at least one indexer id"))
+        if not self.indexers:
+            object.__setattr__(self, "indexers", ("all",))
+        return self
 
     def api_url(self, indexer: str, params: dict[str, str]) -> str:
         """The full Torznab API URL for one indexer, API key included (never log it)."""

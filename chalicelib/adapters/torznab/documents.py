@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from typing import NoReturn
 from xml.parsers import expat
 
-from chalicelib.adapters.torznab.errors import (
+from chalicelib.domain.indexers import (
     IndexerAuthError,
     IndexerError,
     IndexerResponseError,

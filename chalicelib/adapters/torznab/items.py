@@ -8,13 +8,9 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 
 from chalicelib.adapters.torznab.documents import NEWZNAB_NS, TORZNAB_NS
-from chalicelib.adapters.torznab.errors import IndexerResponseError
-from chalicelib.domain.candidate import (
-    TorrentCandidate,
-    info_hash_from_magnet,
-    normalise_info_hash,
-    utc,
-)
+from chalicelib.domain.candidate import TorrentCandidate, utc
+from chalicelib.domain.indexers import IndexerResponseError
+from chalicelib.domain.magnet import known_info_hash
 
 _ATTR_TAGS = (f"{{{TORZNAB_NS}}}attr", f"{{{NEWZNAB_NS}}}attr")
 # Jackett and Prowlarr name the real indexer of each item when searching an aggregate.
@@ -77,7 +73,7 @@ def parse_item(item: ET.Element, indexer: str, channel_title: str) -> TorrentCan
         indexer=_item_indexer(item) or channel_title,
         indexer_id=indexer,
         magnet_uri=magnet,
-        info_hash=_info_hash(_first(attrs, "infohash"), magnet),
+        info_hash=known_info_hash(_first(attrs, "infohash"), magnet),
         download_url=download_url,
         size=size,
         seeders=seeders,
@@ -144,13 +140,6 @@ def _is_magnet(url: str) -> bool:
     return url.lower().startswith("magnet:")
 
 
-def _info_hash(attr: str | None, magnet: str | None) -> str | None:
-    if attr:
-        try:
-            return normalise_info_hash(attr)
-        except ValueError:
-            pass
-    return info_hash_from_magnet(magnet) if magnet else None
 
 
 def _categories(item: ET.Element, attrs: dict[str, list[str]]) -> tuple[int, ...]:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.adapters.torznab.caps import IndexerCaps
-from chalicelib.adapters.torznab.limits import SearchCacheKey
 from chalicelib.domain.candidate import SearchKind, SearchQuery, normalise_text
+from chalicelib.domain.search import SearchCacheKey
 
 _OPTIONAL = frozenset({"year"})
 

@@ -13,26 +13,11 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from chalicelib.adapters.clock import SystemClock
 from chalicelib.adapters.torznab.caps import IndexerCaps, parse_caps
 from chalicelib.adapters.torznab.config import TorznabConfig
-from chalicelib.adapters.torznab.errors import (
-    IndexerAuthError,
-    IndexerError,
-    IndexerResponseError,
-    IndexerUnavailable,
-    MagnetRedirect,
-    TorrentFetchError,
-)
 from chalicelib.adapters.torznab.items import parse_feed
-from chalicelib.adapters.torznab.limits import (
-    Clock,
-    InMemoryRateLimiter,
-    InMemorySearchCache,
-    RateLimiter,
-    SearchCache,
-    SystemClock,
-)
-from chalicelib.adapters.torznab.outcome import IndexerSearchReport, SearchOutcome
+from chalicelib.adapters.torznab.limits import InMemoryRateLimiter, InMemorySearchCache
 from chalicelib.adapters.torznab.plan import SearchRequest, plan_request
 from chalicelib.adapters.torznab.transport import BodyTooLarge, IndexerHttp, error_for_status
 from chalicelib.domain.bencode import TorrentMeta, read_torrent_files
@@ -40,14 +25,32 @@ from chalicelib.domain.candidate import (
     SearchQuery,
     TorrentCandidate,
     TorrentFile,
-    info_hash_from_magnet,
 )
+from chalicelib.domain.indexers import (
+    IndexerAuthError,
+    IndexerError,
+    IndexerResponseError,
+    IndexerUnavailable,
+    TorrentFetchError,
+)
+from chalicelib.domain.magnet import known_info_hash
+from chalicelib.domain.search import IndexerSearchReport, SearchOutcome
+from chalicelib.ports import Clock, RateLimiter, SearchCache
 
 logger = logging.getLogger(__name__)
 
 _MAX_REDIRECTS = 5
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 T = TypeVar("T")
+
+
+class MagnetRedirect(Exception):
+    """The download link leads to a magnet URI, so the file list is not known yet."""
+
+    def __init__(self, magnet_uri: str, info_hash: str | None) -> None:
+        super().__init__(f"download link redirects to a magnet (info hash {info_hash})")
+        self.magnet_uri = magnet_uri
+        self.info_hash = info_hash
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,7 @@ class TorznabSearcher:
         """The indexer's capabilities, asked once and kept for `caps_ttl_secs`."""
         with self._caps_lock:
             entry = self._caps.get(indexer)
-        if entry is not None and self._clock.now() < entry[0]:
+        if entry is not None and self._clock.now().timestamp() < entry[0]:
             return entry[1]
         url = self.config.api_url(indexer, {"t": "caps"})
         root = self._polite(
@@ -95,7 +98,7 @@ class TorznabSearcher:
         )
         caps = parse_caps(root, indexer)
         with self._caps_lock:
-            self._caps[indexer] = (self._clock.now() + self.config.caps_ttl_secs, caps)
+            self._caps[indexer] = (self._clock.now().timestamp() + self.config.caps_ttl_secs, caps)
         return caps
 
     def search(self, query: SearchQuery, indexers: Sequence[str] | None = None) -> SearchOutcome:
@@ -164,6 +167,15 @@ class TorznabSearcher:
             return [], report(0, 0, False, failure)
         return list(feed.candidates), report(len(feed.candidates), feed.dropped, False)
 
+    def files(self, candidate: TorrentCandidate) -> list[TorrentFile] | None:
+        """The candidate's file list, or None when it is a magnet or its .torrent is unusable."""
+        if not candidate.download_url or candidate.download_url.startswith("magnet:"):
+            return None
+        try:
+            return self.get_files(candidate)
+        except (MagnetRedirect, TorrentFetchError):
+            return None
+
     def get_files(self, candidate: TorrentCandidate) -> list[TorrentFile]:
         """The candidate's file list, read from its .torrent.
 
@@ -179,7 +191,7 @@ class TorznabSearcher:
         if url is None or url.lower().startswith("magnet:"):
             magnet = url or candidate.magnet_uri
             if magnet:
-                raise MagnetRedirect(magnet, info_hash_from_magnet(magnet) or candidate.info_hash)
+                raise MagnetRedirect(magnet, known_info_hash(candidate.info_hash, magnet))
             raise TorrentFetchError(indexer, f"candidate {candidate.title!r} has no download link")
         data = self._polite(indexer, lambda: self._download(indexer, url))
         try:
@@ -212,7 +224,7 @@ class TorznabSearcher:
                 if not location:
                     raise TorrentFetchError(indexer, f"HTTP {answer.status} without Location")
                 if location.lower().startswith("magnet:"):
-                    raise MagnetRedirect(location, info_hash_from_magnet(location))
+                    raise MagnetRedirect(location, known_info_hash(None, location))
                 url = urljoin(url, location)
                 continue
             if answer.status != 200:

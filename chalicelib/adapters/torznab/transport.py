@@ -13,7 +13,7 @@ import requests
 from urllib3.exceptions import ReadTimeoutError
 
 from chalicelib.adapters.torznab.documents import parse_xml, raise_if_error_document
-from chalicelib.adapters.torznab.errors import (
+from chalicelib.domain.indexers import (
     IndexerAuthError,
     IndexerError,
     IndexerResponseError,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from chalicelib.content import extensions
 from chalicelib.textbrain.parsing.flags import (
     editions_of,
     is_collection,
@@ -31,7 +32,6 @@ from chalicelib.textbrain.parsing.quality import (
     states_resolution,
 )
 from chalicelib.textbrain.parsing.tokens import (
-    VIDEO_EXTENSIONS,
     KeywordPattern,
     clean_name,
     split_extension,
@@ -90,7 +90,7 @@ def _kind(
     """Video evidence (resolution, video source/codec, extension, scene language) wins over
     music evidence, because video titles name their audio codecs too."""
     video_evidence = (
-        (extension in VIDEO_EXTENSIONS)
+        (extension in extensions.VIDEO)
         or codec is not None
         or source in _VIDEO_SOURCES
         or states_resolution(body)
@@ -175,7 +175,7 @@ def parse(
         resolution = resolution_of(body)
     if (
         kind in (ReleaseKind.MOVIE, ReleaseKind.TV, ReleaseKind.UNKNOWN)
-        and extension in VIDEO_EXTENSIONS
+        and extension in extensions.VIDEO
     ):
         resolution = resolution or resolution_of(extension)
 

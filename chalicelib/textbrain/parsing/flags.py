@@ -49,14 +49,22 @@ _RED_FLAGS: tuple[tuple[RedFlag, KeywordPattern], ...] = (
     (
         RedFlag.COVER,
         KeywordPattern(
-            ("cover", "music of", "music.of", "style of", "style.of"),
+            ("cover", "music of", "music.of", "style of", "style.of", "famous", "performed",
+             "rendition", "songs of", "songs.of", "hits of", "hits.of"),
             L + r"(?:covers?[ ._-](?:version|album|band)s?|covered[ ._-]by"
-            r"|plays?[ ._-]the[ ._-]music[ ._-]of|in[ ._-]the[ ._-]style[ ._-]of)" + R,
+            r"|plays?[ ._-]the[ ._-]music[ ._-]of|in[ ._-]the[ ._-]style[ ._-]of"
+            r"|(?:as[ ._-])?made[ ._-]famous[ ._-]by|originally[ ._-]performed[ ._-]by"
+            r"|renditions?[ ._-]of|(?:plays?|performs?|sings?)[ ._-]the[ ._-](?:songs|hits)"
+            r"[ ._-]of|\([^()]*[ ._-]cover(?:[ ._-]version)?\))" + R,
         ),
     ),
     (
         RedFlag.INSTRUMENTAL,
-        KeywordPattern(("instrumental", "minus"), L + r"(?:instrumentals?|minus[ ._-]one)" + R),
+        KeywordPattern(
+            ("instrumental", "minus", "capella", "cappella", "vocals only", "vocals.only",
+             "stems"),
+            L + r"(?:instrumentals?|minus[ ._-]one|a[ ._-]?capp?ella|vocals[ ._-]only|stems)" + R,
+        ),
     ),
     (
         RedFlag.LIVE,
@@ -92,7 +100,14 @@ _RED_FLAGS: tuple[tuple[RedFlag, KeywordPattern], ...] = (
             L + r"(?:audio[ ._-]?books?|h[oö]rbuch|unabridged|abridged|narrated)" + R,
         ),
     ),
-    (RedFlag.REMIX, KeywordPattern(("remix", "rmx"), L + r"(?:remix(?:es|ed)?|rmx)" + R)),
+    (
+        RedFlag.REMIX,
+        KeywordPattern(
+            ("remix", "rmx", "slowed", "sped", "nightcore", "8d", "boosted"),
+            L + r"(?:remix(?:es|ed)?|rmx|slowed(?:[ ._-]*(?:\+|and|&)[ ._-]*reverb)?"
+            r"|sped[ ._-]up|nightcore|8d[ ._-]audio|bass[ ._-]boosted)" + R,
+        ),
+    ),
     (RedFlag.TRAILER, KeywordPattern(("trailer", "teaser"), L + r"(?:trailer|teaser)" + R)),
 )
 _BOOKLET = KeywordPattern(
@@ -186,3 +201,68 @@ def discography_start(title: str) -> int | None:
     """Where the discography word starts, to cut the artist name before it."""
     match = _DISCOGRAPHY.search(title)
     return match.start() if match is not None else None
+
+
+# --- hazards: what makes a release unsafe or a lesser copy, whatever its name says ---------
+# Extensions that run code when opened on a desktop; never part of a media release.
+EXECUTABLE_EXTENSIONS = frozenset({
+    "exe", "scr", "lnk", "bat", "cmd", "com", "msi", "pif", "vbs", "vbe", "js", "jse", "wsf",
+    "wsh", "ps1", "hta", "cpl", "jar", "apk", "reg", "dll", "application", "gadget", "msc",
+})
+# '.com' ends many site names in titles ('[ www.site.com ]'), so titles leave it out.
+_TITLE_EXECUTABLE = re.compile(
+    r"\.(?:exe|scr|lnk|bat|cmd|msi|pif|vbs|vbe|jse?|wsf|ps1|hta|cpl|jar|apk)\s*$"
+    r"|\.(?:mkv|mp4|avi|m4v|wmv|mov|flac|mp3|m4a|wav|pdf|epub|jpe?g|zip|rar)"
+    r"\.(?:exe|scr|lnk|bat|cmd|com|pif|vbs|js)" + R,
+    _I,
+)
+_PASSWORD = KeywordPattern(
+    ("pass", "pw"),
+    L + r"(?:password(?:ed)?|passworded|pass(?:word)?[ ._-]?protected|pw[ ._-]?protected"
+    r"|pass(?:word)?[ ._-]?(?:inside|required|needed))" + R,
+)
+_HARDCODED_SUBS = KeywordPattern(
+    ("sub", "hc", "hard"),
+    L + r"(?:hc|hc[ ._-]?(?:rip|sub(?:s|bed)?)|korsubs?|kor[ ._-]subs?"
+    r"|hard[ ._-]?(?:coded[ ._-]?)?sub(?:s|bed|titles?|titled)?|hardcoded|burn(?:ed|t)[ ._-]?"
+    r"in[ ._-]?subs?)" + R,
+)
+_CAMERA = KeywordPattern(
+    ("cam", "ts", "tc", "tele", "scr", "dvd", "r5", "screener"),
+    L + r"(?:(?:hd|hq|new)?[ ._-]?cam(?:rip)?|pre[ ._-]?dvd(?:rip)?"
+    r"|(?<!video[ ._-])(?:hd)?ts(?:rip)?|telesync|pdvd|(?:hd)?tc|telecine"
+    r"|(?:dvd|bd|web|hd)?[ ._-]?scr(?:eener)?|r5)" + R,
+)
+_EXTRAS = KeywordPattern(
+    ("extra", "bonus", "featurette", "behind", "special", "making", "deleted", "gag", "blooper"),
+    L + r"(?:extras|bonus(?![ ._-]?tracks?)|featurettes?|behind[ ._-]the[ ._-]scenes"
+    r"|special[ ._-]features|making[ ._-]of|deleted[ ._-]scenes|gag[ ._-]reels?|bloopers)" + R,
+)
+_HAZARD_KEYWORDS = _all_keywords(
+    ((None, _PASSWORD), (None, _HARDCODED_SUBS), (None, _CAMERA), (None, _EXTRAS))
+)
+# A '.ts' file extension is a transport stream, not a telesync source.
+_TS_EXTENSION = re.compile(r"\.ts\s*$", _I)
+
+
+def title_hazards(title: str) -> frozenset[RedFlag]:
+    """Red flags a title shows about its safety or source, for any kind of content.
+
+    Which of them matter depends on the ticket (hard-coded subtitles mean nothing for an
+    album); the scorer decides that.
+    """
+    flags = set()
+    if _TITLE_EXECUTABLE.search(title):
+        flags.add(RedFlag.EXECUTABLE)
+    lower = title.lower()
+    if not _names_any(lower, _HAZARD_KEYWORDS):
+        return frozenset(flags)
+    if _PASSWORD.search(title, lower):
+        flags.add(RedFlag.PASSWORD_PROTECTED)
+    if _HARDCODED_SUBS.search(title, lower):
+        flags.add(RedFlag.HARDCODED_SUBS)
+    if _CAMERA.search(_TS_EXTENSION.sub("", title), lower):
+        flags.add(RedFlag.CAMERA_SOURCE)
+    if _EXTRAS.search(title, lower):
+        flags.add(RedFlag.EXTRAS_ONLY)
+    return frozenset(flags)

@@ -9,9 +9,6 @@ import re
 L = r"(?<![^\W_])"
 R = r"(?![^\W_])"
 
-VIDEO_EXTENSIONS = frozenset(
-    {"mkv", "avi", "mp4", "m4v", "ts", "mpg", "mpeg", "wmv", "webm", "mov", "divx", "ogm", "m2ts"}
-)
 _EXTENSION = re.compile(
     r"\.(mkv|avi|mp4|m4v|ts|mpg|mpeg|wmv|webm|mov|ogm|m2ts|nfo|srt|sub|idx|torrent|par2|nzb"
     r"|rar|zip|7z|mp3|flac|m4a)\s*$",

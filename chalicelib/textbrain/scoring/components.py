@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Collection
 
 from rapidfuzz import fuzz, process
 
@@ -17,18 +19,30 @@ _FLAG_WORDS: dict[RedFlag, frozenset[str]] = {
     RedFlag.KARAOKE: frozenset({"karaoke"}),
     RedFlag.COVER: frozenset({"cover", "covers"}),
     RedFlag.TRIBUTE: frozenset({"tribute"}),
-    RedFlag.INSTRUMENTAL: frozenset({"instrumental", "instrumentals"}),
+    RedFlag.INSTRUMENTAL: frozenset({"instrumental", "instrumentals", "acapella", "cappella",
+                                     "stems"}),
     RedFlag.LIVE: frozenset({"live", "concert", "unplugged"}),
-    RedFlag.REMIX: frozenset({"remix", "remixes", "remixed", "mix"}),
+    RedFlag.REMIX: frozenset({"remix", "remixes", "remixed", "mix", "slowed", "nightcore",
+                              "sped"}),
     RedFlag.SAMPLE: frozenset({"sample"}),
     RedFlag.TRAILER: frozenset({"trailer"}),
     RedFlag.AUDIOBOOK: frozenset({"audiobook"}),
     RedFlag.BOOKLET_ONLY: frozenset({"booklet"}),
+    RedFlag.EXTRAS_ONLY: frozenset({"extras", "extra", "bonus", "featurette", "featurettes",
+                                    "behind", "making", "deleted"}),
+    RedFlag.CAMERA_SOURCE: frozenset({"cam", "telesync", "telecine", "screener"}),
+    RedFlag.HARDCODED_SUBS: frozenset({"hardsub", "hardsubs", "hardcoded", "korsub"}),
 }
 _SHORT_WORD = 4
 # Flags that make a candidate something else entirely, not just a lesser copy.
 HARD_FLAGS = frozenset({RedFlag.KARAOKE, RedFlag.COVER, RedFlag.TRIBUTE, RedFlag.BOOKLET_ONLY,
-                        RedFlag.SAMPLE, RedFlag.TRAILER})
+                        RedFlag.SAMPLE, RedFlag.TRAILER, RedFlag.EXTRAS_ONLY,
+                        RedFlag.EXECUTABLE, RedFlag.PASSWORD_PROTECTED, RedFlag.ARCHIVE_ONLY,
+                        RedFlag.IMPLAUSIBLE_SIZE})
+# Flags of a watchable but much worse copy: they weigh more than a plain flag, so a clean
+# release of lower resolution or fewer seeders still ranks above them.
+_SEVERE_FLAGS = frozenset({RedFlag.CAMERA_SOURCE, RedFlag.HARDCODED_SUBS})
+_SEVERE_WEIGHT = 3.0
 
 
 def similarity(wanted: str, offered: str) -> float:
@@ -67,10 +81,12 @@ def found_in(wanted: str, text: str) -> float:
     return total / len(wanted_words)
 
 
-def unrequested_flags(terms: TicketTerms, parsed: ParsedRelease) -> list[RedFlag]:
-    """The release's red flags the ticket did not ask for, in a stable order."""
+def unrequested_flags(
+    terms: TicketTerms, parsed: ParsedRelease, found: Collection[RedFlag] = frozenset()
+) -> list[RedFlag]:
+    """The release's red flags (the parser's and `found`) the ticket did not ask for, sorted."""
     flags = []
-    for flag in sorted(parsed.red_flags):
+    for flag in sorted(parsed.red_flags.union(found)):
         if flag is RedFlag.VA_COMPILATION and terms.various_artists:
             continue
         if _FLAG_WORDS.get(flag, frozenset()) & terms.words:
@@ -80,13 +96,18 @@ def unrequested_flags(terms: TicketTerms, parsed: ParsedRelease) -> list[RedFlag
 
 
 def red_flag_component(
-    terms: TicketTerms, parsed: ParsedRelease
+    terms: TicketTerms, parsed: ParsedRelease, found: Collection[RedFlag] = frozenset()
 ) -> tuple[Component, list[Rejection], list[str]]:
-    """The red-flags component, the hard fails among the flags, and the flag names."""
+    """The red-flags component, the hard fails among the flags, and the flag names.
+
+    `found` adds flags the scorer saw beyond the title's words (files, size).
+    """
     weight = terms.rules.weight("red_flags")
-    flags = unrequested_flags(terms, parsed)
+    flags = unrequested_flags(terms, parsed, found)
     if not flags:
         return Component("red_flags", weight, 1.0, "no red flags"), [], []
+    if _SEVERE_FLAGS.intersection(flags):
+        weight *= _SEVERE_WEIGHT
     names = [f.value for f in flags]
     rejections = [Rejection(f"red_flag_{f.value}", f"{f.value} release, not requested")
                   for f in flags if f in HARD_FLAGS]
@@ -108,6 +129,10 @@ def year_component(terms: TicketTerms, parsed: ParsedRelease, strict: bool) -> t
             return Component("year", weight, 0.9, f"{first}-{last} spans {wanted}"), []
         return Component("year", weight, 0.2, f"{first}-{last} does not span {wanted}"), []
     if parsed.year is None:
+        # The parser may miss a year in an odd spot ('[Title] 2001 BDRip'); the ticket's own
+        # year standing alone in the title is as good.
+        if re.search(rf"(?<![\d.]){wanted}(?![\d])", parsed.raw_title):
+            return Component("year", weight, 1.0, f"{wanted} named in the title"), []
         return Component("year", weight, 0.6, "no year in the title"), []
     gap = abs(parsed.year - wanted)
     if gap == 0:

@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from chalicelib.domain.candidate import TorrentCandidate, TorrentFile
 from chalicelib.domain.request import ContentType, TicketRequest
 from chalicelib.textbrain.mapping import map_files
-from chalicelib.textbrain.release import ParsedRelease
+from chalicelib.textbrain.preferences import RankingPreferences
+from chalicelib.textbrain.release import ParsedRelease, RedFlag
 from chalicelib.textbrain.scoring.breakdown import Component, Rejection, ScoredCandidate
 from chalicelib.textbrain.scoring.components import (
     red_flag_component,
@@ -17,8 +18,10 @@ from chalicelib.textbrain.scoring.components import (
     year_component,
 )
 from chalicelib.textbrain.scoring.generic import generic_components
-from chalicelib.textbrain.scoring.music import music_components
+from chalicelib.textbrain.scoring.hazards import release_hazards
+from chalicelib.textbrain.scoring.music import music_components, offered_quality
 from chalicelib.textbrain.scoring.offer import Offer
+from chalicelib.textbrain.scoring.preference import preference_component
 from chalicelib.textbrain.scoring.terms import TicketTerms, comparable
 from chalicelib.textbrain.scoring.video import video_components
 
@@ -37,8 +40,11 @@ def default_parser() -> Parser:
 class DumbMatcher:
     """Scores candidates with heuristics only: fuzzy names, numbers, formats and file lists."""
 
-    def __init__(self, parser: Parser | None = None) -> None:
+    def __init__(
+        self, parser: Parser | None = None, preferences: RankingPreferences | None = None
+    ) -> None:
         self._parse = parser if parser is not None else default_parser()
+        self._preferences = preferences or RankingPreferences()
 
     def score(
         self,
@@ -49,7 +55,8 @@ class DumbMatcher:
         durations: Mapping[str, float] | None = None,
     ) -> ScoredCandidate:
         """One candidate's score with its breakdown; `files` adds file mapping evidence."""
-        return self._score(TicketTerms.of(request), candidate, files, durations or {})
+        return self._score(TicketTerms.of(request, self._preferences), candidate, files,
+                           durations or {})
 
     def rank(
         self,
@@ -63,7 +70,7 @@ class DumbMatcher:
 
         `files_by_hash` holds file lists by info hash (either case) where they are known.
         """
-        terms = TicketTerms.of(request)
+        terms = TicketTerms.of(request, self._preferences)
         lists = {k.lower(): v for k, v in (files_by_hash or {}).items()}
         scored = [
             self._score(terms, c, lists.get((c.info_hash or "").lower()), durations or {})
@@ -89,7 +96,13 @@ class DumbMatcher:
         year, wrong_year = year_component(terms, parsed, strict=expected is ContentType.MOVIE)
         kind, wrong_kind = release_kind_component(terms, parsed)
         components += [c for c in (year, kind) if c is not None]
-        flags, flag_rejections, flag_names = red_flag_component(terms, parsed)
+        quality = offered_quality(offer) if expected.is_music else None
+        found = release_hazards(terms, offer, quality.lossless if quality else None)
+        if expected.is_video:
+            preference, avoided = preference_component(terms, offer)
+            components += [preference] if preference is not None else []
+            found |= {RedFlag.AVOIDED_GROUP} if avoided else set()
+        flags, flag_rejections, flag_names = red_flag_component(terms, parsed, found)
         components += [flags, seeders_component(terms, candidate)]
         return ScoredCandidate(
             candidate=candidate,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from chalicelib.content import extensions
 from chalicelib.content.music import (
     AudioQuality,
@@ -11,14 +13,23 @@ from chalicelib.content.music import (
 )
 from chalicelib.domain.request import ContentType, ItemKind
 from chalicelib.textbrain.mapping.music import DURATION_TOLERANCE_SECS
+from chalicelib.textbrain.parsing.flags import is_various_artists
+from chalicelib.textbrain.release import RedFlag
 from chalicelib.textbrain.scoring.breakdown import Component, Rejection
 from chalicelib.textbrain.scoring.components import found_in, similarity, size_component
+from chalicelib.textbrain.scoring.names import best_match, extra_name_words, installment_fit
 from chalicelib.textbrain.scoring.offer import Offer
 from chalicelib.textbrain.scoring.terms import TicketTerms, comparable
 
 # Below this an artist or album is someone or something else.
 WRONG_ARTIST = 0.65
 WRONG_ALBUM = 0.5
+# An album name this alike is the same album.
+SAME_ALBUM = 0.9
+# A name with words the ticket's lacks (editions aside) ranks lower and is never sure.
+EXTRA_WORDS_CAP = 0.8
+# Guests after these words do not change who the artist is.
+_FEATURING = re.compile(r"\s+(?:feat\.?|ft\.?|featuring|with|vs\.?|x)\s+", re.IGNORECASE)
 _SHORT_RELEASE_WORDS = frozenset({"single", "ep", "cds", "maxi"})
 
 
@@ -49,10 +60,23 @@ def music_components(
     return components, rejections, scope
 
 
+def _is_pack(terms: TicketTerms, offer: Offer) -> bool:
+    """A discography or collection, unless the ticket's album is that collection itself
+    ('Greatest Hits', 'The Very Best Of')."""
+    if offer.parsed.is_discography:
+        return True
+    if not offer.parsed.is_collection:
+        return False
+    if terms.album_forms and offer.parsed.album:
+        value, _ = best_match(terms.album_forms, (offer.parsed.album,), similarity)
+        return value < SAME_ALBUM
+    return True
+
+
 def _scope(terms: TicketTerms, offer: Offer) -> str:
     if offer.parsed.is_discography:
         return "discography"
-    if offer.parsed.is_collection:
+    if _is_pack(terms, offer):
         return "collection"
     words = set(offer.title.split()) | {comparable(e) for e in offer.parsed.edition}
     if words & _SHORT_RELEASE_WORDS:
@@ -64,12 +88,20 @@ def _artist(terms: TicketTerms, offer: Offer) -> tuple[Component | None, Rejecti
     if not terms.artist:
         return None, None
     weight = terms.rules.weight("artist")
-    offered = comparable(offer.parsed.artist) if offer.parsed.artist else ""
+    offered = offer.parsed.artist or ""
     if terms.various_artists:
+        if (offered and is_various_artists(offered)) or RedFlag.VA_COMPILATION in \
+                offer.parsed.red_flags:
+            return Component("artist", weight, 1.0, "various artists, as requested"), None
         return Component("artist", weight, 0.7, "various artists requested"), None
     if offered:
-        value = similarity(terms.artist, offered)
+        value, _ = best_match(terms.artist_forms, (offered,), similarity)
         reason = f"artist '{offer.parsed.artist}' ~ {value:.0%}"
+        extra = extra_name_words(terms.artist_forms, (_FEATURING.split(offered)[0],))
+        if extra:
+            # 'Kate Bush' is not 'Bush', 'Pink Floyd' not 'P!nk': maybe a billing, never sure.
+            value = min(value, EXTRA_WORDS_CAP)
+            reason += f" (adds {' '.join(extra)})"
     else:
         value = found_in(terms.artist, offer.title)
         reason = f"artist found in title ~ {value:.0%}"
@@ -85,7 +117,7 @@ def _album(terms: TicketTerms, offer: Offer) -> tuple[Component | None, Rejectio
         return None, None
     weight = terms.rules.weight("album")
     wanted = terms.request.query.album
-    if offer.is_pack:
+    if _is_pack(terms, offer):
         kind = "discography" if offer.parsed.is_discography else "collection"
         mapping = offer.mapping
         if mapping is None:
@@ -98,17 +130,25 @@ def _album(terms: TicketTerms, offer: Offer) -> tuple[Component | None, Rejectio
         return Component("album", weight, value, f"{kind}: tracks found without an album "
                                                  "folder" if mapping.complete
                          else f"{kind}: the album's tracks are not all there"), None
-    offered = comparable(offer.parsed.album) if offer.parsed.album else ""
+    offered = offer.parsed.album or ""
+    factor, why = 1.0, None
     if offered:
-        value = similarity(terms.album, offered)
-        reason = f"album '{offer.parsed.album}' ~ {value:.0%}"
+        value, _ = best_match(terms.album_forms, (offered,), similarity)
+        factor, why = installment_fit(wanted or "", offered)
+        value *= factor
+        extra = extra_name_words(terms.album_forms, (offered,))
+        if extra:
+            # 'Kid A Mnesia' is not 'Kid A': perhaps the same music, never surely.
+            value = min(value, EXTRA_WORDS_CAP)
+            why = "; ".join(filter(None, (why, f"adds {' '.join(extra)}")))
+        reason = f"album '{offer.parsed.album}' ~ {value:.0%}" + (f" ({why})" if why else "")
     else:
         value = found_in(terms.album, offer.title)
         reason = f"album found in title ~ {value:.0%}"
     # A track ticket may be served by any release that holds the track.
-    if value < WRONG_ALBUM and terms.request.query.expected is ContentType.ALBUM:
+    if (value < WRONG_ALBUM or factor == 0.0) and terms.request.query.expected is ContentType.ALBUM:
         what = offer.parsed.album or offer.candidate.title
-        wrong = f"wrong album: '{what}' is not '{wanted}'"
+        wrong = f"wrong album: '{what}' is not '{wanted}'" + (f" ({why})" if why else "")
         return Component("album", weight, value, wrong), Rejection("wrong_album", wrong)
     return Component("album", weight, value, reason), None
 
@@ -123,7 +163,7 @@ def _track_titles(terms: TicketTerms, offer: Offer) -> tuple[Component | None, R
     best = max(found_in(name, offer.title) for name in terms.track_names)
     if best >= 0.9:
         return Component("track_titles", weight, 1.0, "the title names the track"), None
-    if terms.album or offer.is_pack:
+    if terms.album or _is_pack(terms, offer):
         return Component("track_titles", weight, 0.6, "track not named; may be on the "
                                                       "release"), None
     return Component("track_titles", weight, 0.3, "the title does not name the track"), None
@@ -196,7 +236,7 @@ def _size(terms: TicketTerms, offer: Offer) -> Component | None:
     kbps = quality.nominal_kbps if quality else 320
     expected = terms.track_secs * kbps * 1000 / 8
     # A pack, or an album holding the one wanted track, is rightly much larger.
-    roomy = offer.is_pack or terms.request.query.expected is ContentType.TRACK
+    roomy = _is_pack(terms, offer) or terms.request.query.expected is ContentType.TRACK
     high = expected * (40 if roomy else 3.0)
     return size_component(terms, offer.candidate.size, expected * 0.3, high,
                           f"{terms.track_count} tracks at ~{kbps} kbit/s")

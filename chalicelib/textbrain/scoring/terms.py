@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from chalicelib.content.music import TYPICAL_TRACK_SECS
 from chalicelib.content.rules import ContentRules, rules_for
-from chalicelib.domain.request import ItemKind, TicketRequest
+from chalicelib.domain.request import ContentType, ItemKind, TicketRequest
 from chalicelib.textbrain.normalise import normalise_text
+from chalicelib.textbrain.preferences import RankingPreferences
+from chalicelib.textbrain.scoring.names import name_forms, title_variants
 
 _VARIOUS = frozenset({"va", "various", "various artists", "v a"})
 
@@ -21,6 +23,17 @@ def comparable(text: str) -> str:
 
 def _norm(text: str | None) -> str:
     return comparable(text) if text else ""
+
+
+def _title_forms(title: str | None, year: int | None) -> tuple[str, ...]:
+    """A title's forms, with its subtitle as initials; with a year to pin the work, also its
+    main title alone ('Léon: The Professional (1994)' is often released as 'Léon (1994)')."""
+    if not title:
+        return ()
+    forms: dict[str, None] = {}
+    for variant in title_variants(title, short_head=year is not None):
+        forms.update(dict.fromkeys(name_forms(variant)))
+    return tuple(forms)
 
 
 @dataclass(frozen=True)
@@ -43,10 +56,17 @@ class TicketTerms:
     # Every word of the ticket's own description, so 'Live at Wembley' may be live.
     words: frozenset[str]
     various_artists: bool
+    # Every comparable form of the names ('P!nk' is also 'pink', 'Part One' also 'part 1').
+    artist_forms: tuple[str, ...] = ()
+    album_forms: tuple[str, ...] = ()
+    title_forms: tuple[str, ...] = ()
+    preferences: RankingPreferences = field(default_factory=RankingPreferences)
 
     @classmethod
-    def of(cls, request: TicketRequest) -> TicketTerms:
-        """Precompute the terms of one request."""
+    def of(
+        cls, request: TicketRequest, preferences: RankingPreferences | None = None
+    ) -> TicketTerms:
+        """Precompute the terms of one request, with the deployment's preferences."""
         q = request.query
         wanted = request.requested_items
         tracks = [i for i in wanted if i.kind is ItemKind.TRACK]
@@ -56,8 +76,11 @@ class TicketTerms:
              i.episode if i.episode is not None else q.episode)
             for i in videos
         ) or ((q.season, q.episode),)
+        # A track's own name says what it is ('Song (Live)'); an album's track names do not
+        # make the whole album live ('Live to Win' on a studio album).
+        names = [t.name or "" for t in tracks] if q.expected is ContentType.TRACK else []
         text = " ".join(filter(None, (q.artist, q.album, q.title, q.description,
-                                      *q.tags, *(t.name or "" for t in tracks))))
+                                      *q.tags, *names)))
         return cls(
             request=request,
             rules=rules_for(q.expected),
@@ -73,4 +96,8 @@ class TicketTerms:
             episodes=episodes,
             words=frozenset(_norm(text).split()),
             various_artists=_norm(q.artist) in _VARIOUS,
+            artist_forms=name_forms(q.artist) if q.artist else (),
+            album_forms=name_forms(q.album) if q.album else (),
+            title_forms=_title_forms(q.title, q.year),
+            preferences=preferences or RankingPreferences(),
         )

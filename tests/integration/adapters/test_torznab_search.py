@@ -8,36 +8,27 @@ import pytest
 
 from chalicelib.adapters.torznab import (
     Backend,
-    IndexerAuthError,
-    IndexerResponseError,
-    IndexerTimeout,
-    IndexerUnavailable,
     InMemoryRateLimiter,
-    RateLimited,
     TorznabConfig,
     TorznabSearcher,
 )
 from chalicelib.domain.candidate import Category, SearchKind, SearchQuery
+from chalicelib.domain.indexers import (
+    IndexerAuthError,
+    IndexerResponseError,
+    IndexerTimeout,
+    IndexerUnavailable,
+    RateLimited,
+)
 from local.torrent_maker import make_torrent
 from local.torznab_server import Fault, LocalRelease, TorznabServer
+from tests.support.fakes import FakeClock
 
 API_KEY = "test-key-123"
 ALBUM = SearchQuery(
     "Pink Floyd Animals", SearchKind.MUSIC, (Category.AUDIO,), artist="Pink Floyd", album="Animals"
 )
 
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 1_700_000_000.0
-        self.slept: list[float] = []
-
-    def now(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.t += seconds
 
 
 @pytest.fixture(scope="module")
@@ -218,7 +209,7 @@ def test_cache_hit_miss_and_expiry_over_http(server: TorznabServer) -> None:
     assert again.candidates == first.candidates
     searcher.search(SearchQuery("pink floyd", SearchKind.MUSIC, (3040,), artist="pink floyd"))
     assert server.request_count == before + 1
-    clock.t += 1801
+    clock.advance(1801)
     searcher.search(ALBUM)
     assert server.request_count == before + 2  # refetched; caps (a day) still cached
 
@@ -238,7 +229,7 @@ def test_rate_limit_spacing_and_backoff_with_fake_clock(server: TorznabServer) -
     blocked = searcher.search(SearchQuery("photoshop"))
     assert isinstance(blocked.errors["all"], RateLimited)
     assert server.request_count == count  # nothing sent while backing off
-    clock.t += 60
+    clock.advance(60)
     server.faults.clear()
     ok = searcher.search(SearchQuery("photoshop"))
     assert [c.title for c in ok.candidates] == ["Photoshop 2024 x64"]

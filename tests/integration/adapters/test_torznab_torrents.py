@@ -9,29 +9,19 @@ import pytest
 
 from chalicelib.adapters.torznab import (
     Backend,
-    IndexerAuthError,
     MagnetRedirect,
-    TorrentFetchError,
     TorznabConfig,
     TorznabSearcher,
 )
 from chalicelib.domain.candidate import SearchQuery, TorrentCandidate, TorrentFile
+from chalicelib.domain.indexers import IndexerAuthError, TorrentFetchError
 from local.torrent_maker import make_torrent
 from local.torznab_server import LocalRelease, TorznabServer
+from tests.support.fakes import FakeClock
 
 API_KEY = "dl-key-456"
 MAGNET = "magnet:?xt=urn:btih:" + "e" * 40 + "&dn=Redirected"
 
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 1_700_000_000.0
-
-    def now(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.t += seconds
 
 
 @pytest.fixture(scope="module")

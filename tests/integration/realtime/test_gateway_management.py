@@ -13,7 +13,7 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from chalicelib.adapters.aws.connections import ManagementApiPoster
-from chalicelib.realtime.ports import ConnectionGone
+from chalicelib.ports import ConnectionGone
 from local.ws_gateway import WsGateway
 
 

@@ -18,15 +18,17 @@ from chalicelib.adapters.aws.models import build_models
 from chalicelib.adapters.aws.rate_limiter import DynamoRateLimiter
 from chalicelib.adapters.aws.search_cache import DynamoSearchCache
 from chalicelib.adapters.aws.searcher_models import build_searcher_models
-from chalicelib.adapters.torznab import Backend, RateLimited, TorznabConfig, TorznabSearcher
+from chalicelib.adapters.clock import SystemClock
+from chalicelib.adapters.torznab import Backend, TorznabConfig, TorznabSearcher
 from chalicelib.config import Config
 from chalicelib.domain.audit import AuditEvent, AuditEventType
 from chalicelib.domain.candidate import Category, SearchKind, SearchQuery
+from chalicelib.domain.indexers import RateLimited
 from chalicelib.services.audit import AuditRecorder
-from chalicelib.services.clock import SystemClock
 from chalicelib.services.searching import SearchService
 from local.torrent_maker import make_torrent
 from local.torznab_server import Fault, LocalRelease, TorznabServer
+from tests.support.fakes import FakeClock
 
 API_KEY = "searching-test-key"
 QUERY = SearchQuery("Pink Floyd Animals", SearchKind.MUSIC, (Category.AUDIO,),
@@ -34,20 +36,6 @@ QUERY = SearchQuery("Pink Floyd Animals", SearchKind.MUSIC, (Category.AUDIO,),
 INDEXERS = ("alpha", "beta")
 REPOST_HASH = "e" * 40
 
-
-class FakeClock:
-    """Epoch seconds; `sleep` advances time instead of waiting, and is recorded."""
-
-    def __init__(self) -> None:
-        self.t = 1_700_000_000.0
-        self.slept: list[float] = []
-
-    def now(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.t += seconds
 
 
 @dataclass
@@ -177,16 +165,15 @@ def test_failing_indexer_is_reported_backed_off_and_unhealthy(rig: Rig) -> None:
 def test_wiring_adds_a_health_check_per_configured_indexer(
     aws_endpoint: str, releases: list[LocalRelease]
 ) -> None:
-    from chalicelib.wiring import build_services
+    from chalicelib.bootstrap import build_services
     from tests.integration.adapters.aws.conftest import provisioned_config
 
     with TorznabServer(releases, API_KEY) as server:
         searcher = {"url": server.url, "api_key": API_KEY, "indexers": list(INDEXERS)}
         services = build_services(provisioned_config(aws_endpoint, searcher=searcher))
-        assert services.searching is not None and services.blocklist is not None
+        assert services.searching is not None
         checks = services.health.report()["checks"]
         assert checks["indexer_alpha"]["ok"] and checks["indexer_beta"]["ok"]
-        assert services.rate_limiter is not None
         services.rate_limiter.record_failure("beta")
         report = services.health.report()
         assert report["checks"]["indexer_alpha"]["ok"]

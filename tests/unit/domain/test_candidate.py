@@ -6,41 +6,11 @@ from chalicelib.domain.candidate import (
     SearchKind,
     SearchQuery,
     TorrentCandidate,
-    info_hash_from_magnet,
-    normalise_info_hash,
     normalise_text,
     utc,
 )
 
 HEX = "2d69a861bef5a9f2cdf791b7328e37b7953205e1"
-
-
-def test_hex_info_hash_is_lower_cased() -> None:
-    assert normalise_info_hash(HEX.upper()) == HEX
-
-
-def test_base32_info_hash_becomes_hex() -> None:
-    # base32 of the 20 bytes ad350c37...bc25, as in Anime Tosho's magnet links
-    assert normalise_info_hash("VU2QYN66WU7FTPXSG3TFDRXW6KTEBPBF") == (
-        "ad350c37deb53e59bef236e651c6f6f2a640bc25"
-    )
-    assert normalise_info_hash("vu2qyn66wu7ftpxsg3tfdrxw6ktebpbf") == (
-        "ad350c37deb53e59bef236e651c6f6f2a640bc25"
-    )
-
-
-@pytest.mark.parametrize("bad", ["", "abc", "g" * 40, HEX + "0", "1" * 32])
-def test_bad_info_hash_is_refused(bad: str) -> None:
-    with pytest.raises(ValueError, match="info hash"):
-        normalise_info_hash(bad)
-
-
-def test_info_hash_from_magnet() -> None:
-    magnet = f"magnet:?dn=x&xt=urn:btih:{HEX.upper()}&tr=udp:%2F%2Ft:1"
-    assert info_hash_from_magnet(magnet) == HEX
-    assert info_hash_from_magnet("magnet:?xt=urn:btmh:1220abcd") is None
-    assert info_hash_from_magnet("http://example.invalid/x.torrent") is None
-    assert info_hash_from_magnet("magnet:?xt=urn:btih:nothex") is None
 
 
 def test_search_query_refuses_blank_text_and_bad_numbers() -> None:

@@ -2,60 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-
+from chalicelib.domain.connections import Connection, Viewer
 from chalicelib.realtime.broadcaster import Broadcaster
-from chalicelib.realtime.ports import ConnectionGone
-from chalicelib.realtime.protocol import Connection, Subscription, Viewer
+from tests.support.fakes import InMemoryConnections, RecordingPoster
 from tests.unit.realtime.test_protocol import ADMIN, USER, make_ticket
 
 
-class MemoryConnections:
-    def __init__(self, *conns: Connection) -> None:
-        self.conns = {c.connection_id: c for c in conns}
-        self.seq: dict[str, int] = {}
-
-    def add(self, conn: Connection) -> None:
-        self.conns[conn.connection_id] = conn
-
-    def get(self, connection_id: str) -> Connection | None:
-        return self.conns.get(connection_id)
-
-    def set_subscription(self, connection_id: str, sub: Subscription) -> None:
-        c = self.conns[connection_id]
-        self.conns[connection_id] = Connection(c.connection_id, c.viewer, sub)
-
-    def remove(self, connection_id: str) -> None:
-        self.conns.pop(connection_id, None)
-
-    def all(self) -> Iterator[Connection]:
-        yield from list(self.conns.values())
-
-    def next_seq(self, connection_id: str) -> int | None:
-        if connection_id not in self.conns:
-            return None
-        self.seq[connection_id] = self.seq.get(connection_id, 0) + 1
-        return self.seq[connection_id]
-
-
-class RecordingPoster:
-    def __init__(self, gone: frozenset[str] = frozenset(), broken: frozenset[str] = frozenset()
-                 ) -> None:
-        self.sent: list[tuple[str, dict[str, object]]] = []
-        self.gone = gone
-        self.broken = broken
-
-    def post(self, connection_id: str, data: str) -> None:
-        if connection_id in self.gone:
-            raise ConnectionGone(connection_id)
-        if connection_id in self.broken:
-            raise OSError("connection reset")
-        self.sent.append((connection_id, json.loads(data)))
-
-
 def test_events_go_only_to_matching_connections_with_their_own_seq() -> None:
-    store = MemoryConnections(Connection("admin", ADMIN), Connection("user", USER),
+    store = InMemoryConnections(Connection("admin", ADMIN), Connection("user", USER),
                               Connection("other", Viewer("someone", False)))
     poster = RecordingPoster()
     b = Broadcaster(store, poster)
@@ -68,7 +22,7 @@ def test_events_go_only_to_matching_connections_with_their_own_seq() -> None:
 
 
 def test_stale_connections_are_deleted_and_others_still_served() -> None:
-    store = MemoryConnections(Connection("gone", ADMIN), Connection("live", ADMIN))
+    store = InMemoryConnections(Connection("gone", ADMIN), Connection("live", ADMIN))
     poster = RecordingPoster(gone=frozenset({"gone"}))
     Broadcaster(store, poster).publish("progress", make_ticket(), {"progress_pct": 5})
     assert set(store.conns) == {"live"}
@@ -76,7 +30,7 @@ def test_stale_connections_are_deleted_and_others_still_served() -> None:
 
 
 def test_a_failing_post_never_reaches_the_caller_and_leaves_a_seq_gap() -> None:
-    store = MemoryConnections(Connection("flaky", ADMIN))
+    store = InMemoryConnections(Connection("flaky", ADMIN))
     poster = RecordingPoster(broken=frozenset({"flaky"}))
     b = Broadcaster(store, poster)
     b.publish("progress", make_ticket(), {})  # must not raise
@@ -87,6 +41,6 @@ def test_a_failing_post_never_reaches_the_caller_and_leaves_a_seq_gap() -> None:
 
 def test_unknown_kinds_are_not_broadcast() -> None:
     poster = RecordingPoster()
-    store = MemoryConnections(Connection("a", ADMIN))
+    store = InMemoryConnections(Connection("a", ADMIN))
     Broadcaster(store, poster).publish("weird", make_ticket(), {})
     assert poster.sent == []

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib.domain.connections import Connection, Subscription, Viewer
 from chalicelib.domain.states import TicketState
 from chalicelib.domain.ticket import Ticket
 from chalicelib.domain.validation import parse_ticket_request
@@ -16,10 +17,7 @@ from chalicelib.realtime.credentials import PROTOCOL, key_subprotocol, ws_creden
 from chalicelib.realtime.protocol import (
     MAX_MESSAGE_BYTES,
     ClientAction,
-    Connection,
-    ProtocolError,
-    Subscription,
-    Viewer,
+    ClientMessageError,
     apply_action,
     encode,
     event_message,
@@ -60,7 +58,7 @@ def conn(viewer: Viewer = ADMIN, **sub: Any) -> Connection:
      "'include_terminal' must be true or false"),
 ])
 def test_bad_client_messages_name_the_problem(body: str, message: str) -> None:
-    with pytest.raises(ProtocolError, match="^" + message.replace("(", r"\(")):
+    with pytest.raises(ClientMessageError, match="^" + message.replace("(", r"\(")):
         parse_client_message(body)
 
 

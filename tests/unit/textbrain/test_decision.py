@@ -19,7 +19,7 @@ def scored(title: str, value: float, *, flags: tuple[str, ...] = (),
            rejections: tuple[Rejection, ...] = (), mapping: FileMapping | None = None,
            seeders: int = 10) -> ScoredCandidate:
     offer = TorrentCandidate(title=title, indexer="x", indexer_id="x", seeders=seeders)
-    return ScoredCandidate(offer, (Component("title", 1.0, value, f"title ~ {value:.0%}"),),
+    return ScoredCandidate(offer, (Component("match", 1.0, value, f"match ~ {value:.0%}"),),
                            rejections, flags, mapping, "album")
 
 
@@ -114,3 +114,21 @@ def test_bad_inputs_are_named() -> None:
         AcquisitionDecision.from_dict({"recommended_index": None})
     with pytest.raises(ValueError, match=r"recommended_index 3 is outside the 0 candidates"):
         AcquisitionDecision((), 3, 0.0, False, DecisionMethod.DUMB, "")
+
+
+@pytest.mark.parametrize(("part", "value", "why"), [
+    ("title", 0.8, "title is not a sure match"),
+    ("artist", 0.84, "artist is not a sure match"),
+    ("resolution", 0.1, "resolution misses the request"),
+    ("format", 0.3, "format misses the request"),
+])
+def test_an_unsure_name_or_a_missed_constraint_needs_approval(
+    part: str, value: float, why: str
+) -> None:
+    offer = TorrentCandidate(title="a", indexer="x", indexer_id="x", seeders=10)
+    parts = (Component("match", 20.0, 1.0, "all else perfect"),
+             Component(part, 1.0, value, f"{part} ~ {value:.0%}"))
+    decision = decide([ScoredCandidate(offer, parts, scope="movie")])
+    assert decision.recommended_index == 0 and decision.confidence > 0.95
+    assert not decision.auto_approve
+    assert why in decision.reasoning

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from chalicelib.domain.bencode import info_hash_of_torrent
 from local.aws_emulator import EmbeddedAws
 from local.torrent_maker import make_torrent
 from tests.integration.workers.agent.harness import Harness, make_harness
 from tests.support.sample_content import make_album
 from tests.support.swarm import OpentrackerProcess, missing_binaries
-from workers.torrent.metainfo import info_hash_from_torrent
 
 _missing = missing_binaries("ffmpeg", "opentracker")
 if _missing:
@@ -47,7 +47,7 @@ def album_torrent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AlbumTor
     port_dir = tmp_path_factory.mktemp("tracker")
     # The announce URL is outside the info dict: build once to learn the hash, then again.
     probe = make_torrent(album, ["http://127.0.0.1:1/announce"], piece_length=1 << 15)
-    info_hash = info_hash_from_torrent(probe)
+    info_hash = info_hash_of_torrent(probe)
     with OpentrackerProcess.start(port_dir, [info_hash]) as tracker:
         torrent = make_torrent(album, [tracker.announce_url], piece_length=1 << 15)
         yield AlbumTorrent(data, album, torrent, info_hash, tracker)

@@ -8,6 +8,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
+from local.torrent_maker import MadeTorrent
 from tests.support.sample_content import make_album, make_random_file, sha256_of
 from tests.support.swarm import (
     LibtorrentSeeder,
@@ -16,11 +17,10 @@ from tests.support.swarm import (
     missing_binaries,
     wait_until,
 )
-from tests.support.torrent_maker import make_torrent
+from workers.agent.ports import TorrentClient
 from workers.torrent.client import (
     InvalidTorrent,
     MetadataTimeout,
-    TorrentClient,
     TorrentNotFound,
     TorrentState,
 )
@@ -79,7 +79,7 @@ def qbt_seeder(
     root = tmp_path_factory.mktemp("lt-qbt-seeder")
     album_dir = make_album(root / "seed")
     with QbittorrentProcess.start(root / "profile", save_dir=root / "seed") as seeder:
-        seeder.seed(make_torrent(album_dir).torrent_bytes, root / "seed")
+        seeder.seed(MadeTorrent.build(album_dir).torrent_bytes, root / "seed")
         yield seeder, album_dir
 
 
@@ -91,7 +91,7 @@ def test_trackerless_magnet_from_a_qbittorrent_seeder(
     client: LibtorrentClient, qbt_seeder: tuple[QbittorrentProcess, Path], tmp_path: Path
 ) -> None:
     seeder, album_dir = qbt_seeder
-    album = make_torrent(album_dir)
+    album = MadeTorrent.build(album_dir)
     downloads = tmp_path / "downloads"
 
     info_hash = client.add(magnet=album.magnet(), save_path=downloads, tag="ticket-9", paused=True)
@@ -131,7 +131,7 @@ def test_trackerless_magnet_from_a_qbittorrent_seeder(
 
 def test_restart_resumes_from_the_state_directory(tmp_path: Path) -> None:
     content = make_random_file(tmp_path / "seed" / "big.bin", BIG_SIZE, seed=3)
-    big = make_torrent(content, piece_length=256 * 1024)
+    big = MadeTorrent.build(content, piece_length=256 * 1024)
     state_dir, downloads = tmp_path / "state", tmp_path / "downloads"
 
     with LibtorrentSeeder(upload_rate_limit=THROTTLE) as seeder:
@@ -179,7 +179,7 @@ def test_paused_torrent_file_add_stays_paused_and_add_is_idempotent(
     client: LibtorrentClient, tmp_path: Path
 ) -> None:
     content = make_random_file(tmp_path / "seed" / "small.bin", 300_000, seed=5)
-    small = make_torrent(content)
+    small = MadeTorrent.build(content)
     with LibtorrentSeeder() as seeder:
         seeder.seed(small.torrent_bytes, tmp_path / "seed")
         info_hash = client.add(

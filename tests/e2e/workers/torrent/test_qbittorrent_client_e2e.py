@@ -9,6 +9,8 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
+from local.torrent_maker import SMALL_PIECE_LENGTH as PIECE_LENGTH
+from local.torrent_maker import MadeTorrent
 from tests.support.sample_content import make_album, make_random_file, sha256_of
 from tests.support.swarm import (
     OpentrackerProcess,
@@ -18,14 +20,12 @@ from tests.support.swarm import (
     missing_binaries,
     wait_until,
 )
-from tests.support.torrent_maker import DEFAULT_PIECE_LENGTH as PIECE_LENGTH
-from tests.support.torrent_maker import MadeTorrent, make_torrent
+from workers.agent.ports import TorrentClient
 from workers.torrent.client import (
     ClientAuthError,
     ClientUnreachable,
     InvalidTorrent,
     MetadataTimeout,
-    TorrentClient,
     TorrentNotFound,
     TorrentState,
 )
@@ -57,11 +57,11 @@ def swarm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Swarm]:
     single_file = make_random_file(seed_dir / "sample.bin", 3 * 1024 * 1024, seed=7)
     started: list[QbittorrentProcess | OpentrackerProcess] = []
     try:
-        album_probe = make_torrent(album_dir)
+        album_probe = MadeTorrent.build(album_dir)
         tracker = OpentrackerProcess.start(root / "tracker", [album_probe.info_hash])
         started.append(tracker)
-        album = make_torrent(album_dir, announce=tracker.announce_url)
-        single = make_torrent(single_file)
+        album = MadeTorrent.build(album_dir, announce=tracker.announce_url)
+        single = MadeTorrent.build(single_file)
         seeder = QbittorrentProcess.start(root / "seeder", save_dir=seed_dir)
         started.append(seeder)
         leecher = QbittorrentProcess.start(root / "leecher", password="leech-pw-42")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
 from chalicelib.adapters.aws.blocklist import DynamoBlocklist
@@ -11,22 +9,15 @@ from chalicelib.adapters.aws.searcher_models import build_searcher_models
 from chalicelib.config import Config
 from chalicelib.domain.candidate import TorrentCandidate
 from chalicelib.domain.errors import NotFound, ValidationError
+from tests.support.fakes import FakeClock
 
 HASH = "a1" * 20
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.at = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        self.at += timedelta(seconds=1)
-        return self.at
-
 
 @pytest.fixture
 def blocklist(aws_config: Config) -> DynamoBlocklist:
-    return DynamoBlocklist(build_searcher_models(aws_config), FakeClock())
+    return DynamoBlocklist(build_searcher_models(aws_config), FakeClock(tick_secs=1))
 
 
 def offer(title: str, indexer: str, info_hash: str | None = None,

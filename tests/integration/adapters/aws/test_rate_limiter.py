@@ -4,24 +4,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import datetime
 
 import pytest
 
 from chalicelib.adapters.aws.rate_limiter import DynamoRateLimiter
 from chalicelib.adapters.aws.searcher_models import SearcherModels, build_searcher_models
-from chalicelib.adapters.torznab.errors import RateLimited
 from chalicelib.config import Config
-
-
-class FakeClock:
-    def __init__(self, now: float = 1_700_000_000.0) -> None:
-        self.t = now
-
-    def now(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.t += seconds
+from chalicelib.domain.indexers import RateLimited
+from tests.support.fakes import FakeClock
 
 
 class InterruptingClock(FakeClock):
@@ -33,7 +24,7 @@ class InterruptingClock(FakeClock):
         self._interrupt: Callable[[], None] | None = interrupt
         self.calls = 0
 
-    def now(self) -> float:
+    def now(self) -> datetime:
         self.calls += 1
         if self._interrupt is not None:
             interrupt, self._interrupt = self._interrupt, None
@@ -59,9 +50,9 @@ def test_requests_to_one_indexer_are_spaced(models: SearcherModels) -> None:
     assert limiter.acquire("jackett") == 2.0
     assert limiter.acquire("jackett") == 4.0
     assert limiter.acquire("other") == 0.0
-    clock.t += 10
+    clock.advance(10)
     assert limiter.acquire("jackett") == 0.0
-    clock.t += 0.5
+    clock.advance(0.5)
     assert limiter.acquire("jackett") == pytest.approx(1.5)
 
 
@@ -134,20 +125,20 @@ def test_failures_back_off_escalating_and_success_resets(
         other_process.acquire("flaky")  # the back-off is shared too
     assert caught.value.retry_after == 60
     assert caught.value.indexer == "flaky"
-    clock.t += 60
+    clock.advance(60)
     assert limiter.acquire("flaky") == 0
     limiter.record_failure("flaky")
     health = other_process.status("flaky")
     assert health.consecutive_failures == 2
-    assert health.blocked_until == clock.t + 120
-    assert health.last_failure_at == clock.t
-    assert health.is_blocked(clock.t + 119)
-    clock.t += 120
+    assert health.blocked_until == clock.epoch + 120
+    assert health.last_failure_at == clock.epoch
+    assert health.is_blocked(clock.epoch + 119)
+    clock.advance(120)
     limiter.record_success("flaky")
     health = limiter.status("flaky")
     assert health.consecutive_failures == 0
     assert health.blocked_until is None
-    assert health.last_success_at == clock.t
+    assert health.last_success_at == clock.epoch
     assert limiter.acquire("flaky") == 0
 
 

@@ -13,21 +13,10 @@ from chalicelib.adapters.aws.search_cache import (
     cache_row_key,
 )
 from chalicelib.adapters.aws.searcher_models import SearcherModels, build_searcher_models
-from chalicelib.adapters.torznab.limits import SearchCacheKey
 from chalicelib.config import Config
 from chalicelib.domain.candidate import TorrentCandidate
-
-
-class FakeClock:
-    def __init__(self, now: float = 1_700_000_000.0) -> None:
-        self.t = now
-
-    def now(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.t += seconds
-
+from chalicelib.domain.search import SearchCacheKey
+from tests.support.fakes import FakeClock
 
 KEY = SearchCacheKey("jackett", "music", (("album", "animals"), ("artist", "pink floyd")), (3000,))
 
@@ -73,10 +62,10 @@ def test_entries_expire_after_the_ttl_even_before_dynamodb_deletes_them(
     cache = DynamoSearchCache(models, clock)  # default TTL: 30 minutes
     cache.put(KEY, [candidate(1)])
     row = models.search_cache.get(cache_row_key(KEY))
-    assert row.expires_at == clock.t + 1800  # the table's TTL attribute, epoch seconds
-    clock.t += 1799
+    assert row.expires_at == clock.epoch + 1800  # the table's TTL attribute, epoch seconds
+    clock.advance(1799)
     assert cache.get(KEY) == [candidate(1)]
-    clock.t += 1
+    clock.advance(1)
     assert cache.get(KEY) is None
     cache.put(KEY, [candidate(3)])  # a fresh search refreshes the entry
     assert cache.get(KEY) == [candidate(3)]

@@ -2,32 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from chalicelib.adapters.aws.searcher_models import SearcherModels, build_searcher_models
-from chalicelib.adapters.aws.torrent_catalog import DynamoTorrentCatalog, name_contents
+from chalicelib.adapters.aws.torrent_catalog import DynamoTorrentCatalog
 from chalicelib.config import Config
 from chalicelib.domain.bencode import TorrentMeta, read_torrent_files
 from chalicelib.domain.catalog import CatalogContent, MatchBasis, RetentionPolicy, WantedAlbum
 from chalicelib.domain.errors import NotFound, ValidationError
 from chalicelib.domain.request import ItemKind, TicketItem
+from chalicelib.services.catalog_entries import name_contents
 from local.torrent_maker import make_torrent
+from tests.support.fakes import FakeClock
 
 TITLES = ["Airbag", "Paranoid Android", "Subterranean Homesick Alien", "Exit Music",
           "Let Down", "Karma Police", "Fitter Happier", "Electioneering"]  # fmt: skip
 LENGTHS = [284.0, 383.0, 267.0, 264.0, 299.0, 261.0, 117.0, 230.0]
 ALBUM = WantedAlbum("Radiohead", "OK Computer")
 
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.at = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.at
 
 
 def wanted(n: int) -> TicketItem:
@@ -113,7 +107,7 @@ def test_coverage_by_names_and_durations(catalog: DynamoTorrentCatalog, tmp_path
     assert catalog.find_coverage([wanted(1)], WantedAlbum("Radiohead", "Kid A")).matches == ()
 
 
-def test_contents_named_from_the_torrent_when_not_given(
+def test_contents_named_from_the_torrent_are_found(
     catalog: DynamoTorrentCatalog, tmp_path: Path
 ) -> None:
     meta = album_torrent(tmp_path, "Radiohead - OK Computer (1997) [FLAC]", range(1, 9))
@@ -121,7 +115,7 @@ def test_contents_named_from_the_torrent_when_not_given(
     assert len(named) == 8  # the cover is not a track
     assert (named[0].artist, named[0].album, named[0].track_number) == (
         "Radiohead", "OK Computer", 1)  # fmt: skip
-    catalog.register_torrent(meta)
+    catalog.register_torrent(meta, named)
     # no durations were probed, so matching falls back to title + track number
     assert catalog.find_coverage([wanted(n) for n in range(1, 9)], ALBUM).complete
 
@@ -146,7 +140,7 @@ def test_cleanup_candidates_are_lru_and_eligible_only(
     for name in ("a", "b", "c", "d"):
         metas[name] = album_torrent(tmp_path, name, range(1, 2))
         catalog.register_torrent(metas[name], [])
-        clock.at += timedelta(hours=1)
+        clock.advance(3600)
     size = metas["a"].total_size
     catalog.update_seeding(metas["a"].info_hash, 0.2, 3600)  # oldest but not eligible
     catalog.update_seeding(metas["b"].info_hash, 1.0, 60)  # ratio reached

@@ -19,6 +19,7 @@ from chalicelib.adapters.aws.audit_log import DynamoAuditLog
 from chalicelib.adapters.aws.clients import aws_client
 from chalicelib.adapters.aws.models import build_models
 from chalicelib.adapters.aws.ticket_store import DynamoTicketStore
+from chalicelib.adapters.clock import SystemClock
 from chalicelib.config import Config, parse_config
 from chalicelib.domain.audit import AuditEventType
 from chalicelib.domain.priority import BANDS_HIGH_FIRST
@@ -27,7 +28,6 @@ from chalicelib.domain.states import TicketState
 from chalicelib.domain.ticket import Ticket
 from chalicelib.domain.validation import parse_ticket_request
 from chalicelib.services.audit import AuditRecorder
-from chalicelib.services.clock import SystemClock
 from chalicelib.services.flow_state import FlowState
 from chalicelib.services.tickets import NoEvents
 from local.provision import provision

@@ -77,9 +77,9 @@ def test_retries_only_what_can_pass() -> None:
 def test_config_is_validated_field_by_field() -> None:
     with pytest.raises(ValidationError) as caught:
         LlmConfig(provider="gpt", model=" ", timeout_secs=0, max_retries=-1, base_url="ftp://x")
-    fields = [e.field for e in caught.value.errors]
-    assert fields == ["llm.provider", "llm.model", "llm.timeout_secs", "llm.max_retries",
-                      "llm.base_url"]
+    fields = {e.field for e in caught.value.errors}
+    assert fields == {"llm.provider", "llm.model", "llm.timeout_secs", "llm.max_retries",
+                      "llm.base_url"}
     with pytest.raises(ValidationError, match=r"llm\.api_key: is required"):
         LlmConfig(provider="anthropic", model="claude")
     with pytest.raises(ValidationError, match=r"llm\.base_url: is required"):

@@ -1,14 +1,14 @@
 import pytest
 
 from chalicelib.adapters.torznab.documents import parse_xml, raise_if_error_document
-from chalicelib.adapters.torznab.errors import (
+from chalicelib.adapters.torznab.items import parse_feed
+from chalicelib.domain.indexers import (
     IndexerAuthError,
     IndexerError,
     IndexerResponseError,
     IndexerUnavailable,
     RateLimited,
 )
-from chalicelib.adapters.torznab.items import parse_feed
 from local.torznab_server import BILLION_LAUGHS
 
 

@@ -1,26 +1,10 @@
 import pytest
 
-from chalicelib.adapters.torznab.errors import RateLimited
-from chalicelib.adapters.torznab.limits import (
-    InMemoryRateLimiter,
-    InMemorySearchCache,
-    SearchCacheKey,
-    backoff_secs,
-)
+from chalicelib.adapters.torznab.limits import InMemoryRateLimiter, InMemorySearchCache
 from chalicelib.domain.candidate import TorrentCandidate
-
-
-class FakeClock:
-    def __init__(self, now: float = 1_000_000.0) -> None:
-        self.t = now
-        self.slept: list[float] = []
-
-    def now(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.t += seconds
+from chalicelib.domain.indexers import RateLimited, backoff_secs
+from chalicelib.domain.search import SearchCacheKey
+from tests.support.fakes import FakeClock
 
 
 def test_requests_are_spaced_per_indexer() -> None:
@@ -30,9 +14,9 @@ def test_requests_are_spaced_per_indexer() -> None:
     assert limiter.acquire("a") == 2.0  # reserved right after the first
     assert limiter.acquire("a") == 4.0
     assert limiter.acquire("b") == 0.0  # other indexers are independent
-    clock.t += 10
+    clock.advance(10)
     assert limiter.acquire("a") == 0.0
-    clock.t += 0.5
+    clock.advance(0.5)
     assert limiter.acquire("a") == pytest.approx(1.5)
 
 
@@ -51,23 +35,23 @@ def test_failures_block_with_escalating_backoff_and_success_resets() -> None:
         limiter.acquire("a")
     assert caught.value.retry_after == 60
     assert caught.value.indexer == "a"
-    clock.t += 60
+    clock.advance(60)
     assert limiter.acquire("a") == 0
     limiter.record_failure("a")
     health = limiter.status("a")
     assert health.consecutive_failures == 2
-    assert health.blocked_until == clock.t + 120
-    clock.t += 119
+    assert health.blocked_until == clock.epoch + 120
+    clock.advance(119)
     with pytest.raises(RateLimited) as caught:
         limiter.acquire("a")
     assert caught.value.retry_after == pytest.approx(1)
-    clock.t += 1
+    clock.advance(1)
     limiter.acquire("a")
     limiter.record_success("a")
     assert limiter.status("a").consecutive_failures == 0
-    assert limiter.status("a").last_success_at == clock.t
+    assert limiter.status("a").last_success_at == clock.epoch
     limiter.record_failure("a")
-    assert limiter.status("a").blocked_until == clock.t + 60  # back to one minute
+    assert limiter.status("a").blocked_until == clock.epoch + 60  # back to one minute
 
 
 def test_unknown_indexer_is_healthy() -> None:
@@ -89,7 +73,7 @@ def test_cache_hit_miss_and_expiry() -> None:
     cache.put(key, [_candidate("one")])
     assert cache.get(key) == [_candidate("one")]
     assert cache.get(other) is None
-    clock.t += 1799
+    clock.advance(1799)
     assert cache.get(key) is not None
-    clock.t += 1
+    clock.advance(1)
     assert cache.get(key) is None

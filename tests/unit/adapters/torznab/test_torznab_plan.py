@@ -2,9 +2,9 @@ import pytest
 
 from chalicelib.adapters.torznab.caps import IndexerCaps, parse_caps
 from chalicelib.adapters.torznab.documents import parse_xml
-from chalicelib.adapters.torznab.errors import IndexerResponseError
 from chalicelib.adapters.torznab.plan import plan_request
 from chalicelib.domain.candidate import Category, SearchKind, SearchQuery
+from chalicelib.domain.indexers import IndexerResponseError
 
 CAPS = b"""<?xml version="1.0" encoding="UTF-8"?>
 <caps>

@@ -78,3 +78,5 @@ def test_settings_refuse_a_visibility_shorter_than_two_heartbeats(tmp_path: Path
     good = AgentSettings.from_config(config, tmp_path)
     with pytest.raises(ValueError, match="visibility_timeout_secs"):
         AgentSettings(**{**good.__dict__, "visibility_timeout_secs": 1})
+    with pytest.raises(ValueError, match="max_downloads"):
+        AgentSettings(**{**good.__dict__, "max_downloads": 0})

@@ -11,7 +11,9 @@ from workers.torrent.stall import StallDetector
 HASH = "a" * 40
 
 
-class FakeClock:
+class FakeMonotonic:
+    """A monotonic time source (the stall detector takes a callable, not the Clock port)."""
+
     def __init__(self) -> None:
         self.now = 1000.0
 
@@ -43,17 +45,17 @@ def status(
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+def clock() -> FakeMonotonic:
+    return FakeMonotonic()
 
 
 @pytest.fixture
-def detector(clock: FakeClock) -> StallDetector:
+def detector(clock: FakeMonotonic) -> StallDetector:
     return StallDetector(stall_after_seconds=600, clock=clock)
 
 
 def test_no_progress_for_the_configured_time_is_a_stall(
-    detector: StallDetector, clock: FakeClock
+    detector: StallDetector, clock: FakeMonotonic
 ) -> None:
     assert detector.observe(status(0.25)) is None
     clock.advance(599)
@@ -66,7 +68,7 @@ def test_no_progress_for_the_configured_time_is_a_stall(
     assert stalled.reason == "download stalled: no progress at 25.0% for 600s"
 
 
-def test_progress_restarts_the_clock(detector: StallDetector, clock: FakeClock) -> None:
+def test_progress_restarts_the_clock(detector: StallDetector, clock: FakeMonotonic) -> None:
     detector.observe(status(0.25))
     clock.advance(500)
     assert detector.observe(status(0.30)) is None
@@ -77,7 +79,7 @@ def test_progress_restarts_the_clock(detector: StallDetector, clock: FakeClock) 
 
 
 def test_progress_going_back_does_not_restart_the_clock(
-    detector: StallDetector, clock: FakeClock
+    detector: StallDetector, clock: FakeMonotonic
 ) -> None:
     detector.observe(status(0.5))
     clock.advance(400)
@@ -86,7 +88,8 @@ def test_progress_going_back_does_not_restart_the_clock(
     assert detector.observe(status(0.45)) is not None
 
 
-def test_missing_metadata_is_reported_as_such(detector: StallDetector, clock: FakeClock) -> None:
+def test_missing_metadata_is_reported_as_such(detector: StallDetector,
+                                              clock: FakeMonotonic) -> None:
     detector.observe(status(0.0, TorrentState.FETCHING_METADATA))
     clock.advance(601)
     stalled = detector.observe(status(0.0, TorrentState.FETCHING_METADATA))
@@ -94,7 +97,8 @@ def test_missing_metadata_is_reported_as_such(detector: StallDetector, clock: Fa
     assert stalled.reason == "download stalled: no metadata received for 601s"
 
 
-def test_metadata_arriving_counts_as_progress(detector: StallDetector, clock: FakeClock) -> None:
+def test_metadata_arriving_counts_as_progress(detector: StallDetector,
+                                              clock: FakeMonotonic) -> None:
     detector.observe(status(0.0, TorrentState.FETCHING_METADATA))
     clock.advance(590)
     assert detector.observe(status(0.0, TorrentState.DOWNLOADING)) is None
@@ -106,7 +110,7 @@ def test_metadata_arriving_counts_as_progress(detector: StallDetector, clock: Fa
     "state", [TorrentState.PAUSED, TorrentState.QUEUED, TorrentState.CHECKING, TorrentState.ERROR]
 )
 def test_time_not_spent_downloading_does_not_count(
-    detector: StallDetector, clock: FakeClock, state: TorrentState
+    detector: StallDetector, clock: FakeMonotonic, state: TorrentState
 ) -> None:
     detector.observe(status(0.25))
     clock.advance(590)
@@ -118,13 +122,13 @@ def test_time_not_spent_downloading_does_not_count(
     assert detector.observe(status(0.25)) is None
 
 
-def test_a_complete_torrent_never_stalls(detector: StallDetector, clock: FakeClock) -> None:
+def test_a_complete_torrent_never_stalls(detector: StallDetector, clock: FakeMonotonic) -> None:
     detector.observe(status(1.0, TorrentState.SEEDING))
     clock.advance(10_000)
     assert detector.observe(status(1.0, TorrentState.SEEDING)) is None
 
 
-def test_torrents_are_tracked_independently(detector: StallDetector, clock: FakeClock) -> None:
+def test_torrents_are_tracked_independently(detector: StallDetector, clock: FakeMonotonic) -> None:
     other = "b" * 40
     detector.observe(status(0.1))
     clock.advance(400)
@@ -134,7 +138,7 @@ def test_torrents_are_tracked_independently(detector: StallDetector, clock: Fake
     assert detector.observe(status(0.1, info_hash=other)) is None
 
 
-def test_forget_drops_the_history(detector: StallDetector, clock: FakeClock) -> None:
+def test_forget_drops_the_history(detector: StallDetector, clock: FakeMonotonic) -> None:
     detector.observe(status(0.1))
     clock.advance(700)
     detector.forget(HASH)

@@ -1,8 +1,16 @@
-"""Typed failures of a Torznab indexer; each carries the indexer's id and never the API key."""
+"""Indexers (Torznab): their typed failures and the back-off policy after failures.
+
+Each failure carries the indexer's id and never the API key.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from chalicelib.domain.errors import ExternalServiceError
+
+BACKOFF_START_SECS = 60.0
+BACKOFF_MAX_SECS = 24 * 3600.0
 
 
 class IndexerError(ExternalServiceError):
@@ -59,10 +67,23 @@ class TorrentFetchError(IndexerError):
     kind = "torrent"
 
 
-class MagnetRedirect(Exception):
-    """The download link leads to a magnet URI, so the file list is not known yet."""
+@dataclass(frozen=True)
+class IndexerHealth:
+    """How an indexer has been doing, as the rate limiter sees it (epoch seconds)."""
 
-    def __init__(self, magnet_uri: str, info_hash: str | None) -> None:
-        super().__init__(f"download link redirects to a magnet (info hash {info_hash})")
-        self.magnet_uri = magnet_uri
-        self.info_hash = info_hash
+    indexer: str
+    consecutive_failures: int = 0
+    blocked_until: float | None = None
+    last_success_at: float | None = None
+    last_failure_at: float | None = None
+
+    def is_blocked(self, now: float) -> bool:
+        return self.blocked_until is not None and now < self.blocked_until
+
+
+def backoff_secs(consecutive_failures: int) -> float:
+    """Back-off after the n-th failure in a row: 1 min, doubling, at most 24 h."""
+    if consecutive_failures <= 0:
+        return 0.0
+    doublings = min(consecutive_failures - 1, 30)
+    return min(BACKOFF_START_SECS * float(2**doublings), BACKOFF_MAX_SECS)

@@ -1,12 +1,30 @@
-"""What a search across indexers returns: candidates plus one report per indexer."""
+"""A search across indexers: what makes two searches the same, and what one returns."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from chalicelib.adapters.torznab.errors import IndexerError
 from chalicelib.domain.candidate import SearchQuery, TorrentCandidate
+from chalicelib.domain.indexers import IndexerError
+
+
+@dataclass(frozen=True)
+class SearchCacheKey:
+    """What makes two searches the same: indexer, search function, normalised params, cats.
+
+    Build it from the request actually sent (after the caps decided the function).
+    """
+
+    indexer: str
+    function: str
+    params: tuple[tuple[str, str], ...]
+    categories: tuple[int, ...]
+
+    def __str__(self) -> str:
+        params = "&".join(f"{k}={v}" for k, v in self.params)
+        cats = ",".join(str(c) for c in self.categories)
+        return f"{self.indexer}|{self.function}|{params}|{cats}"
 
 
 @dataclass(frozen=True)

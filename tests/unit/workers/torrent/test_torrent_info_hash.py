@@ -8,13 +8,9 @@ import pytest
 
 from chalicelib.domain.bencode import Bencoded as Bencodable
 from chalicelib.domain.bencode import encode as bencode
-from tests.support.torrent_maker import make_torrent
-from workers.torrent.client import InvalidTorrent
-from workers.torrent.metainfo import (
-    info_hash_from_magnet,
-    info_hash_from_torrent,
-    normalize_info_hash,
-)
+from chalicelib.domain.bencode import info_hash_of_torrent
+from local.torrent_maker import MadeTorrent
+from workers.torrent.client import InvalidTorrent, added_info_hash, checked_info_hash
 from workers.torrent.resume_store import ResumeStore
 
 INFO: dict[bytes, Bencodable] = {
@@ -35,7 +31,7 @@ def test_hash_of_the_info_dictionary_whatever_comes_around_it() -> None:
             b"zzz": 7,
         }
     )
-    assert info_hash_from_torrent(torrent) == INFO_HASH
+    assert info_hash_of_torrent(torrent) == INFO_HASH == added_info_hash(None, torrent)
 
 
 def test_hash_matches_libtorrent(tmp_path: Path) -> None:
@@ -44,34 +40,35 @@ def test_hash_matches_libtorrent(tmp_path: Path) -> None:
     (tmp_path / "album").mkdir()
     (tmp_path / "album" / "a.flac").write_bytes(b"a" * 70_000)
     (tmp_path / "album" / "b.jpg").write_bytes(b"b" * 10)
-    made = make_torrent(tmp_path / "album", announce="http://127.0.0.1:1/announce")
-    assert info_hash_from_torrent(made.torrent_bytes) == made.info_hash
+    made = MadeTorrent.build(tmp_path / "album", announce="http://127.0.0.1:1/announce")
+    assert info_hash_of_torrent(made.torrent_bytes) == made.info_hash
     assert str(lt.torrent_info(made.torrent_bytes).info_hashes().v1) == made.info_hash
 
 
 @pytest.mark.parametrize(
     ("payload", "message"),
     [
-        (b"", "not a bencoded dictionary"),
-        (b"d4:infoi3ee", "'info' is not a dictionary"),
-        (b"d3:foo3:bare", "no 'info' dictionary"),
-        (b"d4:infod4:name", "malformed"),
-        (b"d4:info", "malformed"),
+        (b"", r"^torrent_bytes: bad bencode at byte 0"),
+        (b"le", r"^torrent_bytes: .torrent is not a dictionary"),
+        (b"d4:infoi3ee", r"^torrent_bytes: info: missing or not a dictionary"),
+        (b"d3:foo3:bare", r"^torrent_bytes: info: missing or not a dictionary"),
+        (b"d4:infod4:name", r"^torrent_bytes: bad bencode"),
+        (b"d4:info", r"^torrent_bytes: bad bencode"),
     ],
 )
 def test_bad_torrent_bytes_are_refused_clearly(payload: bytes, message: str) -> None:
     with pytest.raises(InvalidTorrent, match=message):
-        info_hash_from_torrent(payload)
+        added_info_hash(None, payload)
 
 
 def test_magnet_with_hex_hash() -> None:
     magnet = f"magnet:?xt=urn:btih:{INFO_HASH.upper()}&dn=x&tr=http%3A%2F%2F127.0.0.1%2Fa"
-    assert info_hash_from_magnet(magnet) == INFO_HASH
+    assert added_info_hash(magnet, None) == INFO_HASH
 
 
 def test_magnet_with_base32_hash() -> None:
     encoded = base64.b32encode(bytes.fromhex(INFO_HASH)).decode()
-    assert info_hash_from_magnet(f"magnet:?dn=x&xt=urn:btih:{encoded}") == INFO_HASH
+    assert added_info_hash(f"magnet:?dn=x&xt=urn:btih:{encoded}", None) == INFO_HASH
 
 
 @pytest.mark.parametrize(
@@ -84,14 +81,14 @@ def test_magnet_with_base32_hash() -> None:
     ],
 )
 def test_bad_magnets_are_refused(magnet: str) -> None:
-    with pytest.raises(InvalidTorrent, match="magnet"):
-        info_hash_from_magnet(magnet)
+    with pytest.raises(InvalidTorrent, match=r"^magnet: must"):
+        added_info_hash(magnet, None)
 
 
 def test_info_hash_is_validated_and_lower_cased() -> None:
-    assert normalize_info_hash("AB" * 20) == "ab" * 20
-    with pytest.raises(InvalidTorrent, match="info_hash"):
-        normalize_info_hash("../etc/passwd")
+    assert checked_info_hash("AB" * 20) == "ab" * 20
+    with pytest.raises(InvalidTorrent, match=r"^info_hash: not a 40-hex"):
+        checked_info_hash("../etc/passwd")
 
 
 def test_resume_store_round_trip_and_atomic_names(tmp_path: Path) -> None:

@@ -1,0 +1,251 @@
+"""The composition root of the Lambda/API side: adapters wired into services, once per process.
+
+`app.py` (and the local stack, which serves the same app) calls `build_services` and nothing
+else from here; the agent has its own root, workers/agent/wiring.py, which reuses
+`build_ticket_events`. Nothing heavy happens at import time (Lambda cold starts).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import partial
+
+from chalicelib.adapters.aws.audit_log import DynamoAuditLog
+from chalicelib.adapters.aws.blob_store import S3BlobStore
+from chalicelib.adapters.aws.blocklist import DynamoBlocklist
+from chalicelib.adapters.aws.clients import aws_client
+from chalicelib.adapters.aws.connections import (
+    DynamoConnections,
+    ManagementApiPoster,
+    NoConnections,
+    build_connection_model,
+    management_client,
+)
+from chalicelib.adapters.aws.health import aws_health_checks
+from chalicelib.adapters.aws.models import build_models
+from chalicelib.adapters.aws.rate_limiter import DynamoRateLimiter
+from chalicelib.adapters.aws.search_cache import DynamoSearchCache
+from chalicelib.adapters.aws.searcher_models import SearcherModels, build_searcher_models
+from chalicelib.adapters.aws.step_functions import (
+    FlowTimeouts,
+    QueueDirectory,
+    StepFunctionsWorkflow,
+)
+from chalicelib.adapters.aws.ticket_store import DynamoTicketStore
+from chalicelib.adapters.aws.torrent_catalog import DynamoTorrentCatalog
+from chalicelib.adapters.clock import SystemClock
+from chalicelib.adapters.torznab import Backend, TorznabConfig, TorznabSearcher
+from chalicelib.auth import Authenticator, build_authenticator
+from chalicelib.config import Config, ConfigError, load_config
+from chalicelib.domain.catalog import RetentionPolicy
+from chalicelib.domain.errors import ValidationError
+from chalicelib.ports import (
+    AuditLog,
+    BlobStore,
+    Blocklist,
+    CandidateSource,
+    Clock,
+    ConnectionPoster,
+    ConnectionStore,
+    FlowStatus,
+    RateLimiter,
+    TicketEvents,
+    TicketStore,
+    TorrentCatalog,
+    Workflow,
+)
+from chalicelib.realtime.broadcaster import Broadcaster
+from chalicelib.realtime.service import RealtimeService
+from chalicelib.services.acquisition import AcquisitionService
+from chalicelib.services.audit import AuditRecorder
+from chalicelib.services.candidate_source import IndexerCandidateSource, NoIndexers
+from chalicelib.services.flow_stages import FlowStages
+from chalicelib.services.flow_state import FlowState
+from chalicelib.services.health import Check, HealthService
+from chalicelib.services.searching import SearchService
+from chalicelib.services.tickets import NoEvents, TicketService
+from chalicelib.textbrain.brain import BrainMode, TextBrain
+from chalicelib.textbrain.llm_port import LlmClient
+from chalicelib.textbrain.preferences import RankingPreferences
+
+CONFIG_ENV = "QT_CONFIG_FILE"
+
+
+@dataclass(frozen=True)
+class Flow:
+    """What the flow's Lambda stages and the reconciler need."""
+
+    workflow: Workflow
+    status: FlowStatus
+    state: FlowState
+    acquisition: AcquisitionService
+    stages: FlowStages
+
+
+@dataclass(frozen=True)
+class Searching:
+    """The searcher's memory (shared by every process), and search when indexers are set."""
+
+    rate_limiter: RateLimiter
+    blocklist: Blocklist
+    catalog: TorrentCatalog
+    search: SearchService | None  # None when no [searcher] url is configured
+
+
+@dataclass(frozen=True)
+class Services:
+    config: Config
+    clock: Clock
+    authenticator: Authenticator
+    store: TicketStore
+    audit_log: AuditLog
+    recorder: AuditRecorder
+    blobs: BlobStore
+    tickets: TicketService
+    health: HealthService
+    realtime: RealtimeService
+    flow: Flow
+    rate_limiter: RateLimiter
+    blocklist: Blocklist
+    catalog: TorrentCatalog
+    searching: SearchService | None  # None when no [searcher] url is configured
+
+
+def config_from_env() -> Config:
+    """The configuration named by QT_CONFIG_FILE (the local stack and Lambda both set it)."""
+    path = os.environ.get(CONFIG_ENV)
+    if not path:
+        raise ConfigError(f"{CONFIG_ENV} is not set: it must name the configuration file")
+    return load_config(path)
+
+
+def build_services(config: Config) -> Services:
+    models = build_models(config)
+    clock = SystemClock()
+    store = DynamoTicketStore(models)
+    audit_log = DynamoAuditLog(models)
+    recorder = AuditRecorder(audit_log, clock)
+    blobs = S3BlobStore(aws_client(config, "s3"), config.exports_bucket)
+    connections, poster, broadcaster = _realtime_parts(config)
+    events: TicketEvents = broadcaster if broadcaster is not None else NoEvents()
+    workflow = build_workflow(config)
+    authenticator = build_authenticator(config.auth)
+    tickets = TicketService(store, recorder, clock, config.placement.allowed_roots,
+                            events=events, workflow=workflow)
+    searching = build_searching(config, build_searcher_models(config), recorder, clock)
+    health = HealthService([*aws_health_checks(config, workflow)])
+    if searching.search is not None:  # an indexer's health is its back-off state, no request
+        for indexer in searching.search.indexers:
+            health.add(Check(f"indexer_{indexer}",
+                             partial(searching.search.check_indexer, indexer)))
+    return Services(
+        config=config,
+        clock=clock,
+        authenticator=authenticator,
+        store=store,
+        audit_log=audit_log,
+        recorder=recorder,
+        blobs=blobs,
+        tickets=tickets,
+        health=health,
+        realtime=RealtimeService(authenticator, connections, poster, tickets, clock),
+        flow=build_flow(config, workflow, store, recorder, events, clock, searching),
+        rate_limiter=searching.rate_limiter,
+        blocklist=searching.blocklist,
+        catalog=searching.catalog,
+        searching=searching.search,
+    )
+
+
+def build_ticket_events(config: Config) -> TicketEvents:
+    """The WebSocket broadcaster when a WebSocket API is configured, else nobody listens."""
+    broadcaster = _realtime_parts(config)[2]
+    return broadcaster if broadcaster is not None else NoEvents()
+
+
+def _realtime_parts(
+    config: Config,
+) -> tuple[ConnectionStore, ConnectionPoster, Broadcaster | None]:
+    """The connection store, the poster, and the Broadcaster (None without a WebSocket API)."""
+    connections = DynamoConnections(build_connection_model(config))
+    if not config.aws.websocket_management_url:
+        return connections, NoConnections(), None
+    poster = ManagementApiPoster(management_client(config))
+    return connections, poster, Broadcaster(connections, poster)
+
+
+def torznab_config(config: Config) -> TorznabConfig:
+    """The Torznab searcher's settings from [searcher]; ConfigError naming the bad key."""
+    s = config.searcher
+    try:
+        return TorznabConfig(Backend(s.backend), s.url, s.api_key, timeout_secs=s.timeout_secs,
+                             indexers=s.indexers, min_interval_secs=s.min_interval_secs,
+                             cache_ttl_secs=float(s.cache_ttl_secs))  # fmt: skip
+    except ValidationError as e:
+        raise ConfigError(e.message.replace("torznab.", "searcher.")) from e
+
+
+def build_searching(config: Config, models: SearcherModels, recorder: AuditRecorder,
+                    clock: Clock) -> Searching:
+    limiter = DynamoRateLimiter(models, clock, config.searcher.min_interval_secs)
+    blocklist = DynamoBlocklist(models, clock)
+    policy = RetentionPolicy(config.torrent_client.seed_ratio, config.torrent_client.seed_time_secs)
+    catalog = DynamoTorrentCatalog(models, clock, policy)
+    if not config.searcher.url:
+        return Searching(limiter, blocklist, catalog, None)
+    settings = torznab_config(config)
+    cache = DynamoSearchCache(models, clock, config.searcher.cache_ttl_secs)
+    searcher = TorznabSearcher(settings, clock=clock, rate_limiter=limiter, cache=cache)
+    search = SearchService(searcher, blocklist, recorder, limiter, clock,
+                           indexers=settings.indexers, searcher_name=settings.backend.value)
+    return Searching(limiter, blocklist, catalog, search)
+
+
+def build_workflow(config: Config) -> StepFunctionsWorkflow:
+    prefix = config.aws.resource_prefix
+    o = config.orchestrator
+    timeouts = FlowTimeouts(stage_secs=o.stage_timeout_secs,
+                            heartbeat_secs=o.heartbeat_timeout_secs,
+                            approval_secs=o.approval_timeout_secs)
+    sqs = aws_client(config, "sqs")
+    return StepFunctionsWorkflow(aws_client(config, "stepfunctions"), sqs,
+                                 f"{prefix}-ticket-flow", QueueDirectory(sqs, prefix), timeouts)
+
+
+def build_brain(config: Config) -> TextBrain:
+    settings = config.textbrain
+    llm: LlmClient | None = None
+    if settings.mode != "dumb-only":
+        # Imported only when an LLM is configured: the HTTP clients are not needed otherwise.
+        from chalicelib.adapters.llm.config import LlmConfig
+        from chalicelib.adapters.llm.factory import build_llm_client
+
+        s = settings.llm
+        llm = build_llm_client(LlmConfig(provider=s.provider, model=s.model,
+                                         base_url=s.base_url or None, api_key=s.api_key or None,
+                                         timeout_secs=s.timeout_secs,
+                                         max_retries=s.max_retries))
+    preferences = RankingPreferences.from_mapping({
+        "preferred_resolutions": settings.preferred_resolutions,
+        "preferred_video_codecs": settings.preferred_video_codecs,
+        "preferred_release_groups": settings.preferred_release_groups,
+        "avoided_release_groups": settings.avoided_release_groups,
+    })
+    return TextBrain(BrainMode(settings.mode), llm,
+                     auto_approve_threshold=settings.auto_approve_threshold,
+                     preferences=preferences)
+
+
+def build_flow(config: Config, workflow: StepFunctionsWorkflow, store: TicketStore,
+               recorder: AuditRecorder, events: TicketEvents, clock: Clock,
+               searching: Searching) -> Flow:
+    source: CandidateSource = (IndexerCandidateSource(searching.search)
+                               if searching.search is not None else NoIndexers())
+    acquisition = AcquisitionService(
+        FlowState(store, recorder, events, clock, actor="acquisition"), store,
+        build_brain(config), source, recorder, searching.blocklist,
+        config.textbrain.auto_approve_threshold, searching.catalog,
+    )
+    state = FlowState(store, recorder, events, clock)
+    return Flow(workflow, workflow, state, acquisition, FlowStages(store, state, workflow))
