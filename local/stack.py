@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
+import ssl
 import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from chalice.config import Config as ChaliceConfig
-from chalice.local import ChaliceRequestHandler, LocalDevServer, create_local_server
+from chalice.local import ChaliceRequestHandler, LocalDevServer
 
 from chalicelib.adapters.aws.clients import aws_client
 from chalicelib.bootstrap import Services, build_services
@@ -18,6 +18,7 @@ from chalicelib.domain.audit import AuditEventType
 from chalicelib.services.reconciler import reconcile
 from local.aws_emulator import EmbeddedAws
 from local.dispatcher import Dispatcher
+from local.http_server import local_server, tls_context
 from local.provision import provision
 from local.snapshot import Snapshotter
 from local.ws_gateway import WsGateway, resolve_handlers
@@ -57,7 +58,8 @@ class LocalStack:
     def url(self) -> str:
         assert self._http is not None
         host, port = self._http.server.server_address[:2]
-        return f"http://{host}:{port}"
+        scheme = "https" if self._config.server.tls_cert_file else "http"
+        return f"{scheme}://{host}:{port}"
 
     def start(self) -> None:
         config = self._config
@@ -101,10 +103,8 @@ class LocalStack:
         self._dispatcher.start()
         if config.local.run_agent:
             self._start_agent(config)
-        self._http = create_local_server(
-            api.app, ChaliceConfig.create(app_name="quentin-torrentino"),
-            config.server.host, config.server.port,
-        )
+        self._http = local_server(api.app, config.server.host, config.server.port,
+                                  self._tls_context(config))
         self._http_thread = threading.Thread(target=self._http.server.serve_forever,
                                              daemon=True, name="http-api")
         self._http_thread.start()
@@ -115,6 +115,16 @@ class LocalStack:
         self.services.recorder.record(AuditEventType.SERVICE_STARTED, "system",
                                       url=self.url, embedded_aws=bool(self._aws),
                                       flows_restarted=[r.ticket_id for r in repairs])
+
+    def _tls_context(self, config: Config) -> ssl.SSLContext | None:
+        """HTTPS when [server] names a certificate; it asks for client certificates signed
+        by [auth.cert] ca_cert when that is the method."""
+        if not config.server.tls_cert_file:
+            return None
+        client_ca = config.auth.cert.ca_cert if config.auth.cert is not None else None
+        return tls_context(str(self._config_dir / config.server.tls_cert_file),
+                           str(self._config_dir / config.server.tls_key_file),
+                           client_ca if config.auth.method == "cert" else None)
 
     def _start_agent(self, config: Config) -> None:
         """The on-prem agent in this process, on the embedded AWS (imported only when asked:
