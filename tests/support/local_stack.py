@@ -42,8 +42,9 @@ admin = false
 
 
 def write_config(directory: Path, port: int, extra: str = "", aws_port: int = 0,
-                 auth: str = API_KEYS_AUTH) -> Path:
-    """A config for a test stack: two keys (or `auth`), loopback, data inside `directory`."""
+                 auth: str = API_KEYS_AUTH, server: str = "") -> Path:
+    """A config for a test stack: two keys (or `auth`), loopback, data inside `directory`;
+    `server` adds lines to [server]."""
     path = directory / "config.toml"
     path.write_text(
         f"""{auth}
@@ -52,6 +53,7 @@ def write_config(directory: Path, port: int, extra: str = "", aws_port: int = 0,
 host = "127.0.0.1"
 port = {port}
 max_body_bytes = 65536
+{server}
 
 [local]
 data_dir = "data"

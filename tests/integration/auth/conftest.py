@@ -14,10 +14,10 @@ from tests.support.local_stack import ApiAnswer, RunningStack, free_port, start_
 
 
 @contextmanager
-def running(directory: Path, auth: str, extra: str = "",
+def running(directory: Path, auth: str, server: str = "",
             tls: ssl.SSLContext | None = None) -> Iterator[RunningStack]:
     port = free_port()
-    stack = start_stack(write_config(directory, port, extra=extra, auth=auth), port, tls=tls)
+    stack = start_stack(write_config(directory, port, auth=auth, server=server), port, tls=tls)
     try:
         yield stack
     finally:
