@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -145,3 +146,42 @@ def issue(ca: Issued, cn: str, *, email: str | None = None, server_ip: str | Non
     if names:
         builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
     return Issued(builder.sign(ca.key, hashes.SHA256()), key)
+
+
+# --- an authentication plugin -----------------------------------------------------------
+# The plugin acts as the X-Mode header says; it records its pid so the test can see it die.
+PLUGIN_SCRIPT = f"""#!{sys.executable}
+import json, os, sys, time
+request = json.load(sys.stdin)
+headers = {{k.lower(): v for k, v in request["headers"].items()}}
+mode = headers.get("x-mode", "")
+open(os.path.join(os.path.dirname(__file__), "pid"), "w").write(str(os.getpid()))
+if mode == "good":
+    print(json.dumps({{"user_id": headers["x-user"], "claims": {{
+        "admin": headers.get("x-admin") == "yes", "source_ip": request["source_ip"],
+        "seen": headers.get("x-seen", ""), "env": sorted(os.environ)}}}}))
+elif mode == "error":
+    print(json.dumps({{"error": "password expired " + "x" * 500}}))
+elif mode == "sleep":
+    time.sleep(30)
+elif mode == "exit":
+    print(json.dumps({{"user_id": "alice"}}))
+    sys.exit(3)
+elif mode == "badjson":
+    print("user_id=alice")
+elif mode == "huge":
+    sys.stdout.write(json.dumps({{"user_id": "a", "claims": {{"pad": "x" * 100000}}}}))
+    sys.stdout.flush()
+    time.sleep(30)
+elif mode == "array":
+    print("[]")
+elif mode == "nouser":
+    print(json.dumps({{"claims": {{}}}}))
+"""
+
+
+def write_plugin(path: Path) -> Path:
+    """The plugin above as an executable file (it writes its pid next to itself)."""
+    path.write_text(PLUGIN_SCRIPT)
+    path.chmod(0o755)
+    return path

@@ -13,43 +13,13 @@ import pytest
 from chalicelib.auth.plugin import PluginAuthenticator
 from chalicelib.config import PluginSettings
 from chalicelib.domain.errors import Unauthorized
-
-# The plugin acts as the X-Mode header says; it records its pid so the test can see it die.
-PLUGIN = f"""#!{sys.executable}
-import json, os, sys, time
-request = json.load(sys.stdin)
-headers = {{k.lower(): v for k, v in request["headers"].items()}}
-mode = headers.get("x-mode", "")
-open(os.path.join(os.path.dirname(__file__), "pid"), "w").write(str(os.getpid()))
-if mode == "good":
-    print(json.dumps({{"user_id": headers["x-user"], "claims": {{
-        "admin": headers.get("x-admin") == "yes", "source_ip": request["source_ip"],
-        "seen": headers.get("x-seen", ""), "env": sorted(os.environ)}}}}))
-elif mode == "error":
-    print(json.dumps({{"error": "password expired " + "x" * 500}}))
-elif mode == "sleep":
-    time.sleep(30)
-elif mode == "exit":
-    print(json.dumps({{"user_id": "alice"}}))
-    sys.exit(3)
-elif mode == "badjson":
-    print("user_id=alice")
-elif mode == "huge":
-    sys.stdout.write(json.dumps({{"user_id": "a", "claims": {{"pad": "x" * 100000}}}}))
-    sys.stdout.flush()
-    time.sleep(30)
-elif mode == "array":
-    print("[]")
-elif mode == "nouser":
-    print(json.dumps({{"claims": {{}}}}))
-"""
+from tests.support.auth_material import write_plugin
 
 
 @pytest.fixture
 def plugin(tmp_path: Path) -> PluginAuthenticator:
     script = tmp_path / "plugin.py"
-    script.write_text(PLUGIN)
-    script.chmod(0o755)
+    write_plugin(script)
     return PluginAuthenticator(PluginSettings(command=str(script), timeout_ms=1000,
                                               max_output_bytes=4096))
 
