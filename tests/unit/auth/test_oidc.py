@@ -86,6 +86,10 @@ def _forged(kind: str) -> str:
         return f"{head}.{body}.{sig[:-4]}AAAA"
     if kind == "signed by another key":
         return token(OTHER, "k1")
+    if kind == "keys from the token's own jku":
+        return jwt.encode(claims, OTHER, "RS256", headers={
+            "kid": "k1", "jku": "http://127.0.0.1:9/attacker-jwks.json",
+            "jwk": json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(OTHER.public_key()))})
     raise AssertionError(kind)
 
 
@@ -103,6 +107,8 @@ def _forged(kind: str) -> str:
     pytest.param(lambda: _forged("tampered claims"), id="tampered claims"),
     pytest.param(lambda: _forged("tampered signature"), id="tampered signature"),
     pytest.param(lambda: _forged("signed by another key"), id="another key, same kid"),
+    pytest.param(lambda: _forged("keys from the token's own jku"), id="embedded jwk and jku"),
+    pytest.param(lambda: token(KEY, "../../k1"), id="kid path traversal"),
     pytest.param(lambda: "not.a.jwt", id="garbage"),
 ])
 def test_bad_tokens_are_refused(jwks: JwksServer, credential: Any) -> None:
