@@ -39,6 +39,15 @@ def client_ip(peer: str, headers: Mapping[str, str], trusted: Sequence[str]) -> 
     return peer
 
 
+def throttle_key(ip: str) -> str:
+    """What failures are counted by: the address, or for IPv6 its /64 (one subscriber usually
+    holds a whole /64 and could otherwise take a fresh address for every attempt)."""
+    parsed = parse_ip(ip)
+    if isinstance(parsed, ipaddress.IPv6Address):
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed) if parsed is not None else ip
+
+
 class FailureThrottle:
     """Refuse an address for `window` seconds once it failed `limit` times within it."""
 
@@ -88,7 +97,7 @@ class AuthGate:
     def authenticate(self, headers: Mapping[str, str], source_ip: str,
                      client_cert: ClientCert | None = None) -> Identity:
         ip = client_ip(source_ip, headers, self._trusted)
-        wait = self._throttle.wait_secs(ip)
+        wait = self._throttle.wait_secs(throttle_key(ip))
         if wait > 0:
             # Not audited again: the failures that led here were, and a flood of refusals
             # must not become a flood of audit writes.
@@ -97,7 +106,7 @@ class AuthGate:
         try:
             return self._inner.authenticate(headers, ip, client_cert)
         except Unauthorized as e:
-            self._throttle.failed(ip)
+            self._throttle.failed(throttle_key(ip))
             log.info("authentication failed", extra={"method": self.method, "source_ip": ip,
                                                       "reason": e.message})
             self._recorder.record(AuditEventType.AUTHENTICATION_FAILED, UNAUTHENTICATED,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from chalicelib.auth.identity import Authenticator, Identity
 from chalicelib.domain.connections import Connection, Subscription, Viewer
-from chalicelib.domain.errors import DomainError
+from chalicelib.domain.errors import DomainError, TooManyRequests
 from chalicelib.domain.states import ACTIVE_STATES, TicketState
 from chalicelib.domain.ticket import Ticket
 from chalicelib.ports import (
@@ -71,7 +71,8 @@ class RealtimeService:
             who = self._auth.authenticate(_auth_headers(headers, creds.api_key), source_ip)
         except DomainError as e:
             log.info("websocket connection refused", extra={"reason": e.message})
-            return ConnectAnswer(401, message=e.message)
+            return ConnectAnswer(429 if isinstance(e, TooManyRequests) else 401,
+                                 message=e.message)
         include = query.get("include_terminal", "").lower() in ("true", "1")
         self._connections.add(Connection(connection_id, Viewer(who.user_id, who.is_admin),
                                          Subscription(include_terminal=include, muted=True),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.auth.address import AddressAuthenticator
-from chalicelib.auth.gate import AuthGate, FailureThrottle, client_ip
+from chalicelib.auth.gate import AuthGate, FailureThrottle, client_ip, throttle_key
 from chalicelib.auth.none import NoAuthenticator
 from chalicelib.config import AddressRule
 from chalicelib.domain.audit import AuditEventType
@@ -95,3 +95,15 @@ def test_the_gate_hands_the_method_the_forwarded_address() -> None:
     assert who.user_id == "media-server"
     gate_none, audit = _gate(NoAuthenticator())
     assert gate_none.authenticate({}, "").user_id == "anonymous" and audit.events == []
+
+
+def test_ipv6_failures_count_per_64_so_rotating_addresses_does_not_help() -> None:
+    assert throttle_key("2001:db8:1:2::a") == throttle_key("2001:db8:1:2:ffff::1")
+    assert throttle_key("2001:db8:1:3::a") != throttle_key("2001:db8:1:2::a")
+    assert throttle_key("::ffff:192.0.2.1") == "192.0.2.1"
+    gate, _ = _gate(AddressAuthenticator(RULES[:1]))
+    for suffix in ("1", "2"):
+        with pytest.raises(Unauthorized):
+            gate.authenticate({}, f"2001:db8:1:2::{suffix}")
+    with pytest.raises(TooManyRequests):
+        gate.authenticate({}, "2001:db8:1:2::99")
