@@ -199,20 +199,20 @@ def reject_ticket(who: Identity, ticket_id: str) -> dict[str, Any]:
 
 
 @post(f"{API}/ticket/{{ticket_id}}/retry")
-@endpoint()
+@endpoint(admin=True)  # an admin action (audited as Admin*); owners may cancel, not steer
 def retry_ticket(who: Identity, ticket_id: str) -> dict[str, Any]:
     return ticket_to_dict(services().tickets.retry(ticket_id, who))
 
 
 @post(f"{API}/ticket/{{ticket_id}}/force-search")
-@endpoint()
+@endpoint(admin=True)
 def force_search(who: Identity, ticket_id: str) -> dict[str, Any]:
     body = _body()
     return ticket_to_dict(services().tickets.force_search(ticket_id, who, body.get("query")))
 
 
 @post(f"{API}/ticket/{{ticket_id}}/force-magnet")
-@endpoint()
+@endpoint(admin=True)
 def force_magnet(who: Identity, ticket_id: str) -> dict[str, Any]:
     body = _body()
     return ticket_to_dict(services().tickets.force_magnet(ticket_id, who, body.get("magnet_uri")))

@@ -411,13 +411,14 @@ def openapi_document() -> dict[str, Any]:
             "/api/v1/ticket/{ticket_id}/reject": {"post": _action(
                 "Reject a ticket awaiting approval",
                 {"type": "object", "properties": {"reason": {"type": "string"}}})},
-            "/api/v1/ticket/{ticket_id}/retry": {"post": _action("Retry a failed ticket")},
+            "/api/v1/ticket/{ticket_id}/retry": {"post": _action(
+                "Retry a failed ticket (admin only)")},
             "/api/v1/ticket/{ticket_id}/force-search": {"post": _action(
-                "Search again with the given query",
+                "Search again with the given query (admin only)",
                 {"type": "object", "required": ["query"],
                  "properties": {"query": {"type": "string", "minLength": 1}}})},
             "/api/v1/ticket/{ticket_id}/force-magnet": {"post": _action(
-                "Download this magnet link instead of searching",
+                "Download this magnet link instead of searching (admin only)",
                 {"type": "object", "required": ["magnet_uri"],
                  "properties": {"magnet_uri": {"type": "string",
                                                "pattern": "^magnet:\\?"}}})},

@@ -71,6 +71,11 @@ def test_users_own_their_tickets_and_others_are_404(stack: RunningStack) -> None
     everyone = call_from(stack, "127.0.0.1", "GET", "/api/v1/tickets?limit=100").body["tickets"]
     assert {"second", "local-admin"} <= {t["requested_by"] for t in everyone}
     assert call_from(stack, "127.0.0.2", "GET", "/api/v1/config").status == 403
+    own = mine.body["ticket_id"]
+    for action, body in (("retry", {}), ("force-search", {"query": "x"}),
+                         ("force-magnet", {"magnet_uri": "magnet:?xt=urn:btih:" + "a" * 40})):
+        steer = call_from(stack, "127.0.0.2", "POST", f"/api/v1/ticket/{own}/{action}", body)
+        assert steer.status == 403, action  # admin actions, even on one's own ticket
     cancelled = call_from(stack, "127.0.0.2", "DELETE", f"/api/v1/ticket/{mine.body['ticket_id']}")
     assert cancelled.status == 200
     trail = call_from(stack, "127.0.0.2", "GET",
