@@ -16,7 +16,7 @@ from chalice.app import Chalice, Rate, Request, Response, WebsocketEvent
 from chalicelib.api.openapi import openapi_document
 from chalicelib.api.responses import error_response, json_response
 from chalicelib.api.static_site import BINARY_TYPES, read_static
-from chalicelib.auth.identity import Identity
+from chalicelib.auth.identity import ClientCert, Identity
 from chalicelib.bootstrap import Services, build_services, config_from_env
 from chalicelib.config import redacted
 from chalicelib.domain.audit import AuditEventType
@@ -101,9 +101,13 @@ def _request() -> Request:
 
 
 def _identity() -> Identity:
-    request = _request()
-    source_ip = (request.context.get("identity") or {}).get("sourceIp", "")
-    return services().authenticator.authenticate(dict(request.headers), source_ip)
+    # API Gateway fills requestContext.identity: sourceIp, and clientCert with mutual TLS
+    # (the local stack's server does the same).
+    context = _request().context.get("identity") or {}
+    pem = (context.get("clientCert") or {}).get("clientCertPem")
+    return services().authenticator.authenticate(dict(_request().headers),
+                                                 str(context.get("sourceIp", "")),
+                                                 ClientCert(pem) if pem else None)
 
 
 def _query(name: str) -> str | None:
@@ -197,20 +201,20 @@ def reject_ticket(who: Identity, ticket_id: str) -> dict[str, Any]:
 
 
 @post(f"{API}/ticket/{{ticket_id}}/retry")
-@endpoint()
+@endpoint(admin=True)  # an admin action (audited as Admin*); owners may cancel, not steer
 def retry_ticket(who: Identity, ticket_id: str) -> dict[str, Any]:
     return ticket_to_dict(services().tickets.retry(ticket_id, who))
 
 
 @post(f"{API}/ticket/{{ticket_id}}/force-search")
-@endpoint()
+@endpoint(admin=True)
 def force_search(who: Identity, ticket_id: str) -> dict[str, Any]:
     body = _body()
     return ticket_to_dict(services().tickets.force_search(ticket_id, who, body.get("query")))
 
 
 @post(f"{API}/ticket/{{ticket_id}}/force-magnet")
-@endpoint()
+@endpoint(admin=True)
 def force_magnet(who: Identity, ticket_id: str) -> dict[str, Any]:
     body = _body()
     return ticket_to_dict(services().tickets.force_magnet(ticket_id, who, body.get("magnet_uri")))
@@ -312,7 +316,8 @@ def openapi() -> dict[str, Any]:
 @get(f"{API}/whoami")
 @endpoint()
 def whoami(who: Identity) -> dict[str, Any]:
-    return {"user_id": who.user_id, "is_admin": who.is_admin, "method": who.method}
+    return {"user_id": who.user_id, "is_admin": who.is_admin, "method": who.method,
+            "claims": dict(who.claims)}
 
 
 @get(f"{API}/realtime")

@@ -36,7 +36,7 @@ from chalicelib.adapters.aws.ticket_store import DynamoTicketStore
 from chalicelib.adapters.aws.torrent_catalog import DynamoTorrentCatalog
 from chalicelib.adapters.clock import SystemClock
 from chalicelib.adapters.torznab import Backend, TorznabConfig, TorznabSearcher
-from chalicelib.auth import Authenticator, build_authenticator
+from chalicelib.auth import Authenticator, build_gate
 from chalicelib.config import Config, ConfigError, load_config
 from chalicelib.domain.catalog import RetentionPolicy
 from chalicelib.domain.errors import ValidationError
@@ -130,7 +130,7 @@ def build_services(config: Config) -> Services:
     connections, poster, broadcaster = _realtime_parts(config)
     events: TicketEvents = broadcaster if broadcaster is not None else NoEvents()
     workflow = build_workflow(config)
-    authenticator = build_authenticator(config.auth)
+    authenticator = build_gate(config.auth, recorder)
     tickets = TicketService(store, recorder, clock, config.placement.allowed_roots,
                             events=events, workflow=workflow)
     searching = build_searching(config, build_searcher_models(config), recorder, clock)

@@ -8,6 +8,7 @@ wrong types and bad values raise ConfigError naming the dotted key (``auth.keys[
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from collections.abc import Mapping
@@ -32,7 +33,7 @@ from pydantic.dataclasses import dataclass
 
 from chalicelib.domain.errors import FieldError, ValidationError
 
-AuthMethod = Literal["none", "api_key"]
+AuthMethod = Literal["none", "api_key", "oidc", "address", "cert", "plugin"]
 AUTH_METHODS: tuple[str, ...] = get_args(AuthMethod)
 SECTION = ConfigDict(extra="forbid")
 T = TypeVar("T")
@@ -137,23 +138,126 @@ class ApiKey(Section):
     admin: Bool = setting(False, "Admins see every ticket, the audit log and the config.")
 
 
+def _network(value: str) -> str:
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        raise ValueError(f"{value!r} is not an IP address or CIDR network") from None
+    return value
+
+
+Network = Annotated[str, Strict(), AfterValidator(_network)]
+
+
+@dataclass(frozen=True, config=SECTION)
+class OidcSettings(Section):
+    """[auth.oidc]: JWT bearer tokens from an OpenID Connect issuer, checked against its JWKS."""
+
+    issuer: Str = Field(description="The token's `iss` must equal this.", min_length=1)
+    audience: Str = Field(description="The token's `aud` must contain this.", min_length=1)
+    jwks_url: Str = Field(description="Where the issuer publishes its signing keys.",
+                          pattern=r"^https?://")
+    user_id_claim: Str = setting("sub", 'The claim naming the user: "sub", "email"...')
+    algorithms: tuple[Literal["RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
+                              "ES256", "ES384", "ES512", "EdDSA"], ...] = setting(
+        ("RS256",), "Accepted signature algorithms (public-key ones only).", min_length=1)
+    leeway_secs: Int = setting(60, "Clock skew tolerated on exp, nbf and iat.", ge=0, le=600)
+    admin_claim: Str = setting("", 'A claim (e.g. "groups"); empty: nobody is admin.')
+    admin_value: Str = setting("admin", "Admin when admin_claim equals or lists this.")
+    jwks_cache_secs: Int = setting(3600, "How long fetched keys are reused.", ge=0)
+    jwks_timeout_secs: Float = setting(5.0, "Bound on fetching the JWKS.", gt=0)
+    jwks_refresh_min_secs: Float = setting(
+        10.0, "An unknown kid refetches the JWKS at most this often.", ge=0)
+
+
+@dataclass(frozen=True, config=SECTION)
+class AddressRule(Section):
+    """One [auth.address] rule: callers from `ip` (address or CIDR, v4 or v6) are `user_id`."""
+
+    ip: Network = Field(description='"192.168.1.0/24", "10.0.0.5", "fd00::/8".')
+    user_id: Str = Field(description="The identity of callers from there.", min_length=1)
+    admin: Bool = setting(False, "Callers from there are administrators.")
+
+
+@dataclass(frozen=True, config=SECTION)
+class AddressSettings(Section):
+    """[auth.address]: identity from the caller's address; the first matching rule wins."""
+
+    rules: tuple[AddressRule, ...] = Field(description="Checked in order.", min_length=1)
+
+
+@dataclass(frozen=True, config=SECTION)
+class CertSettings(Section):
+    """[auth.cert]: client certificates issued by `ca_cert` (mutual TLS)."""
+
+    ca_cert: Annotated[Str, AfterValidator(_absolute)] = Field(
+        description="PEM file of the CA(s) that issue client certificates.")
+    user_id_from: Literal["cn", "san_email", "fingerprint"] = setting(
+        "cn", "The subject's common name, its e-mail SAN, or the SHA-256 fingerprint.")
+    admins: tuple[Str, ...] = setting((), "User ids (as user_id_from yields them) that are admin.")
+
+
+@dataclass(frozen=True, config=SECTION)
+class PluginSettings(Section):
+    """[auth.plugin]: a program decides; request JSON on stdin, identity JSON on stdout."""
+
+    command: Annotated[Str, AfterValidator(_absolute)] = Field(
+        description="Absolute path of the program (run without a shell).")
+    args: tuple[Str, ...] = setting((), "Arguments passed to it.")
+    timeout_ms: Int = setting(5000, "The program is killed after this long.", gt=0, le=60_000)
+    max_output_bytes: Int = setting(65_536, "Longer answers are refused.", gt=0)
+
+
 @dataclass(frozen=True, config=SECTION)
 class AuthConfig(Section):
     """[auth], required: how callers prove who they are."""
 
     method: AuthMethod = Field(description='"none": all are admin "anonymous".')
-    keys: tuple[ApiKey, ...] = setting((), 'The keys (method = "api_key").', validate_default=True)
+    api_key: Secret = setting("", 'The short form of api_key: one key, an admin "admin".',
+                              repr=False)
+    keys: tuple[ApiKey, ...] = setting((), 'The keys (method = "api_key").')
+    oidc: OidcSettings | None = setting(None, 'Required when method = "oidc".')
+    address: AddressSettings | None = setting(None, 'Required when method = "address".')
+    cert: CertSettings | None = setting(None, 'Required when method = "cert".')
+    plugin: PluginSettings | None = setting(None, 'Required when method = "plugin".')
+    trusted_proxies: tuple[Network, ...] = setting(
+        (), "Only requests from these addresses may name the client in X-Forwarded-For.")
+    failures_before_slowdown: Int = setting(
+        5, "Failed attempts from one address before it must wait.", ge=1)
+    slowdown_secs: Float = setting(30.0, "How long such an address is refused.", ge=0)
+
+    @field_validator("api_key")
+    @classmethod
+    def _short_key(cls, key: str) -> str:
+        if key and len(key) < 16:
+            raise ValueError("must be 16 characters or more")
+        return key
 
     @field_validator("keys")
     @classmethod
-    def _keys_fit_the_method(cls, keys: tuple[ApiKey, ...], info: ValidationInfo) -> Any:
-        if info.data.get("method") == "api_key" and not keys:
-            raise ValueError('must list at least one key when method = "api_key"')
+    def _distinct_keys(cls, keys: tuple[ApiKey, ...]) -> Any:
         seen = [k.key for k in keys]
         for i, secret in enumerate(seen):
             if secret in seen[:i]:
                 raise ValueError(f"keys[{i}].key is listed twice")
         return keys
+
+    @model_validator(mode="after")
+    def _settings_fit_the_method(self) -> AuthConfig:
+        method = self.method
+        if method == "api_key" and not (self.keys or self.api_key):
+            raise ValueError('method = "api_key" needs api_key = "..." or [[auth.keys]]')
+        if self.api_key and any(k.key == self.api_key for k in self.keys):
+            raise ValueError("api_key is also listed in [[auth.keys]]")
+        if method in ("oidc", "address", "cert", "plugin") and getattr(self, method) is None:
+            raise ValueError(f'method = "{method}" needs an [auth.{method}] section')
+        return self
+
+    @property
+    def api_keys(self) -> tuple[ApiKey, ...]:
+        """Every configured key; the short form is the admin "admin"."""
+        short = (ApiKey(self.api_key, "admin", True),) if self.api_key else ()
+        return short + self.keys
 
 
 @dataclass(frozen=True, config=SECTION)
@@ -165,6 +269,14 @@ class ServerConfig(Section):
     max_body_bytes: Int = setting(1_048_576, "Larger request bodies get HTTP 413.", gt=0)
     dashboard_dir: Str = setting("dashboard/dist", "The built dashboard, served at /.")
     ws_port: Port = setting(0, "The local WebSocket API; 0: any free port.")
+    tls_cert_file: Str = setting("", "Local stack: serve HTTPS with this PEM certificate.")
+    tls_key_file: Str = setting("", "Local stack: the PEM private key of tls_cert_file.")
+
+    @model_validator(mode="after")
+    def _tls_pair(self) -> ServerConfig:
+        if bool(self.tls_cert_file) != bool(self.tls_key_file):
+            raise ValueError("tls_cert_file and tls_key_file go together")
+        return self
 
 
 @dataclass(frozen=True, config=SECTION)
@@ -364,8 +476,8 @@ def parse_config(raw: Mapping[str, Any], env: Mapping[str, str]) -> Config:
     """Build the Config from parsed TOML; every problem names its dotted key."""
     if "auth" not in raw:
         raise ConfigError(
-            "[auth] section is required: set method = \"api_key\" (with [[auth.keys]]) "
-            "or method = \"none\""
+            "[auth] section is required: set method = \"api_key\" (with api_key or "
+            "[[auth.keys]]), \"oidc\", \"address\", \"cert\", \"plugin\" or \"none\""
         )
     try:
         return _CONFIG.validate_python(raw, context={"env": env})

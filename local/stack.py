@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
+import ssl
 import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from chalice.config import Config as ChaliceConfig
-from chalice.local import (
-    ChaliceRequestHandler,
-    LocalDevServer,
-    ThreadedHTTPServer,
-    create_local_server,
-)
+from chalice.local import ChaliceRequestHandler, LocalDevServer
 
 from chalicelib.adapters.aws.clients import aws_client
 from chalicelib.bootstrap import Services, build_services
@@ -26,6 +20,7 @@ from chalicelib.services.reconciler import reconcile
 from local.aws_emulator import EmbeddedAws
 from local.dispatcher import Dispatcher
 from local.journal import Journal, replay
+from local.http_server import local_server, tls_context
 from local.provision import provision
 from local.snapshot import Snapshotter
 from local.write_images import final_images
@@ -45,30 +40,6 @@ def _log_request(handler: ChaliceRequestHandler, fmt: str, *args: object) -> Non
 
 
 ChaliceRequestHandler.log_message = _log_request
-# socketserver's default backlog of 5 resets connections when a handful of clients connect at
-# once on a busy machine (16 concurrent clients did).
-ThreadedHTTPServer.request_queue_size = 128
-ROUTED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
-
-
-class _RequestHandler(ChaliceRequestHandler):
-    """Chalice's local handler, answering 405 (as API Gateway does) instead of 501 to the
-    methods no route can have (TRACE, CONNECT, anything invented)."""
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("do_"):
-            return self._method_not_allowed
-        raise AttributeError(name)
-
-    def _method_not_allowed(self) -> None:
-        body = json.dumps({"error": "MethodNotAllowed",
-                           "message": f"method {self.command} is not allowed"}).encode()
-        self.send_response(405)
-        self.send_header("Allow", ", ".join(ROUTED_METHODS))
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
 
 class LocalStack:
@@ -96,7 +67,8 @@ class LocalStack:
     def url(self) -> str:
         assert self._http is not None
         host, port = self._http.server.server_address[:2]
-        return f"http://{host}:{port}"
+        scheme = "https" if self._config.server.tls_cert_file else "http"
+        return f"{scheme}://{host}:{port}"
 
     def start(self) -> None:
         config = self._config
@@ -140,11 +112,8 @@ class LocalStack:
         self._dispatcher.start()
         if config.local.run_agent:
             self._start_agent(config)
-        chalice_config = ChaliceConfig.create(app_name="quentin-torrentino")
-        self._http = create_local_server(api.app, chalice_config, config.server.host,
-                                         config.server.port)
-        self._http.server.RequestHandlerClass = functools.partial(
-            _RequestHandler, app_object=api.app, config=chalice_config)
+        self._http = local_server(api.app, config.server.host, config.server.port,
+                                  self._tls_context(config))
         self._http_thread = threading.Thread(target=self._http.server.serve_forever,
                                              daemon=True, name="http-api")
         self._http_thread.start()
@@ -176,6 +145,15 @@ class LocalStack:
         aws.journal_to(self._journal, self._durable_tables(), [self._config.exports_bucket])
         aws.dirty.clear()
         self._compact_soon = bool(records)  # fold what was replayed into a snapshot
+    def _tls_context(self, config: Config) -> ssl.SSLContext | None:
+        """HTTPS when [server] names a certificate; it asks for client certificates signed
+        by [auth.cert] ca_cert when that is the method."""
+        if not config.server.tls_cert_file:
+            return None
+        client_ca = config.auth.cert.ca_cert if config.auth.cert is not None else None
+        return tls_context(str(self._config_dir / config.server.tls_cert_file),
+                           str(self._config_dir / config.server.tls_key_file),
+                           client_ca if config.auth.method == "cert" else None)
 
     def _start_agent(self, config: Config) -> None:
         """The on-prem agent in this process, on the embedded AWS (imported only when asked:

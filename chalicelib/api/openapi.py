@@ -22,8 +22,10 @@ ERRORS = {
     "400": _json(_ref("Error"), "Invalid input; `errors` names each offending field"),
     "401": _json(_ref("Error"), "Missing or invalid credentials"),
     "403": _json(_ref("Error"), "Not allowed for this identity"),
-    "404": _json(_ref("Error"), "No such ticket"),
+    "404": _json(_ref("Error"), "No such ticket (or another user's)"),
     "409": _json(_ref("Error"), "The action does not fit the ticket's current state"),
+    "429": _json(_ref("Error"), "Too many failed authentications from this address: wait "
+                                "Retry-After seconds"),
 }
 
 TICKET_ID = {"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -340,7 +342,10 @@ def _schemas() -> dict[str, Any]:
             "type": "object",
             "required": ["user_id", "is_admin", "method"],
             "properties": {"user_id": {"type": "string"}, "is_admin": {"type": "boolean"},
-                           "method": {"type": "string"}},
+                           "method": {"type": "string"},
+                           "claims": {"type": "object", "description":
+                                      "What the method learned: JWT claims, certificate "
+                                      "subject, the matched address rule, plugin claims"}},
         },
     }
 
@@ -359,7 +364,8 @@ def openapi_document() -> dict[str, Any]:
         "components": {
             "securitySchemes": {
                 "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
-                "bearer": {"type": "http", "scheme": "bearer"},
+                "bearer": {"type": "http", "scheme": "bearer",
+                           "description": "An API key, or a JWT with [auth] method = oidc"},
             },
             "schemas": _schemas(),
         },
@@ -405,13 +411,14 @@ def openapi_document() -> dict[str, Any]:
             "/api/v1/ticket/{ticket_id}/reject": {"post": _action(
                 "Reject a ticket awaiting approval",
                 {"type": "object", "properties": {"reason": {"type": "string"}}})},
-            "/api/v1/ticket/{ticket_id}/retry": {"post": _action("Retry a failed ticket")},
+            "/api/v1/ticket/{ticket_id}/retry": {"post": _action(
+                "Retry a failed ticket (admin only)")},
             "/api/v1/ticket/{ticket_id}/force-search": {"post": _action(
-                "Search again with the given query",
+                "Search again with the given query (admin only)",
                 {"type": "object", "required": ["query"],
                  "properties": {"query": {"type": "string", "minLength": 1}}})},
             "/api/v1/ticket/{ticket_id}/force-magnet": {"post": _action(
-                "Download this magnet link instead of searching",
+                "Download this magnet link instead of searching (admin only)",
                 {"type": "object", "required": ["magnet_uri"],
                  "properties": {"magnet_uri": {"type": "string",
                                                "pattern": "^magnet:\\?"}}})},

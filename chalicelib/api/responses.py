@@ -17,6 +17,7 @@ from chalicelib.domain.errors import (
     Forbidden,
     NotFound,
     PayloadTooLarge,
+    TooManyRequests,
     Unauthorized,
     ValidationError,
 )
@@ -30,6 +31,7 @@ STATUS: list[tuple[type[DomainError], int]] = [
     (NotFound, 404),
     (Conflict, 409),
     (PayloadTooLarge, 413),
+    (TooManyRequests, 429),
     (ExternalServiceError, 502),
 ]
 
@@ -55,6 +57,8 @@ def error_response(error: Exception) -> Response:
         body: dict[str, Any] = {"error": type(error).__name__, "message": error.message}
         body.update(error.details)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        if isinstance(error, TooManyRequests):
+            headers = {"Retry-After": str(error.details.get("retry_after_secs", 1))}
         return json_response(body, status, headers)
     if isinstance(error, ConfigError):
         log.error("configuration error: %s", error)

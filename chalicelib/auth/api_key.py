@@ -5,28 +5,17 @@ from __future__ import annotations
 import hmac
 from collections.abc import Mapping, Sequence
 
-from chalicelib.auth.identity import Identity
+from chalicelib.auth.identity import ClientCert, Identity, bearer_token, header
 from chalicelib.config import ApiKey
 from chalicelib.domain.errors import Unauthorized
 
 
-def _header(headers: Mapping[str, str], name: str) -> str | None:
-    wanted = name.lower()
-    for key, value in headers.items():
-        if key.lower() == wanted:
-            return value
-    return None
-
-
 def presented_key(headers: Mapping[str, str]) -> str | None:
     """The key a request carries, from X-API-Key or a Bearer token."""
-    key = _header(headers, "x-api-key")
+    key = header(headers, "x-api-key")
     if key:
         return key.strip()
-    auth = _header(headers, "authorization")
-    if auth and auth[:7].lower() == "bearer ":
-        return auth[7:].strip()
-    return None
+    return bearer_token(headers)
 
 
 class ApiKeyAuthenticator:
@@ -35,7 +24,8 @@ class ApiKeyAuthenticator:
     def __init__(self, keys: Sequence[ApiKey]) -> None:
         self._keys = [(k.key.encode(), k) for k in keys]
 
-    def authenticate(self, headers: Mapping[str, str], source_ip: str) -> Identity:
+    def authenticate(self, headers: Mapping[str, str], source_ip: str,
+                     client_cert: ClientCert | None = None) -> Identity:
         given = presented_key(headers)
         if not given:
             raise Unauthorized("missing API key: send X-API-Key or Authorization: Bearer")

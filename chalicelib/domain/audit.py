@@ -40,6 +40,7 @@ class AuditEventType(StrEnum):
     SERVICE_STARTED = "ServiceStarted"
     SERVICE_STOPPED = "ServiceStopped"
     CONFIG_VALIDATION_FAILED = "ConfigValidationFailed"
+    AUTHENTICATION_FAILED = "AuthenticationFailed"
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,10 @@ class Forbidden(DomainError):
     """The caller is known but may not do this."""
 
 
+class TooManyRequests(DomainError):
+    """The caller must wait (`retry_after_secs`) before trying again."""
+
+
 class PayloadTooLarge(DomainError):
     """The request body is larger than the service accepts."""
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from chalicelib.auth.identity import Authenticator, Identity
 from chalicelib.domain.connections import Connection, Subscription, Viewer
-from chalicelib.domain.errors import DomainError
+from chalicelib.domain.errors import DomainError, TooManyRequests
 from chalicelib.domain.states import TicketState
 from chalicelib.domain.ticket import Ticket
 from chalicelib.ports import (
@@ -53,6 +53,16 @@ class ConnectAnswer:
     message: str = ""
 
 
+def _auth_headers(headers: Mapping[str, str], credential: str | None) -> dict[str, str]:
+    """The connect request's headers as the authenticator reads them: the credential a browser
+    had to put in the subprotocol or query (an API key or a JWT) becomes a Bearer token."""
+    kept = {k: v for k, v in headers.items() if k.lower() != "sec-websocket-protocol"}
+    if credential:
+        kept = {k: v for k, v in kept.items() if k.lower() not in ("authorization", "x-api-key")}
+        kept["Authorization"] = f"Bearer {credential}"
+    return kept
+
+
 class RealtimeService:
     def __init__(self, authenticator: Authenticator, connections: ConnectionStore,
                  poster: ConnectionPoster, tickets: TicketReader, clock: Clock) -> None:
@@ -67,11 +77,11 @@ class RealtimeService:
         """Authenticate like the REST API and remember the connection."""
         creds = ws_credentials(query, headers)
         try:
-            who = self._auth.authenticate({"X-API-Key": creds.api_key} if creds.api_key else {},
-                                          source_ip)
+            who = self._auth.authenticate(_auth_headers(headers, creds.api_key), source_ip)
         except DomainError as e:
             log.info("websocket connection refused", extra={"reason": e.message})
-            return ConnectAnswer(401, message=e.message)
+            return ConnectAnswer(429 if isinstance(e, TooManyRequests) else 401,
+                                 message=e.message)
         include = query.get("include_terminal", "").lower() in ("true", "1")
         self._connections.add(Connection(connection_id, Viewer(who.user_id, who.is_admin),
                                          Subscription(include_terminal=include, muted=True),

@@ -9,7 +9,7 @@ from typing import Any
 
 from chalicelib.auth.identity import Identity
 from chalicelib.domain.audit import AuditEventType
-from chalicelib.domain.errors import Conflict, FieldError, Forbidden, ValidationError
+from chalicelib.domain.errors import Conflict, FieldError, Forbidden, NotFound, ValidationError
 from chalicelib.domain.magnet import info_hash_from_magnet
 from chalicelib.domain.states import TicketState, retry_target
 from chalicelib.domain.ticket import Ticket
@@ -327,5 +327,6 @@ class TicketService:
 
     @staticmethod
     def _check_owner(ticket: Ticket, who: Identity) -> None:
+        # Another user's ticket is reported as absent: its id must not confirm it exists.
         if not who.is_admin and ticket.requested_by != who.user_id:
-            raise Forbidden("this ticket belongs to another user")
+            raise NotFound(f"no ticket with id {ticket.ticket_id}", ticket_id=ticket.ticket_id)

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
-from chalicelib.auth.identity import Identity
+from chalicelib.auth.identity import ClientCert, Identity, bearer_token
 from chalicelib.domain.audit import AuditEvent, AuditEventType
 from chalicelib.domain.blocklist import BlockEntry, release_title_key
 from chalicelib.domain.candidate import SearchQuery, TorrentCandidate, TorrentFile
@@ -342,15 +342,16 @@ class RecordingPoster:
 
 
 class FakeAuthenticator:
-    """Authenticator knowing a few keys (X-API-Key only); anything else is Unauthorized."""
+    """Authenticator knowing a few keys (X-API-Key or Bearer); anything else is Unauthorized."""
 
     method = "api_key"
 
     def __init__(self, keys: dict[str, Identity]) -> None:
         self._keys = keys
 
-    def authenticate(self, headers: Mapping[str, str], source_ip: str) -> Identity:
-        who = self._keys.get(headers.get("X-API-Key", ""))
+    def authenticate(self, headers: Mapping[str, str], source_ip: str,
+                     client_cert: ClientCert | None = None) -> Identity:
+        who = self._keys.get(headers.get("X-API-Key") or bearer_token(headers) or "")
         if who is None:
             raise Unauthorized("unknown API key")
         return who

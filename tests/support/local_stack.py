@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -26,11 +27,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def write_config(directory: Path, port: int, extra: str = "", aws_port: int = 0) -> Path:
-    """A config for a test stack: two keys, loopback, data inside `directory`."""
-    path = directory / "config.toml"
-    path.write_text(
-        f"""
+API_KEYS_AUTH = f"""
 [auth]
 method = "api_key"
 [[auth.keys]]
@@ -41,11 +38,22 @@ admin = true
 key = "{USER_KEY}"
 user_id = "music-server"
 admin = false
+"""
+
+
+def write_config(directory: Path, port: int, extra: str = "", aws_port: int = 0,
+                 auth: str = API_KEYS_AUTH, server: str = "") -> Path:
+    """A config for a test stack: two keys (or `auth`), loopback, data inside `directory`;
+    `server` adds lines to [server]."""
+    path = directory / "config.toml"
+    path.write_text(
+        f"""{auth}
 
 [server]
 host = "127.0.0.1"
 port = {port}
 max_body_bytes = 65536
+{server}
 
 [local]
 data_dir = "data"
@@ -74,6 +82,7 @@ class RunningStack:
     config_path: Path
     process: subprocess.Popen[bytes]
     log_path: Path
+    tls: ssl.SSLContext | None = None  # the client side, when the stack serves HTTPS
 
     def call(
         self,
@@ -93,7 +102,7 @@ class RunningStack:
         for k, v in (headers or {}).items():
             req.add_header(k, v)
         try:
-            with urllib.request.urlopen(req, timeout=30) as resp:
+            with urllib.request.urlopen(req, timeout=30, context=self.tls) as resp:
                 status, text, hdrs = resp.status, resp.read().decode(), dict(resp.headers)
         except urllib.error.HTTPError as e:
             status, text, hdrs = e.code, e.read().decode(), dict(e.headers)
@@ -109,8 +118,9 @@ class RunningStack:
         return self.process.wait(timeout)
 
 
-def start_stack(config_path: Path, port: int, timeout: float = 30) -> RunningStack:
-    """Start the stack and wait until /api/v1/health answers 200."""
+def start_stack(config_path: Path, port: int, timeout: float = 30,
+                tls: ssl.SSLContext | None = None) -> RunningStack:
+    """Start the stack and wait until /api/v1/health answers 200 (over HTTPS with `tls`)."""
     log_path = config_path.parent / f"stack-{int(time.time() * 1000)}.log"
     log = log_path.open("wb")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -118,7 +128,8 @@ def start_stack(config_path: Path, port: int, timeout: float = 30) -> RunningSta
         [sys.executable, "-m", "local", "run", "--config", str(config_path)],
         cwd=REPO, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
     )
-    stack = RunningStack(f"http://127.0.0.1:{port}", config_path, proc, log_path)
+    scheme = "https" if tls is not None else "http"
+    stack = RunningStack(f"{scheme}://127.0.0.1:{port}", config_path, proc, log_path, tls)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:

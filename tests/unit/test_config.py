@@ -221,11 +221,11 @@ def test_every_secret_looking_key_is_declared_secret() -> None:
     looks_secret = [(section, key) for section, key, _ in _leaf_keys(Config)
                     if key in ("key", "password", "secret") or key.endswith(("_key", "_secret"))]
     assert len(looks_secret) >= 6
-    for section, key in looks_secret:
+    for i, (section, key) in enumerate(looks_secret):
         table = raw["auth"]["keys"][0] if section == "auth.keys" else raw
         for part in () if section == "auth.keys" else section.split("."):
             table = table.setdefault(part, {})
-        table[key] = secret
+        table[key] = f"{secret}{i:02}"  # distinct: one key may not be listed twice
     config = parse_config(raw, {})
     assert secret not in repr(config) and secret not in str(redacted(config))
 

@@ -43,7 +43,8 @@ export function buildPath(path: string, query?: CallOptions['query']): string {
 async function send(path: string, opts: CallOptions): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json' }
   const key = opts.key === undefined ? currentKey() : opts.key
-  if (key) headers['X-API-Key'] = key
+  // Bearer carries an API key or, with [auth] method = "oidc", a JWT alike.
+  if (key) headers.Authorization = `Bearer ${key}`
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json'
   let response: Response
   try {

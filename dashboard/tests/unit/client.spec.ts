@@ -23,7 +23,7 @@ describe('api client', () => {
     expect(err.message).toBe('the request is invalid')
     expect(err.fieldErrors).toEqual({ 'search.artist': 'is required for album tickets' })
     const init = (fetchMock.mock.calls[0] as unknown as [string, RequestInit])[1]
-    expect((init.headers as Record<string, string>)['X-API-Key']).toBe('k-123')
+    expect((init.headers as Record<string, string>).Authorization).toBe('Bearer k-123')
   })
 
   it('reports an unreachable service plainly', async () => {

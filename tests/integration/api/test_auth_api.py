@@ -16,7 +16,8 @@ def test_bearer_token_works_like_x_api_key(stack: RunningStack) -> None:
     answer = stack.call("GET", "/api/v1/whoami", key=None,
                         headers={"Authorization": f"Bearer {USER_KEY}"})
     assert answer.status == 200
-    assert answer.body == {"user_id": "music-server", "is_admin": False, "method": "api_key"}
+    assert answer.body == {"user_id": "music-server", "is_admin": False, "method": "api_key",
+                           "claims": {}}
 
 
 def test_admin_only_routes_are_403_for_others(stack: RunningStack) -> None:

@@ -194,8 +194,17 @@ def test_list_filters_and_bad_query_parameters(stack: RunningStack) -> None:
 
 def test_non_admin_sees_only_own_tickets(stack: RunningStack) -> None:
     admin_tid = stack.call("POST", "/api/v1/ticket", example_ticket()).body["ticket_id"]
-    assert stack.call("GET", f"/api/v1/ticket/{admin_tid}", key=USER_KEY).status == 403
-    assert stack.call("DELETE", f"/api/v1/ticket/{admin_tid}", key=USER_KEY).status == 403
+    # Another user's ticket looks absent, exactly like a made-up id.
+    for path in (f"/api/v1/ticket/{admin_tid}", "/api/v1/ticket/no-such-ticket"):
+        seen = stack.call("GET", path, key=USER_KEY)
+        assert seen.status == 404 and seen.body["error"] == "NotFound"
+    for action in ("DELETE", "flow", "approve", "reject"):
+        method, path = (action, "") if action == "DELETE" else ("GET" if action == "flow"
+                                                                 else "POST", f"/{action}")
+        answer = stack.call(method, f"/api/v1/ticket/{admin_tid}{path}", {}, key=USER_KEY)
+        assert answer.status == 404, action
+    assert stack.call("GET", f"/api/v1/audit?ticket_id={admin_tid}", key=USER_KEY).status == 404
+    assert stack.call("GET", f"/api/v1/ticket/{admin_tid}").body["requested_by"] == "admin"
     listed = stack.call("GET", "/api/v1/tickets", key=USER_KEY).body["tickets"]
     assert all(t["requested_by"] == "music-server" for t in listed)
     other = stack.call("GET", "/api/v1/tickets?requested_by=admin", key=USER_KEY)

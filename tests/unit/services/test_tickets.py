@@ -8,7 +8,7 @@ import pytest
 
 from chalicelib.domain.acquisition import AcquisitionRecord
 from chalicelib.domain.audit import AuditEventType as E
-from chalicelib.domain.errors import Conflict, Forbidden, ValidationError
+from chalicelib.domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from chalicelib.domain.stage_protocol import WorkOrder
 from chalicelib.domain.states import TicketState as S
 from chalicelib.domain.ticket import Ticket
@@ -55,7 +55,7 @@ def test_an_invalid_request_names_the_field_and_stores_nothing(rig: Rig) -> None
 def test_users_see_and_list_only_their_own_tickets(rig: Rig) -> None:
     mine = rig.tickets.create(album_request(), ALICE)
     theirs = rig.tickets.create(album_request(album="Kid A"), BOB)
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):  # not Forbidden: the id must not confirm the ticket exists
         rig.tickets.get(theirs.ticket_id, ALICE)
     assert rig.tickets.get(theirs.ticket_id, ADMIN) == theirs
     listed = rig.tickets.list_tickets(TicketFilter(), ALICE, 10, None).items
