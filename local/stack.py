@@ -19,8 +19,8 @@ from chalicelib.domain.audit import AuditEventType
 from chalicelib.services.reconciler import reconcile
 from local.aws_emulator import EmbeddedAws
 from local.dispatcher import Dispatcher
-from local.journal import Journal, replay
 from local.http_server import local_server, tls_context
+from local.journal import Journal, replay
 from local.provision import provision
 from local.snapshot import Snapshotter
 from local.write_images import final_images
