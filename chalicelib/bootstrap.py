@@ -14,6 +14,7 @@ from functools import partial
 from chalicelib.adapters.aws.audit_log import DynamoAuditLog
 from chalicelib.adapters.aws.blob_store import S3BlobStore
 from chalicelib.adapters.aws.blocklist import DynamoBlocklist
+from chalicelib.adapters.aws.catalog_cache import DynamoCatalogCache
 from chalicelib.adapters.aws.clients import aws_client
 from chalicelib.adapters.aws.connections import (
     DynamoConnections,
@@ -34,6 +35,7 @@ from chalicelib.adapters.aws.step_functions import (
 )
 from chalicelib.adapters.aws.ticket_store import DynamoTicketStore
 from chalicelib.adapters.aws.torrent_catalog import DynamoTorrentCatalog
+from chalicelib.adapters.catalogs.wiring import build_catalogs
 from chalicelib.adapters.clock import SystemClock
 from chalicelib.adapters.torznab import Backend, TorznabConfig, TorznabSearcher
 from chalicelib.auth import Authenticator, build_authenticator
@@ -60,6 +62,7 @@ from chalicelib.realtime.service import RealtimeService
 from chalicelib.services.acquisition import AcquisitionService
 from chalicelib.services.audit import AuditRecorder
 from chalicelib.services.candidate_source import IndexerCandidateSource, NoIndexers
+from chalicelib.services.catalog_lookup import CatalogLookup
 from chalicelib.services.flow_stages import FlowStages
 from chalicelib.services.flow_state import FlowState
 from chalicelib.services.health import Check, HealthService
@@ -110,6 +113,7 @@ class Services:
     blocklist: Blocklist
     catalog: TorrentCatalog
     searching: SearchService | None  # None when no [searcher] url is configured
+    lookup: CatalogLookup  # the catalogs behind /music/album, /video/movie, /video/episode
 
 
 def config_from_env() -> Config:
@@ -133,7 +137,8 @@ def build_services(config: Config) -> Services:
     authenticator = build_authenticator(config.auth)
     tickets = TicketService(store, recorder, clock, config.placement.allowed_roots,
                             events=events, workflow=workflow)
-    searching = build_searching(config, build_searcher_models(config), recorder, clock)
+    searcher_models = build_searcher_models(config)
+    searching = build_searching(config, searcher_models, recorder, clock)
     health = HealthService([*aws_health_checks(config, workflow)])
     if searching.search is not None:  # an indexer's health is its back-off state, no request
         for indexer in searching.search.indexers:
@@ -155,7 +160,18 @@ def build_services(config: Config) -> Services:
         blocklist=searching.blocklist,
         catalog=searching.catalog,
         searching=searching.search,
+        lookup=build_lookup(config, searcher_models, clock),
     )
+
+
+def build_lookup(config: Config, models: SearcherModels, clock: Clock) -> CatalogLookup:
+    """The catalog lookups; their rate limits and cache share the searcher's tables."""
+    c = config.external_catalogs
+    catalogs = build_catalogs(
+        c, clock, cache=DynamoCatalogCache(models, clock),
+        mb_limiter=DynamoRateLimiter(models, clock, c.musicbrainz_min_interval_secs),
+        limiter=DynamoRateLimiter(models, clock, 0.0))
+    return CatalogLookup(catalogs.music, catalogs.video, catalogs.templates)
 
 
 def build_ticket_events(config: Config) -> TicketEvents:
