@@ -35,7 +35,7 @@ from chalicelib.adapters.aws.step_functions import (
 )
 from chalicelib.adapters.aws.ticket_store import DynamoTicketStore
 from chalicelib.adapters.aws.torrent_catalog import DynamoTorrentCatalog
-from chalicelib.adapters.catalogs.wiring import build_catalogs
+from chalicelib.adapters.catalogs.wiring import Catalogs, build_catalogs
 from chalicelib.adapters.clock import SystemClock
 from chalicelib.adapters.torznab import Backend, TorznabConfig, TorznabSearcher
 from chalicelib.auth import Authenticator, build_authenticator
@@ -51,6 +51,7 @@ from chalicelib.ports import (
     ConnectionPoster,
     ConnectionStore,
     FlowStatus,
+    MusicCatalog,
     RateLimiter,
     TicketEvents,
     TicketStore,
@@ -62,6 +63,7 @@ from chalicelib.realtime.service import RealtimeService
 from chalicelib.services.acquisition import AcquisitionService
 from chalicelib.services.audit import AuditRecorder
 from chalicelib.services.candidate_source import IndexerCandidateSource, NoIndexers
+from chalicelib.services.catalog_enrichment import CatalogEnrichment
 from chalicelib.services.catalog_lookup import CatalogLookup
 from chalicelib.services.flow_stages import FlowStages
 from chalicelib.services.flow_state import FlowState
@@ -139,6 +141,7 @@ def build_services(config: Config) -> Services:
                             events=events, workflow=workflow)
     searcher_models = build_searcher_models(config)
     searching = build_searching(config, searcher_models, recorder, clock)
+    catalogs = build_catalog_clients(config, searcher_models, clock)
     health = HealthService([*aws_health_checks(config, workflow)])
     if searching.search is not None:  # an indexer's health is its back-off state, no request
         for indexer in searching.search.indexers:
@@ -155,23 +158,23 @@ def build_services(config: Config) -> Services:
         tickets=tickets,
         health=health,
         realtime=RealtimeService(authenticator, connections, poster, tickets, clock),
-        flow=build_flow(config, workflow, store, recorder, events, clock, searching),
+        flow=build_flow(config, workflow, store, recorder, events, clock, searching,
+                        catalogs.music),
         rate_limiter=searching.rate_limiter,
         blocklist=searching.blocklist,
         catalog=searching.catalog,
         searching=searching.search,
-        lookup=build_lookup(config, searcher_models, clock),
+        lookup=CatalogLookup(catalogs.music, catalogs.video, catalogs.templates),
     )
 
 
-def build_lookup(config: Config, models: SearcherModels, clock: Clock) -> CatalogLookup:
-    """The catalog lookups; their rate limits and cache share the searcher's tables."""
+def build_catalog_clients(config: Config, models: SearcherModels, clock: Clock) -> Catalogs:
+    """The catalog clients; their rate limits and cache share the searcher's tables."""
     c = config.external_catalogs
-    catalogs = build_catalogs(
+    return build_catalogs(
         c, clock, cache=DynamoCatalogCache(models, clock),
         mb_limiter=DynamoRateLimiter(models, clock, c.musicbrainz_min_interval_secs),
         limiter=DynamoRateLimiter(models, clock, 0.0))
-    return CatalogLookup(catalogs.music, catalogs.video, catalogs.templates)
 
 
 def build_ticket_events(config: Config) -> TicketEvents:
@@ -255,13 +258,14 @@ def build_brain(config: Config) -> TextBrain:
 
 def build_flow(config: Config, workflow: StepFunctionsWorkflow, store: TicketStore,
                recorder: AuditRecorder, events: TicketEvents, clock: Clock,
-               searching: Searching) -> Flow:
+               searching: Searching, music: MusicCatalog | None = None) -> Flow:
     source: CandidateSource = (IndexerCandidateSource(searching.search)
                                if searching.search is not None else NoIndexers())
     acquisition = AcquisitionService(
         FlowState(store, recorder, events, clock, actor="acquisition"), store,
         build_brain(config), source, recorder, searching.blocklist,
         config.textbrain.auto_approve_threshold, searching.catalog,
+        CatalogEnrichment(music),
     )
     state = FlowState(store, recorder, events, clock)
     return Flow(workflow, workflow, state, acquisition, FlowStages(store, state, workflow))
