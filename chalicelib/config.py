@@ -305,6 +305,8 @@ class ExternalCatalogsConfig(Section):
     tmdb_api_key: Secret = setting("", "TMDB API key; empty: TMDB is not asked.", repr=False)
     coverartarchive_url: Str = setting("", "Empty: the Cover Art Archive is not asked "
                                            "(https://coverartarchive.org).")
+    cover_size: Literal["250", "500", "1200", "original"] = setting(
+        "500", "Cover Art Archive size to embed (pixels, or the original upload).")
     discogs_url: Str = setting("https://api.discogs.com", "Discogs' API (cover fallback).")
     discogs_token: Secret = setting("", "Discogs personal token; empty: Discogs is not asked.",
                                     repr=False)

@@ -24,6 +24,8 @@ from chalicelib.domain.catalog import CatalogTorrent, Coverage, WantedAlbum
 from chalicelib.domain.connections import Connection, Subscription
 from chalicelib.domain.indexers import IndexerHealth
 from chalicelib.domain.media_catalog import (
+    CoverImage,
+    CoverWanted,
     MovieSummary,
     Release,
     ReleaseSummary,
@@ -288,6 +290,17 @@ class VideoCatalog(Protocol):
     def search_series(self, name: str, year: int | None = None) -> list[SeriesSummary]: ...
 
     def season(self, tmdb_id: int, season: int) -> Season: ...
+
+
+class CoverSource(Protocol):
+    """A remote source of front covers (Cover Art Archive, Discogs)."""
+
+    @property
+    def name(self) -> str: ...
+
+    def front(self, wanted: CoverWanted) -> CoverImage | None:
+        """The front cover, None when the source has none; CatalogUnavailable when down."""
+        ...
 
 
 # --- realtime -------------------------------------------------------------------------------

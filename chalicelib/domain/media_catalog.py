@@ -128,6 +128,25 @@ class CoverImage:
     origin: str  # the URL or file it was read from
 
 
+@dataclass(frozen=True)
+class CoverWanted:
+    """What a cover source is told about the album (any field may be unknown)."""
+
+    release_id: str | None = None
+    release_group_id: str | None = None
+    artist: str | None = None
+    album: str | None = None
+
+
+def picture_mime(data: bytes) -> str | None:
+    """'image/jpeg' or 'image/png' from the magic bytes; None for anything else."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    return None
+
+
 def _year(date: str | None) -> int | None:
     if date and len(date) >= 4 and date[:4].isdigit():
         return int(date[:4])

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from chalicelib.adapters.catalogs.covers import CoverArtArchiveCovers, DiscogsCovers
 from chalicelib.adapters.catalogs.http import CatalogEndpoint, CatalogHttp
 from chalicelib.adapters.catalogs.musicbrainz import MusicBrainzCatalog
 from chalicelib.adapters.catalogs.tmdb import TmdbCatalog
 from chalicelib.config import ExternalCatalogsConfig
 from chalicelib.domain.ticket_skeleton import PathTemplates
-from chalicelib.ports import CatalogCache, Clock, RateLimiter
+from chalicelib.ports import CatalogCache, Clock, CoverSource, RateLimiter
 
 
 @dataclass(frozen=True)
@@ -42,3 +43,24 @@ def build_catalogs(c: ExternalCatalogsConfig, clock: Clock, *, mb_limiter: RateL
     templates = PathTemplates(music=c.music_path_template, movie=c.movie_path_template,
                               episode=c.episode_path_template)
     return Catalogs(music, video, templates)
+
+
+def build_cover_sources(c: ExternalCatalogsConfig, clock: Clock,
+                        limiter: RateLimiter) -> list[CoverSource]:
+    """The remote cover sources in the order they are asked: Cover Art Archive, Discogs.
+
+    Pictures are not cached (they are large and each is embedded once).
+    """
+    sources: list[CoverSource] = []
+    if c.coverartarchive_url:
+        http = CatalogHttp(CatalogEndpoint("coverartarchive", c.coverartarchive_url,
+                                           c.user_agent, timeout_secs=c.timeout_secs),
+                           clock=clock, rate_limiter=limiter)
+        sources.append(CoverArtArchiveCovers(http, c.cover_size))
+    if c.discogs_token and c.discogs_url:
+        auth = (("Authorization", f"Discogs token={c.discogs_token}"),)
+        http = CatalogHttp(CatalogEndpoint("discogs", c.discogs_url, c.user_agent,
+                                           timeout_secs=c.timeout_secs, headers=auth),
+                           clock=clock, rate_limiter=limiter)
+        sources.append(DiscogsCovers(http))
+    return sources
