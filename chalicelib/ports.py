@@ -35,6 +35,7 @@ from chalicelib.domain.media_catalog import (
 from chalicelib.domain.request import TicketItem
 from chalicelib.domain.search import SearchCacheKey, SearchOutcome
 from chalicelib.domain.states import TicketState
+from chalicelib.domain.subtitles import SubtitleFile, SubtitleWanted
 from chalicelib.domain.ticket import Ticket
 
 T = TypeVar("T")
@@ -300,6 +301,17 @@ class CoverSource(Protocol):
 
     def front(self, wanted: CoverWanted) -> CoverImage | None:
         """The front cover, None when the source has none; CatalogUnavailable when down."""
+        ...
+
+
+class SubtitleSource(Protocol):
+    """Subtitles for a video: OpenSubtitles, or the video's own streams (ffmpeg)."""
+
+    @property
+    def name(self) -> str: ...
+
+    def fetch(self, wanted: SubtitleWanted) -> list[SubtitleFile]:
+        """At most one file per wanted language found; CatalogUnavailable when down."""
         ...
 
 

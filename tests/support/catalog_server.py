@@ -34,6 +34,8 @@ class Seen:
     query: dict[str, str]
     headers: dict[str, str]
     at: float
+    method: str = "GET"
+    body: Any = None  # a POST's decoded JSON body
 
 
 @dataclass
@@ -46,12 +48,19 @@ class CatalogServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                self._answer("POST", json.loads(self.rfile.read(length) or b"null"))
+
             def do_GET(self) -> None:
+                self._answer("GET", None)
+
+            def _answer(self, method: str, posted: Any) -> None:
                 parts = urlsplit(self.path)
                 query = {k: v[0] for k, v in parse_qs(parts.query).items()}
                 server.seen.append(Seen(parts.path, query,
                                         {k.lower(): v for k, v in self.headers.items()},
-                                        time.monotonic()))
+                                        time.monotonic(), method, posted))
                 reply = server.forced.pop(0) if server.forced else server.routes.get(
                     parts.path, Reply(404, {"error": "Not Found"}))
                 body = reply.body if isinstance(reply.body, bytes) else json.dumps(

@@ -71,6 +71,16 @@ class CatalogHttp:
         response = self._send(url, {}, what)
         return response.content, response.headers.get("Content-Type", "application/octet-stream")
 
+    def post_json(self, path: str, body: Mapping[str, Any], *, what: str) -> Any:
+        """POST a JSON body and decode the JSON answer (never cached: it is an action)."""
+        url = self.endpoint.base_url.rstrip("/") + "/" + path.lstrip("/")
+        response = self._send(url, {}, what, body=body)
+        try:
+            return response.json()
+        except ValueError:
+            self._limiter.record_failure(self.service)
+            raise CatalogUnavailable(self.service, f"malformed reply to {path}: not JSON") from None
+
     def _fetch(self, path: str, params: Mapping[str, str], what: str) -> Any:
         url = self.endpoint.base_url.rstrip("/") + "/" + path.lstrip("/")
         response = self._send(url, params, what)
@@ -80,13 +90,15 @@ class CatalogHttp:
             self._limiter.record_failure(self.service)
             raise CatalogUnavailable(self.service, f"malformed reply to {path}: not JSON") from None
 
-    def _send(self, url: str, params: Mapping[str, str], what: str) -> requests.Response:
+    def _send(self, url: str, params: Mapping[str, str], what: str,
+              body: Mapping[str, Any] | None = None) -> requests.Response:
         e = self.endpoint
         for attempt in (1, 2):
             self._wait_for_slot()
             try:
-                response = self._session.get(
-                    url, params=dict(params), timeout=e.timeout_secs,
+                response = self._session.request(
+                    "GET" if body is None else "POST", url, params=dict(params),
+                    json=None if body is None else dict(body), timeout=e.timeout_secs,
                     headers={"User-Agent": e.user_agent, "Accept": "application/json",
                              **dict(e.headers)})
             except requests.RequestException as err:
@@ -112,7 +124,8 @@ class CatalogHttp:
                                          f"refused the credentials (HTTP {response.status_code})")
             if response.status_code >= 400:
                 self._limiter.record_failure(self.service)
-                raise CatalogUnavailable(self.service, f"HTTP {response.status_code}")
+                raise CatalogUnavailable(self.service, f"HTTP {response.status_code}"
+                                         f"{_said(response)}")
             self._limiter.record_success(self.service)
             return response
         raise AssertionError("unreachable")  # the loop returns or raises
@@ -144,3 +157,16 @@ def retry_after_secs(value: str | None, clock: Clock) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, (when - clock.now()).total_seconds())
+
+
+def _said(response: requests.Response) -> str:
+    """The service's own message, when its error body has one (never the whole body)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    if isinstance(body, dict):
+        for key in ("message", "status_message", "error"):
+            if isinstance(body.get(key), str):
+                return f": {body[key][:200]}"
+    return ""

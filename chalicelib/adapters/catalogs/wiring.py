@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from chalicelib.adapters.catalogs.covers import CoverArtArchiveCovers, DiscogsCovers
 from chalicelib.adapters.catalogs.http import CatalogEndpoint, CatalogHttp
 from chalicelib.adapters.catalogs.musicbrainz import MusicBrainzCatalog
+from chalicelib.adapters.catalogs.opensubtitles import OpenSubtitlesSubtitles
 from chalicelib.adapters.catalogs.tmdb import TmdbCatalog
 from chalicelib.config import ExternalCatalogsConfig
 from chalicelib.domain.ticket_skeleton import PathTemplates
@@ -64,3 +65,15 @@ def build_cover_sources(c: ExternalCatalogsConfig, clock: Clock,
                            clock=clock, rate_limiter=limiter)
         sources.append(DiscogsCovers(http))
     return sources
+
+
+def build_opensubtitles(c: ExternalCatalogsConfig, clock: Clock,
+                        limiter: RateLimiter) -> OpenSubtitlesSubtitles | None:
+    """OpenSubtitles when an API key is configured (else the agent extracts embedded streams)."""
+    if not (c.opensubtitles_api_key and c.opensubtitles_url):
+        return None
+    http = CatalogHttp(CatalogEndpoint("opensubtitles", c.opensubtitles_url, c.user_agent,
+                                       timeout_secs=c.timeout_secs,
+                                       headers=(("Api-Key", c.opensubtitles_api_key),)),
+                       clock=clock, rate_limiter=limiter)
+    return OpenSubtitlesSubtitles(http)
