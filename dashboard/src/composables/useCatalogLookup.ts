@@ -47,7 +47,7 @@ export function useCatalogLookup() {
 
   /** The skeleton of a picked candidate; `extra` adds season/episode for a series. */
   async function pick(kind: LookupKind, key: string, extra: Record<string, unknown> = {}): Promise<TicketRequest | null> {
-    const body: Record<string, unknown> = kind === 'album' ? { musicbrainz_release_id: key } : { tmdb_id: Number(key), ...extra }
+    const body: Record<string, unknown> = kind === 'album' ? { musicbrainz_release_id: key, ...extra } : { tmdb_id: Number(key), ...extra }
     const answer = await call<{ ticket?: TicketRequest }>(kind, body)
     ticket.value = answer?.ticket ?? null
     return ticket.value
