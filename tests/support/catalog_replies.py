@@ -52,7 +52,7 @@ def mb_search() -> dict[str, Any]:
 
 
 def mb_release() -> dict[str, Any]:
-    """GET /ws/2/release/<mbid>?inc=recordings+artist-credits+release-groups+media&fmt=json"""
+    """GET /ws/2/release/<mbid>?inc=recordings+artist-credits+release-groups&fmt=json"""
     tracks = [{"id": f"00000000-0000-4000-8000-{n:012d}", "position": n, "number": str(n),
                "title": title, "length": length,
                "recording": {"id": f"10000000-0000-4000-8000-{n:012d}", "title": title,

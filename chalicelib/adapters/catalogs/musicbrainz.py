@@ -40,17 +40,19 @@ class MusicBrainzCatalog:
         return _parsed(lambda: [release_summary(r) for r in body["releases"]])
 
     def release(self, release_id: str) -> Release:
+        # `inc` values are space-separated here: on the wire they become the documented
+        # "recordings+artist-credits" (a literal "+" would be sent as %2B).
         _check_mbid(release_id)
         body = self._http.get_json(
             f"ws/2/release/{release_id}",
-            {"inc": "recordings+artist-credits+release-groups+media", "fmt": "json"},
+            {"inc": "recordings artist-credits release-groups", "fmt": "json"},
             what="release")
         return _parsed(lambda: release(body))
 
     def editions(self, release_group_id: str, limit: int = 25) -> list[ReleaseSummary]:
         _check_mbid(release_group_id, "release_group_id")
         body = self._http.get_json(
-            "ws/2/release", {"release-group": release_group_id, "inc": "media+artist-credits",
+            "ws/2/release", {"release-group": release_group_id, "inc": "media artist-credits",
                              "limit": str(limit), "fmt": "json"},
             what="release group")
         return _parsed(lambda: [release_summary(r) for r in body["releases"]])

@@ -55,7 +55,7 @@ def test_search_lists_releases_with_track_counts_and_formats() -> None:
 def test_release_has_every_track_with_disc_number_and_duration() -> None:
     with CatalogServer(routes()) as server:
         release = catalog(server).release(r.OK_COMPUTER_CD)
-        assert "recordings" in server.seen[0].query["inc"]
+        assert server.seen[0].query["inc"] == "recordings artist-credits release-groups"
     assert len(release.tracks) == 12
     first = release.tracks[0]
     assert (first.disc_number, first.track_number, first.title, first.duration_secs) == (
