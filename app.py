@@ -226,6 +226,25 @@ def search_test(who: Identity) -> dict[str, Any]:
     return SearchTester(services().searching).run(_body(), who)
 
 
+# --- catalog lookups: candidates, or a ticket skeleton for a picked entry --------------------
+@post(f"{API}/music/album")
+@endpoint()
+def music_album(who: Identity) -> dict[str, Any]:
+    return services().lookup.album(_body())
+
+
+@post(f"{API}/video/movie")
+@endpoint()
+def video_movie(who: Identity) -> dict[str, Any]:
+    return services().lookup.movie(_body())
+
+
+@post(f"{API}/video/episode")
+@endpoint()
+def video_episode(who: Identity) -> dict[str, Any]:
+    return services().lookup.episode(_body())
+
+
 # --- audit --------------------------------------------------------------------------------
 @get(f"{API}/audit")
 @endpoint()

@@ -14,6 +14,7 @@ from functools import partial
 from chalicelib.adapters.aws.audit_log import DynamoAuditLog
 from chalicelib.adapters.aws.blob_store import S3BlobStore
 from chalicelib.adapters.aws.blocklist import DynamoBlocklist
+from chalicelib.adapters.aws.catalog_cache import DynamoCatalogCache
 from chalicelib.adapters.aws.clients import aws_client
 from chalicelib.adapters.aws.connections import (
     DynamoConnections,
@@ -34,6 +35,7 @@ from chalicelib.adapters.aws.step_functions import (
 )
 from chalicelib.adapters.aws.ticket_store import DynamoTicketStore
 from chalicelib.adapters.aws.torrent_catalog import DynamoTorrentCatalog
+from chalicelib.adapters.catalogs.wiring import Catalogs, build_catalogs
 from chalicelib.adapters.clock import SystemClock
 from chalicelib.adapters.torznab import Backend, TorznabConfig, TorznabSearcher
 from chalicelib.auth import Authenticator, build_gate
@@ -49,6 +51,7 @@ from chalicelib.ports import (
     ConnectionPoster,
     ConnectionStore,
     FlowStatus,
+    MusicCatalog,
     RateLimiter,
     TicketEvents,
     TicketStore,
@@ -60,6 +63,8 @@ from chalicelib.realtime.service import RealtimeService
 from chalicelib.services.acquisition import AcquisitionService
 from chalicelib.services.audit import AuditRecorder
 from chalicelib.services.candidate_source import IndexerCandidateSource, NoIndexers
+from chalicelib.services.catalog_enrichment import CatalogEnrichment
+from chalicelib.services.catalog_lookup import CatalogLookup
 from chalicelib.services.flow_stages import FlowStages
 from chalicelib.services.flow_state import FlowState
 from chalicelib.services.health import Check, HealthService
@@ -110,6 +115,7 @@ class Services:
     blocklist: Blocklist
     catalog: TorrentCatalog
     searching: SearchService | None  # None when no [searcher] url is configured
+    lookup: CatalogLookup  # the catalogs behind /music/album, /video/movie, /video/episode
 
 
 def config_from_env() -> Config:
@@ -133,7 +139,9 @@ def build_services(config: Config) -> Services:
     authenticator = build_gate(config.auth, recorder)
     tickets = TicketService(store, recorder, clock, config.placement.allowed_roots,
                             events=events, workflow=workflow)
-    searching = build_searching(config, build_searcher_models(config), recorder, clock)
+    searcher_models = build_searcher_models(config)
+    searching = build_searching(config, searcher_models, recorder, clock)
+    catalogs = build_catalog_clients(config, searcher_models, clock)
     health = HealthService([*aws_health_checks(config, workflow)])
     if searching.search is not None:  # an indexer's health is its back-off state, no request
         for indexer in searching.search.indexers:
@@ -150,12 +158,23 @@ def build_services(config: Config) -> Services:
         tickets=tickets,
         health=health,
         realtime=RealtimeService(authenticator, connections, poster, tickets, clock),
-        flow=build_flow(config, workflow, store, recorder, events, clock, searching),
+        flow=build_flow(config, workflow, store, recorder, events, clock, searching,
+                        catalogs.music),
         rate_limiter=searching.rate_limiter,
         blocklist=searching.blocklist,
         catalog=searching.catalog,
         searching=searching.search,
+        lookup=CatalogLookup(catalogs.music, catalogs.video, catalogs.templates),
     )
+
+
+def build_catalog_clients(config: Config, models: SearcherModels, clock: Clock) -> Catalogs:
+    """The catalog clients; their rate limits and cache share the searcher's tables."""
+    c = config.external_catalogs
+    return build_catalogs(
+        c, clock, cache=DynamoCatalogCache(models, clock),
+        mb_limiter=DynamoRateLimiter(models, clock, c.musicbrainz_min_interval_secs),
+        limiter=DynamoRateLimiter(models, clock, 0.0))
 
 
 def build_ticket_events(config: Config) -> TicketEvents:
@@ -239,13 +258,14 @@ def build_brain(config: Config) -> TextBrain:
 
 def build_flow(config: Config, workflow: StepFunctionsWorkflow, store: TicketStore,
                recorder: AuditRecorder, events: TicketEvents, clock: Clock,
-               searching: Searching) -> Flow:
+               searching: Searching, music: MusicCatalog | None = None) -> Flow:
     source: CandidateSource = (IndexerCandidateSource(searching.search)
                                if searching.search is not None else NoIndexers())
     acquisition = AcquisitionService(
         FlowState(store, recorder, events, clock, actor="acquisition"), store,
         build_brain(config), source, recorder, searching.blocklist,
         config.textbrain.auto_approve_threshold, searching.catalog,
+        CatalogEnrichment(music),
     )
     state = FlowState(store, recorder, events, clock)
     return Flow(workflow, workflow, state, acquisition, FlowStages(store, state, workflow))

@@ -409,9 +409,36 @@ class AgentConfig(Section):
 class ExternalCatalogsConfig(Section):
     """[external_catalogs]: public catalogs consulted for metadata."""
 
-    musicbrainz_url: Str = setting("", "Empty: MusicBrainz is not asked.")
-    tmdb_api_key: Secret = setting("", "TMDB API key.", repr=False)
+    musicbrainz_url: Str = setting("", "Empty: MusicBrainz is not asked "
+                                       "(https://musicbrainz.org, or a mirror).")
+    musicbrainz_min_interval_secs: Float = setting(
+        1.0, "Spacing between MusicBrainz requests (it asks for one per second).", ge=0)
+    tmdb_url: Str = setting("https://api.themoviedb.org/3", "TMDB's v3 API.")
+    tmdb_api_key: Secret = setting("", "TMDB API key; empty: TMDB is not asked.", repr=False)
+    coverartarchive_url: Str = setting("", "Empty: the Cover Art Archive is not asked "
+                                           "(https://coverartarchive.org).")
+    cover_size: Literal["250", "500", "1200", "original"] = setting(
+        "500", "Cover Art Archive size to embed (pixels, or the original upload).")
+    discogs_url: Str = setting("https://api.discogs.com", "Discogs' API (cover fallback).")
+    discogs_token: Secret = setting("", "Discogs personal token; empty: Discogs is not asked.",
+                                    repr=False)
+    opensubtitles_url: Str = setting("https://api.opensubtitles.com/api/v1",
+                                     "OpenSubtitles' REST API.")
+    opensubtitles_api_key: Secret = setting("", "Empty: subtitles come from the video's own "
+                                                "streams (ffmpeg).", repr=False)
     user_agent: Str = setting("QuentinTorrentino/0.1", "Sent to the catalogs, as they ask.")
+    timeout_secs: Float = setting(10.0, "Per request.", gt=0)
+    cache_ttl_secs: Int = setting(86400, "How long catalog answers are kept (DynamoDB TTL).",
+                                  ge=0)
+    music_path_template: Str = setting(
+        "/media/music/{artist}/{album} ({year})/{disc}-{track:02d} {title}.{ext}",
+        "Skeleton dest_path of a track: {artist} {album} {year} {disc} {track} {title} {ext}.")
+    movie_path_template: Str = setting(
+        "/media/movies/{title} ({year})/{title} ({year}).{ext}",
+        "Skeleton dest_path of a movie: {title} {year} {ext}.")
+    episode_path_template: Str = setting(
+        "/media/tv/{series}/Season {season:02d}/{series} S{season:02d}E{episode:02d}.{ext}",
+        "Skeleton dest_path of an episode: {series} {season} {episode} {title} {year} {ext}.")
 
 
 class _Resource:

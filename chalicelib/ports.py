@@ -23,9 +23,19 @@ from chalicelib.domain.candidate import SearchQuery, TorrentCandidate, TorrentFi
 from chalicelib.domain.catalog import CatalogTorrent, Coverage, WantedAlbum
 from chalicelib.domain.connections import Connection, Subscription
 from chalicelib.domain.indexers import IndexerHealth
+from chalicelib.domain.media_catalog import (
+    CoverImage,
+    CoverWanted,
+    MovieSummary,
+    Release,
+    ReleaseSummary,
+    Season,
+    SeriesSummary,
+)
 from chalicelib.domain.request import TicketItem
 from chalicelib.domain.search import SearchCacheKey, SearchOutcome
 from chalicelib.domain.states import TicketState
+from chalicelib.domain.subtitles import SubtitleFile, SubtitleWanted
 from chalicelib.domain.ticket import Ticket
 
 T = TypeVar("T")
@@ -243,6 +253,66 @@ class TorrentCatalog(Protocol):
     def touch(self, info_hash: str) -> None: ...
 
     def remove(self, info_hash: str) -> None: ...
+
+
+# --- external catalogs ----------------------------------------------------------------------
+class CatalogCache(Protocol):
+    """Catalog answers (decoded JSON) by request, kept for a time to live."""
+
+    def get(self, key: str) -> Any | None:
+        """The remembered answer, or None when absent or expired."""
+        ...
+
+    def put(self, key: str, value: Any, ttl_secs: float) -> None: ...
+
+
+class MusicCatalog(Protocol):
+    """Albums and their track lists (MusicBrainz). Raises CatalogNotFound/CatalogUnavailable."""
+
+    def search_releases(self, artist: str, album: str, year: int | None = None,
+                        limit: int = 10) -> list[ReleaseSummary]: ...
+
+    def release(self, release_id: str) -> Release:
+        """The release with every disc and track."""
+        ...
+
+    def editions(self, release_group_id: str, limit: int = 25) -> list[ReleaseSummary]:
+        """Every release of a release group (the album's editions)."""
+        ...
+
+
+class VideoCatalog(Protocol):
+    """Movies, series, seasons and episodes (TMDB)."""
+
+    def search_movies(self, title: str, year: int | None = None) -> list[MovieSummary]: ...
+
+    def movie(self, tmdb_id: int) -> MovieSummary: ...
+
+    def search_series(self, name: str, year: int | None = None) -> list[SeriesSummary]: ...
+
+    def season(self, tmdb_id: int, season: int) -> Season: ...
+
+
+class CoverSource(Protocol):
+    """A remote source of front covers (Cover Art Archive, Discogs)."""
+
+    @property
+    def name(self) -> str: ...
+
+    def front(self, wanted: CoverWanted) -> CoverImage | None:
+        """The front cover, None when the source has none; CatalogUnavailable when down."""
+        ...
+
+
+class SubtitleSource(Protocol):
+    """Subtitles for a video: OpenSubtitles, or the video's own streams (ffmpeg)."""
+
+    @property
+    def name(self) -> str: ...
+
+    def fetch(self, wanted: SubtitleWanted) -> list[SubtitleFile]:
+        """At most one file per wanted language found; CatalogUnavailable when down."""
+        ...
 
 
 # --- realtime -------------------------------------------------------------------------------

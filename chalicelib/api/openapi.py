@@ -47,6 +47,59 @@ def _action(summary: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
     return op
 
 
+def _lookup(summary: str, body: dict[str, Any], answer: str) -> dict[str, Any]:
+    return {"summary": summary,
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": {"type": "object", "properties": body}}}},
+            "responses": {"200": _json(_ref(answer)), **ERRORS,
+                          "502": _json(_ref("Error"), "The catalog is not configured, "
+                                                      "down, rate limited or malformed")}}
+
+
+def _lookup_schemas() -> dict[str, Any]:
+    text, year = {"type": ["string", "null"]}, {"type": ["integer", "null"]}
+    release = {"type": "object", "required": ["musicbrainz_release_id", "title", "artist",
+                                              "track_count"],
+               "properties": {"musicbrainz_release_id": {"type": "string"},
+                              "title": {"type": "string"}, "artist": {"type": "string"},
+                              "date": text, "country": text,
+                              "track_count": {"type": "integer"},
+                              "formats": {"type": "array", "items": {"type": "string"}},
+                              "release_group_id": text,
+                              "disambiguation": {"type": "string"}}}
+    movie = {"type": "object", "required": ["tmdb_id", "title"],
+             "properties": {"tmdb_id": {"type": "integer"}, "title": {"type": "string"},
+                            "original_title": {"type": "string"}, "release_date": text,
+                            "year": year, "overview": {"type": "string"},
+                            "runtime_mins": year, "imdb_id": text}}
+    series = {"type": "object", "required": ["tmdb_id", "name"],
+              "properties": {"tmdb_id": {"type": "integer"}, "name": {"type": "string"},
+                             "first_air_date": text, "year": year,
+                             "overview": {"type": "string"}}}
+    episode = {"type": "object", "required": ["season", "episode", "name"],
+               "properties": {"season": {"type": "integer"}, "episode": {"type": "integer"},
+                              "name": {"type": "string"}, "air_date": text,
+                              "runtime_mins": year}}
+    return {
+        "CatalogRelease": release, "CatalogMovie": movie, "CatalogSeries": series,
+        "CatalogEpisode": episode,
+        "AlbumLookup": {"type": "object", "description": "`candidates`, or a picked "
+                        "`release` with its `ticket` skeleton (a POST /api/v1/ticket body)",
+                        "properties": {
+                            "candidates": {"type": "array", "items": _ref("CatalogRelease")},
+                            "release": _ref("CatalogRelease"),
+                            "ticket": _ref("TicketRequest")}},
+        "MovieLookup": {"type": "object", "properties": {
+            "candidates": {"type": "array", "items": _ref("CatalogMovie")},
+            "movie": _ref("CatalogMovie"), "ticket": _ref("TicketRequest")}},
+        "EpisodeLookup": {"type": "object", "properties": {
+            "candidates": {"type": "array", "items": _ref("CatalogSeries")},
+            "series": _ref("CatalogSeries"),
+            "episodes": {"type": "array", "items": _ref("CatalogEpisode")},
+            "ticket": _ref("TicketRequest")}},
+    }
+
+
 def _schemas() -> dict[str, Any]:
     text = {"type": "string", "minLength": 1}
     return {
@@ -367,7 +420,7 @@ def openapi_document() -> dict[str, Any]:
                 "bearer": {"type": "http", "scheme": "bearer",
                            "description": "An API key, or a JWT with [auth] method = oidc"},
             },
-            "schemas": _schemas(),
+            "schemas": {**_schemas(), **_lookup_schemas()},
         },
         "paths": {
             "/api/v1/ticket": {
@@ -436,6 +489,29 @@ def openapi_document() -> dict[str, Any]:
                         "season": {"type": "integer"}, "episode": {"type": "integer"}}}}}},
                 "responses": {"200": _json(_ref("SearchTest")), **ERRORS,
                               "502": _json(_ref("Error"), "No indexer, or it failed")}}},
+            "/api/v1/music/album": {"post": _lookup(
+                "MusicBrainz: releases matching artist + album (+ year); with "
+                "musicbrainz_release_id a ticket skeleton; with release_group_id its editions",
+                {"artist": {"type": "string"}, "album": {"type": "string"},
+                 "year": {"type": "integer"},
+                 "musicbrainz_release_id": {"type": "string", "format": "uuid"},
+                 "release_group_id": {"type": "string", "format": "uuid"},
+                 "format": {"type": "string", "enum": [f.value for f in OutputFormat]}},
+                "AlbumLookup")},
+            "/api/v1/video/movie": {"post": _lookup(
+                "TMDB: movies matching title (+ year); with tmdb_id a ticket skeleton",
+                {"title": {"type": "string"}, "year": {"type": "integer"},
+                 "tmdb_id": {"type": "integer"},
+                 "format": {"type": "string", "enum": [f.value for f in OutputFormat]}},
+                "MovieLookup")},
+            "/api/v1/video/episode": {"post": _lookup(
+                "TMDB: series matching a name (+ year); with tmdb_id + season its episodes "
+                "and a ticket skeleton (one episode, or the whole season)",
+                {"series": {"type": "string"}, "year": {"type": "integer"},
+                 "tmdb_id": {"type": "integer"}, "season": {"type": "integer", "minimum": 0},
+                 "episode": {"type": "integer", "minimum": 1},
+                 "format": {"type": "string", "enum": [f.value for f in OutputFormat]}},
+                "EpisodeLookup")},
             "/api/v1/audit": {
                 "get": {
                     "summary": "Audit events, newest first",

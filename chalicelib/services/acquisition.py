@@ -24,6 +24,7 @@ from chalicelib.domain.states import TicketState
 from chalicelib.domain.ticket import Ticket
 from chalicelib.ports import Blocklist, CandidateSource, TicketStore, TorrentCatalog
 from chalicelib.services.audit import AuditRecorder
+from chalicelib.services.catalog_enrichment import CatalogEnrichment
 from chalicelib.services.flow_state import FlowState, TicketCancelled
 from chalicelib.services.ticket_updates import update_ticket
 from chalicelib.services.work_orders import work_order
@@ -48,6 +49,7 @@ class AcquisitionService:
         blocklist: Blocklist | None = None,
         auto_approve_threshold: float = 0.85,
         catalog: TorrentCatalog | None = None,
+        enrichment: CatalogEnrichment | None = None,
     ) -> None:
         self._flow = flow
         self._store = store
@@ -57,6 +59,7 @@ class AcquisitionService:
         self._blocklist = blocklist
         self._threshold = auto_approve_threshold
         self._catalog = catalog
+        self._enrichment = enrichment or CatalogEnrichment(None)
 
     # --- acquire -------------------------------------------------------------------------
     def acquire(self, msg: StageMessage) -> dict[str, Any]:
@@ -78,11 +81,13 @@ class AcquisitionService:
         covered = None if forced else self._from_catalog(ticket)
         if covered is not None:
             return covered
-        request = ticket.request
+        enriched = self._enrichment.enrich(ticket.request)  # never fails: see its module
+        request = enriched.request
         queries = ([SearchQuery(text=forced, kind=SearchKind.GENERIC)] if forced
                    else self._brain.queries(request))[:MAX_QUERIES]
         self._audit.record(AuditEventType.MATCHING_STARTED, ACTOR, ticket.ticket_id,
-                           queries=[q.text for q in queries])
+                           queries=[q.text for q in queries],
+                           **({"catalog": enriched.note} if enriched.note else {}))
         seen: dict[str, TorrentCandidate] = {}
         files: dict[str, list[TorrentFile]] = {}
         blocked: dict[str, str] = {}

@@ -155,6 +155,21 @@ try {
   if (config.includes(key)) throw new Error('the configuration view shows the API key')
   await shot('11-system')
 
+  step('new ticket from the catalog: search, pick, preview, create')
+  await page.getByRole('link', { name: 'New ticket' }).click()
+  await page.getByTestId('lookup-artist').fill('Radiohead')
+  await page.getByTestId('lookup-album').fill('OK Computer')
+  await page.getByTestId('lookup-search').click()
+  await page.locator('[data-testid^=lookup-pick-]').first().click()
+  await page.getByTestId('from-catalog').waitFor()
+  const previewed = await page.getByTestId('preview').innerText()
+  if (!previewed.includes('Paranoid Android') || !previewed.includes('duration_secs')) {
+    throw new Error(`the preview lacks the catalog's tracks: ${previewed.slice(0, 300)}`)
+  }
+  await page.getByTestId('dry-run').click()
+  await page.getByText('Dry-run ticket').waitFor()
+  await shot('12-new-ticket-from-catalog')
+
   if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`)
   console.log('e2e: all steps passed')
 } finally {

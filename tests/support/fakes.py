@@ -382,3 +382,20 @@ def offer(title: str, *, seeders: int = 50, info_hash: str | None = None,
     return TorrentCandidate(title=title, indexer="Local", indexer_id="local",
                             info_hash=info_hash, size=size, seeders=seeders, leechers=1,
                             download_url=f"http://127.0.0.1:1/dl/{quote(title)}.torrent")
+
+
+class InMemoryCatalogCache:
+    """CatalogCache in a dict; `expires` keeps each entry's expiry on the given clock."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self.entries: dict[str, tuple[float, Any]] = {}
+
+    def get(self, key: str) -> Any | None:
+        entry = self.entries.get(key)
+        if entry is None or self._clock.now().timestamp() >= entry[0]:
+            return None
+        return json.loads(json.dumps(entry[1]))
+
+    def put(self, key: str, value: Any, ttl_secs: float) -> None:
+        self.entries[key] = (self._clock.now().timestamp() + ttl_secs, value)

@@ -17,15 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.domain.audit import AuditEventType
-from chalicelib.domain.stage_protocol import ERROR_CONVERSION_FAILED, ERROR_TRANSIENT
+from chalicelib.domain.stage_protocol import ERROR_CONVERSION_FAILED, ERROR_TRANSIENT, WorkOrder
 from chalicelib.domain.states import TicketState
+from workers.agent.cover_chain import CoverChain
 from workers.agent.download_stage import require_work
 from workers.agent.media_plan import (
     ItemPlan,
     PlanError,
     final_name,
-    find_cover,
-    image_mime,
     output_format,
     plan_items,
 )
@@ -61,9 +60,11 @@ def sha256_of(path: Path) -> str:
 class ConvertStage:
     """Runs convert work orders with ffmpeg (up to `settings.max_conversions` at once)."""
 
-    def __init__(self, settings: AgentSettings, converter: Converter | None = None) -> None:
+    def __init__(self, settings: AgentSettings, converter: Converter | None = None,
+                 covers: CoverChain | None = None) -> None:
         self._settings = settings
         self._converter = converter or Converter()
+        self._covers = covers or CoverChain()
 
     def run(self, task: StageTask, reporter: TicketReporter) -> dict[str, Any]:
         work = require_work(task)
@@ -82,10 +83,11 @@ class ConvertStage:
                        {"progress_pct": 0, "format": fmt.value})
         workdir.outputs_dir.mkdir(parents=True, exist_ok=True)
         finished = self._reusable(workdir, plans, fmt)
-        cover = self._cover(work.constraints, work.files, sources) \
-            if spec_of(fmt).supports_cover else None
+        cover, cover_audit = self._cover(work, sources) \
+            if spec_of(fmt).supports_cover else (None, {})
         reporter.record(AuditEventType.CONVERSION_STARTED, files=len(plans), format=fmt.value,
-                        reused=len(finished), workers=self._settings.max_conversions)
+                        reused=len(finished), workers=self._settings.max_conversions,
+                        **cover_audit)
         started = time.monotonic()
         counter = _Counter(len(plans), len(finished))
         for plan in plans:
@@ -138,19 +140,17 @@ class ConvertStage:
         except PlanError as exc:
             raise StageFailure(ERROR_CONVERSION_FAILED, str(exc), retryable=False) from None
 
-    @staticmethod
-    def _cover(constraints: dict[str, Any], files: Any, sources: dict[str, Path]
-               ) -> tuple[bytes, str] | None:
-        if not constraints.get("embed_cover"):
-            return None
-        track_dirs = sorted({sources[f.item_id].parent for f in files
-                             if f.kind == "track" and f.item_id in sources})
-        path = find_cover(files, sources, track_dirs)
-        if path is None:
-            return None
-        data = path.read_bytes()
-        mime = image_mime(data)
-        return (data, mime) if mime else None
+    def _cover(self, work: WorkOrder, sources: dict[str, Path]
+               ) -> tuple[tuple[bytes, str] | None, dict[str, Any]]:
+        """The cover to embed and, for the audit trail, which source served it."""
+        if not work.constraints.get("embed_cover"):
+            return None, {}
+        image, misses = self._covers.find(work.metadata, work.files, sources)
+        if image is None:
+            return None, {"cover_source": None, "cover_misses": misses}
+        audit = {"cover_source": image.source, "cover_origin": image.origin,
+                 "cover_misses": misses}
+        return (image.data, image.mime_type), audit
 
     def _reusable(self, workdir: TicketWorkdir, plans: list[ItemPlan], fmt: OutputFormat
                   ) -> dict[str, dict[str, Any]]:

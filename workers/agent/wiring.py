@@ -14,7 +14,9 @@ from chalicelib.adapters.aws.models import build_models
 from chalicelib.adapters.aws.searcher_models import build_searcher_models
 from chalicelib.adapters.aws.ticket_store import DynamoTicketStore
 from chalicelib.adapters.aws.torrent_catalog import DynamoTorrentCatalog
+from chalicelib.adapters.catalogs.wiring import build_cover_sources
 from chalicelib.adapters.clock import SystemClock
+from chalicelib.adapters.torznab.limits import InMemoryRateLimiter
 from chalicelib.bootstrap import build_ticket_events
 from chalicelib.config import Config, ConfigError
 from chalicelib.domain.catalog import RetentionPolicy
@@ -25,6 +27,7 @@ from chalicelib.services.flow_state import FlowState
 from chalicelib.services.tickets import NoEvents
 from workers.agent.agent import Agent
 from workers.agent.convert_stage import ConvertStage
+from workers.agent.cover_chain import CoverChain
 from workers.agent.download_stage import DownloadStage
 from workers.agent.flow_answers import FlowAnswers
 from workers.agent.place_stage import PlaceStage, placement_dir
@@ -109,7 +112,8 @@ def build_agent(config: Config, base_dir: Path, *, client: TorrentClient | None 
     download = DownloadStage(settings, torrents, catalog=catalog)
     handlers: dict[Stage, StageHandler] = {
         Stage.DOWNLOAD: download,
-        Stage.CONVERT: ConvertStage(settings, converter),
+        Stage.CONVERT: ConvertStage(settings, converter, CoverChain(build_cover_sources(
+            config.external_catalogs, clock, InMemoryRateLimiter(clock, 0.0)))),
         Stage.PLACE: PlaceStage(settings, placer),
     }
 

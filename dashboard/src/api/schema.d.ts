@@ -959,6 +959,312 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/music/album": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** MusicBrainz: releases matching artist + album (+ year); with musicbrainz_release_id a ticket skeleton; with release_group_id its editions */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        artist?: string;
+                        album?: string;
+                        year?: number;
+                        /** Format: uuid */
+                        musicbrainz_release_id?: string;
+                        /** Format: uuid */
+                        release_group_id?: string;
+                        /** @enum {string} */
+                        format?: "ogg_vorbis" | "opus" | "mp3" | "aac" | "flac" | "alac" | "mkv" | "mp4" | "original";
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlbumLookup"];
+                    };
+                };
+                /** @description Invalid input; `errors` names each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for this identity */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such ticket */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The action does not fit the ticket's current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The catalog is not configured, down, rate limited or malformed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/video/movie": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** TMDB: movies matching title (+ year); with tmdb_id a ticket skeleton */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title?: string;
+                        year?: number;
+                        tmdb_id?: number;
+                        /** @enum {string} */
+                        format?: "ogg_vorbis" | "opus" | "mp3" | "aac" | "flac" | "alac" | "mkv" | "mp4" | "original";
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MovieLookup"];
+                    };
+                };
+                /** @description Invalid input; `errors` names each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for this identity */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such ticket */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The action does not fit the ticket's current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The catalog is not configured, down, rate limited or malformed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/video/episode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** TMDB: series matching a name (+ year); with tmdb_id + season its episodes and a ticket skeleton (one episode, or the whole season) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        series?: string;
+                        year?: number;
+                        tmdb_id?: number;
+                        season?: number;
+                        episode?: number;
+                        /** @enum {string} */
+                        format?: "ogg_vorbis" | "opus" | "mp3" | "aac" | "flac" | "alac" | "mkv" | "mp4" | "original";
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EpisodeLookup"];
+                    };
+                };
+                /** @description Invalid input; `errors` names each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for this identity */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such ticket */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The action does not fit the ticket's current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The catalog is not configured, down, rate limited or malformed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -1979,6 +2285,58 @@ export interface components {
             user_id: string;
             is_admin: boolean;
             method: string;
+        };
+        CatalogRelease: {
+            musicbrainz_release_id: string;
+            title: string;
+            artist: string;
+            date?: string | null;
+            country?: string | null;
+            track_count: number;
+            formats?: string[];
+            release_group_id?: string | null;
+            disambiguation?: string;
+        };
+        CatalogMovie: {
+            tmdb_id: number;
+            title: string;
+            original_title?: string;
+            release_date?: string | null;
+            year?: number | null;
+            overview?: string;
+            runtime_mins?: number | null;
+            imdb_id?: string | null;
+        };
+        CatalogSeries: {
+            tmdb_id: number;
+            name: string;
+            first_air_date?: string | null;
+            year?: number | null;
+            overview?: string;
+        };
+        CatalogEpisode: {
+            season: number;
+            episode: number;
+            name: string;
+            air_date?: string | null;
+            runtime_mins?: number | null;
+        };
+        /** @description `candidates`, or a picked `release` with its `ticket` skeleton (a POST /api/v1/ticket body) */
+        AlbumLookup: {
+            candidates?: components["schemas"]["CatalogRelease"][];
+            release?: components["schemas"]["CatalogRelease"];
+            ticket?: components["schemas"]["TicketRequest"];
+        };
+        MovieLookup: {
+            candidates?: components["schemas"]["CatalogMovie"][];
+            movie?: components["schemas"]["CatalogMovie"];
+            ticket?: components["schemas"]["TicketRequest"];
+        };
+        EpisodeLookup: {
+            candidates?: components["schemas"]["CatalogSeries"][];
+            series?: components["schemas"]["CatalogSeries"];
+            episodes?: components["schemas"]["CatalogEpisode"][];
+            ticket?: components["schemas"]["TicketRequest"];
         };
     };
     responses: never;

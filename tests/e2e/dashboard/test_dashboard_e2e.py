@@ -18,6 +18,8 @@ import pytest
 
 from local.torrent_maker import make_torrent
 from local.torznab_server import LocalRelease, TorznabServer
+from tests.support import catalog_replies
+from tests.support.catalog_server import CatalogServer, Reply
 from tests.support.local_stack import (
     ADMIN_KEY,
     REPO,
@@ -80,8 +82,17 @@ def indexer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TorznabServer]
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory, indexer: TorznabServer
-          ) -> Iterator[RunningStack]:
+def musicbrainz() -> Iterator[CatalogServer]:
+    """MusicBrainz's ws/2 replayed locally, for the new-ticket form's lookups."""
+    release = catalog_replies.mb_release()
+    with CatalogServer({"/ws/2/release": Reply(200, catalog_replies.mb_search()),
+                        f"/ws/2/release/{release['id']}": Reply(200, release)}) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory, indexer: TorznabServer,
+          musicbrainz: CatalogServer) -> Iterator[RunningStack]:
     if not (DASHBOARD / "dist" / "index.html").is_file():
         pytest.fail("the dashboard is not built: run `make dashboard` (make test does)")
     directory = tmp_path_factory.mktemp("dashboard-stack")
@@ -96,6 +107,10 @@ timeout_secs = 5.0
 
 [textbrain]
 auto_approve_threshold = 1.0
+
+[external_catalogs]
+musicbrainz_url = "{musicbrainz.base_url}"
+musicbrainz_min_interval_secs = 0.0
 """
     running = start_stack(write_config(directory, port, extra), port)
     try:
@@ -138,7 +153,7 @@ def test_dashboard_end_to_end_in_chromium(stack: RunningStack) -> None:
     assert run.returncode == 0, report
     assert "e2e: all steps passed" in run.stdout
     shots = sorted(p.name for p in ARTIFACTS.glob("*.png"))
-    assert len(shots) == 11, shots
+    assert len(shots) == 12, shots
     assert ADMIN_KEY not in stack.log_path.read_text()
     # The approval went through the API and was announced to every dashboard.
     events = stack.call("GET", f"/api/v1/audit?ticket_id={approval_id}").body["events"]

@@ -52,6 +52,8 @@ def test_download_convert_place_completes_the_ticket(harness: Harness, album_sou
         cover = read_cover(dest)
         assert cover is not None and cover.mime == "image/jpeg"
     kinds = [kind for kind, _ in harness.events(ticket.ticket_id)]
+    started = next(d for k, d in harness.events(ticket.ticket_id) if k is E.CONVERSION_STARTED)
+    assert started["cover_source"] == "torrent_file"  # no catalog configured: the torrent's
     for expected in (E.CONVERSION_STARTED, E.CONVERSION_COMPLETED, E.PLACEMENT_STARTED,
                      E.PLACEMENT_COMPLETED):
         assert expected in kinds

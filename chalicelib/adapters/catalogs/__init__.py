@@ -1,0 +1,1 @@
+"""Clients of the public catalogs: MusicBrainz, TMDB, Cover Art Archive, Discogs, OpenSubtitles."""
