@@ -13,6 +13,11 @@ from typing import Any
 import boto3
 from chalice.app import Chalice, Rate, Request, Response, WebsocketEvent
 
+from chalicelib.adapters.observability.lambda_logging import (
+    begin_invocation,
+    configure_lambda_logging,
+)
+from chalicelib.adapters.observability.tracing import traced
 from chalicelib.api.openapi import openapi_document
 from chalicelib.api.responses import error_response, json_response
 from chalicelib.api.static_site import BINARY_TYPES, read_static
@@ -22,7 +27,6 @@ from chalicelib.config import redacted
 from chalicelib.domain.audit import AuditEventType
 from chalicelib.domain.codec import ticket_to_dict
 from chalicelib.domain.errors import FieldError, Forbidden, PayloadTooLarge, ValidationError
-from chalicelib.logs import configure_logging
 from chalicelib.ports import TicketFilter
 from chalicelib.realtime import lambda_events as realtime_events
 from chalicelib.realtime.service import RealtimeService
@@ -33,10 +37,12 @@ from chalicelib.services.tickets import parse_limit, parse_state
 from chalicelib.services.training_export import export_training_jsonl
 from chalicelib.stage_handlers import handle_records, sqs_records
 
-# In Lambda, log JSON lines with every record's fields (ticket id, stage...) as the local
-# stack and the agent do from their entry points; the runtime's own handler drops them.
-if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
-    configure_logging()
+# In Lambda, log JSON lines (Powertools' format) with every record's fields, the request id,
+# and the ticket id as correlation id; the runtime's own handler would drop the fields.
+IN_LAMBDA = bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
+if IN_LAMBDA:
+    configure_lambda_logging()
+_cold_start = True
 
 app = Chalice(app_name="quentin-torrentino")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
@@ -80,18 +86,34 @@ def endpoint(*, admin: bool = False, auth: bool = True) -> Callable[..., Any]:
     def wrap(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def handler(**params: Any) -> Response:
-            try:
-                who = _identity() if auth else None
-                if admin and who is not None and not who.is_admin:
-                    raise Forbidden("this route is for administrators")
-                result = view(who, **params) if auth else view(**params)
-                return result if isinstance(result, Response) else json_response(result)
-            except Exception as e:  # every error leaves as a JSON answer
-                return error_response(e)
+            context = _request().context or {}
+            _begin(context.get("requestId"))
+            with traced(view.__name__, route=str(context.get("resourcePath", ""))):
+                return _answer(view, admin, auth, params)
 
         return handler
 
     return wrap
+
+
+def _begin(request_id: str | None) -> None:
+    """Per invocation: the request id (and cold start) on every Lambda log line."""
+    global _cold_start
+    if IN_LAMBDA:
+        begin_invocation(request_id, _cold_start)
+    _cold_start = False
+
+
+def _answer(view: Callable[..., Any], admin: bool, auth: bool, params: dict[str, Any]
+            ) -> Response:
+    try:
+        who = _identity() if auth else None
+        if admin and who is not None and not who.is_admin:
+            raise Forbidden("this route is for administrators")
+        result = view(who, **params) if auth else view(**params)
+        return result if isinstance(result, Response) else json_response(result)
+    except Exception as e:  # every error leaves as a JSON answer
+        return error_response(e)
 
 
 def _request() -> Request:
@@ -327,17 +349,20 @@ def _realtime() -> RealtimeService:
 
 @app.on_ws_connect()
 def ws_connect(event: WebsocketEvent) -> dict[str, Any]:
-    return realtime_events.on_connect(_realtime(), event.to_dict())
+    with traced("ws_connect"):
+        return realtime_events.on_connect(_realtime(), event.to_dict())
 
 
 @app.on_ws_message()
 def ws_message(event: WebsocketEvent) -> dict[str, Any]:
-    return realtime_events.on_message(_realtime(), event.to_dict())
+    with traced("ws_message"):
+        return realtime_events.on_message(_realtime(), event.to_dict())
 
 
 @app.on_ws_disconnect()
 def ws_disconnect(event: WebsocketEvent) -> dict[str, Any]:
-    return realtime_events.on_disconnect(_realtime(), event.to_dict())
+    with traced("ws_disconnect"):
+        return realtime_events.on_disconnect(_realtime(), event.to_dict())
 
 
 # --- the dashboard (locally; deployed, it is on S3 static hosting) --------------------------
@@ -371,7 +396,10 @@ PREFIX = os.environ.get("QT_RESOURCE_PREFIX", "qt")
 
 
 def _run_stage(event: Any) -> dict[str, Any]:
-    return handle_records(sqs_records(event), services().flow)
+    lambda_context = getattr(app, "lambda_context", None)
+    _begin(getattr(lambda_context, "aws_request_id", None))
+    with traced("stage_batch"):
+        return handle_records(sqs_records(event), services().flow)
 
 
 @app.on_sqs_message(queue=f"{PREFIX}-acquire-high", batch_size=10)

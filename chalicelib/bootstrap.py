@@ -35,6 +35,7 @@ from chalicelib.adapters.aws.step_functions import (
 from chalicelib.adapters.aws.ticket_store import DynamoTicketStore
 from chalicelib.adapters.aws.torrent_catalog import DynamoTorrentCatalog
 from chalicelib.adapters.clock import SystemClock
+from chalicelib.adapters.observability.emf import EmfMetrics
 from chalicelib.adapters.torznab import Backend, TorznabConfig, TorznabSearcher
 from chalicelib.auth import Authenticator, build_authenticator
 from chalicelib.config import Config, ConfigError, load_config
@@ -49,6 +50,7 @@ from chalicelib.ports import (
     ConnectionPoster,
     ConnectionStore,
     FlowStatus,
+    Metrics,
     RateLimiter,
     TicketEvents,
     TicketStore,
@@ -63,6 +65,7 @@ from chalicelib.services.candidate_source import IndexerCandidateSource, NoIndex
 from chalicelib.services.flow_stages import FlowStages
 from chalicelib.services.flow_state import FlowState
 from chalicelib.services.health import Check, HealthService
+from chalicelib.services.metrics import MeteredAuditLog
 from chalicelib.services.searching import SearchService
 from chalicelib.services.tickets import NoEvents, TicketService
 from chalicelib.textbrain.brain import BrainMode, TextBrain
@@ -120,11 +123,12 @@ def config_from_env() -> Config:
     return load_config(path)
 
 
-def build_services(config: Config) -> Services:
+def build_services(config: Config, metrics: Metrics | None = None) -> Services:
+    """Every service wired; `metrics` defaults to EMF lines on stdout."""
     models = build_models(config)
     clock = SystemClock()
     store = DynamoTicketStore(models)
-    audit_log = DynamoAuditLog(models)
+    audit_log = MeteredAuditLog(DynamoAuditLog(models), metrics or EmfMetrics())
     recorder = AuditRecorder(audit_log, clock)
     blobs = S3BlobStore(aws_client(config, "s3"), config.exports_bucket)
     connections, poster, broadcaster = _realtime_parts(config)

@@ -286,3 +286,15 @@ class HealthProbe(Protocol):
     def check(self) -> dict[str, Any] | None:
         """Detail when it answers; raises when it does not."""
         ...
+
+
+# --- observability --------------------------------------------------------------------------
+class Metrics(Protocol):
+    """Where measurements go (CloudWatch EMF lines in Lambda and in the local log).
+
+    `unit` is one of CloudWatch's unit names ("Count", "Milliseconds", "Seconds", "None");
+    `dimensions` are the metric's labels (e.g. {"indexer": "jackett"}).
+    """
+
+    def emit(self, name: str, value: float, unit: str = "Count",
+             dimensions: dict[str, str] | None = None) -> None: ...

@@ -381,3 +381,17 @@ def offer(title: str, *, seeders: int = 50, info_hash: str | None = None,
     return TorrentCandidate(title=title, indexer="Local", indexer_id="local",
                             info_hash=info_hash, size=size, seeders=seeders, leechers=1,
                             download_url=f"http://127.0.0.1:1/dl/{quote(title)}.torrent")
+
+
+class RecordingMetrics:
+    """The Metrics port keeping every measurement: (name, value, unit, dimensions)."""
+
+    def __init__(self) -> None:
+        self.emitted: list[tuple[str, float, str, dict[str, str]]] = []
+
+    def emit(self, name: str, value: float, unit: str = "Count",
+             dimensions: dict[str, str] | None = None) -> None:
+        self.emitted.append((name, value, unit, dict(dimensions or {})))
+
+    def named(self, name: str) -> list[tuple[float, dict[str, str]]]:
+        return [(v, d) for n, v, _, d in self.emitted if n == name]
