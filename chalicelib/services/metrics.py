@@ -31,6 +31,12 @@ SEARCH_ERRORS = "SearchErrors"
 LLM_CALLS = "LlmCalls"
 LLM_TOKENS = "LlmTokens"
 LLM_COST = "LlmCostUsd"
+# The agent's (exposed on its Prometheus /metrics).
+CONVERSION_DURATION = "ConversionDuration"
+PLACEMENT_FAILURES = "PlacementFailures"
+STALLED_DOWNLOADS = "StalledDownloads"
+DOWNLOADS_COMPLETED = "DownloadsCompleted"
+QUEUE_LAG = "QueueLag"
 
 
 class NoMetrics:
@@ -89,6 +95,15 @@ def measure(event: AuditEvent, metrics: Metrics) -> None:
         _llm(data.get("llm"), metrics)
     elif kind is AuditEventType.MATCHING_STARTED:
         _llm(data.get("llm"), metrics)
+    elif kind is AuditEventType.CONVERSION_COMPLETED and data.get("elapsed_secs") is not None:
+        metrics.emit(CONVERSION_DURATION, float(data["elapsed_secs"]), "Seconds",
+                     {"format": str(data.get("format"))})
+    elif kind is AuditEventType.PLACEMENT_FAILED:
+        metrics.emit(PLACEMENT_FAILURES, 1)
+    elif kind is AuditEventType.DOWNLOAD_FAILED and "stalled" in str(data.get("reason")):
+        metrics.emit(STALLED_DOWNLOADS, 1)
+    elif kind is AuditEventType.DOWNLOAD_COMPLETED:
+        metrics.emit(DOWNLOADS_COMPLETED, 1)
 
 
 def _state_change(data: dict[str, Any], metrics: Metrics) -> None:
