@@ -33,6 +33,7 @@ from chalicelib.realtime.service import RealtimeService
 from chalicelib.services.audit import export_jsonl
 from chalicelib.services.reconciler import reconcile
 from chalicelib.services.search_testing import SearchTester
+from chalicelib.services.stats import DEFAULT_WINDOW, ProcessingStats, parse_window
 from chalicelib.services.tickets import parse_limit, parse_state
 from chalicelib.services.training_export import export_training_jsonl
 from chalicelib.stage_handlers import handle_records, sqs_records
@@ -312,8 +313,11 @@ def health() -> Response:
 @get(f"{API}/stats")
 @endpoint()
 def stats(who: Identity) -> dict[str, Any]:
+    window = parse_window(_query("window"))
     counts = services().tickets.stats()
-    return {"by_state": counts, "total": sum(counts.values())}
+    rates = ProcessingStats(services().audit_log, services().clock).report(window)
+    return {"by_state": counts, "total": sum(counts.values()),
+            "window": _query("window") or DEFAULT_WINDOW, **rates}
 
 
 @get(f"{API}/config")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 from chalicelib.adapters.aws.audit_log import DynamoAuditLog
 from chalicelib.adapters.aws.blob_store import S3BlobStore
@@ -71,6 +72,9 @@ from chalicelib.services.tickets import NoEvents, TicketService
 from chalicelib.textbrain.brain import BrainMode, TextBrain
 from chalicelib.textbrain.llm_port import LlmClient
 from chalicelib.textbrain.preferences import RankingPreferences
+
+if TYPE_CHECKING:
+    from chalicelib.adapters.llm.config import LlmConfig
 
 CONFIG_ENV = "QT_CONFIG_FILE"
 
@@ -138,7 +142,11 @@ def build_services(config: Config, metrics: Metrics | None = None) -> Services:
     tickets = TicketService(store, recorder, clock, config.placement.allowed_roots,
                             events=events, workflow=workflow)
     searching = build_searching(config, build_searcher_models(config), recorder, clock)
-    health = HealthService([*aws_health_checks(config, workflow)])
+    health = HealthService([*aws_health_checks(config, workflow)], clock=clock)
+    if config.textbrain.mode != "dumb-only":
+        from chalicelib.adapters.llm.health import LlmReachabilityProbe
+
+        health.add(LlmReachabilityProbe(llm_config(config)))
     if searching.search is not None:  # an indexer's health is its back-off state, no request
         for indexer in searching.search.indexers:
             health.add(Check(f"indexer_{indexer}",
@@ -217,19 +225,24 @@ def build_workflow(config: Config) -> StepFunctionsWorkflow:
                                  f"{prefix}-ticket-flow", QueueDirectory(sqs, prefix), timeouts)
 
 
+def llm_config(config: Config) -> LlmConfig:
+    """The LLM client's settings from [textbrain.llm]."""
+    from chalicelib.adapters.llm.config import LlmConfig
+
+    s = config.textbrain.llm
+    return LlmConfig(provider=s.provider, model=s.model, base_url=s.base_url or None,
+                     api_key=s.api_key or None, timeout_secs=s.timeout_secs,
+                     max_retries=s.max_retries)
+
+
 def build_brain(config: Config) -> TextBrain:
     settings = config.textbrain
     llm: LlmClient | None = None
     if settings.mode != "dumb-only":
         # Imported only when an LLM is configured: the HTTP clients are not needed otherwise.
-        from chalicelib.adapters.llm.config import LlmConfig
         from chalicelib.adapters.llm.factory import build_llm_client
 
-        s = settings.llm
-        llm = build_llm_client(LlmConfig(provider=s.provider, model=s.model,
-                                         base_url=s.base_url or None, api_key=s.api_key or None,
-                                         timeout_secs=s.timeout_secs,
-                                         max_retries=s.max_retries))
+        llm = build_llm_client(llm_config(config))
     preferences = RankingPreferences.from_mapping({
         "preferred_resolutions": settings.preferred_resolutions,
         "preferred_video_codecs": settings.preferred_video_codecs,

@@ -298,3 +298,11 @@ class Metrics(Protocol):
 
     def emit(self, name: str, value: float, unit: str = "Count",
              dimensions: dict[str, str] | None = None) -> None: ...
+
+
+class AgentHeartbeats(Protocol):
+    """When each on-prem agent last said it was alive (read by /api/v1/health)."""
+
+    def last_heartbeats(self) -> dict[str, datetime]:
+        """Agent id -> the time of its last heartbeat (UTC)."""
+        ...

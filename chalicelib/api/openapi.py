@@ -246,16 +246,50 @@ def _schemas() -> dict[str, Any]:
                     "type": "object",
                     "required": ["ok", "latency_ms"],
                     "properties": {"ok": {"type": "boolean"}, "latency_ms": {"type": "number"},
+                                   "status": {"type": "string", "enum": ["ok", "down"]},
                                    "error": {"type": "string"}},
                     "additionalProperties": True}},
+                "agents": {"type": "object", "description": "Each agent by its last heartbeat",
+                           "additionalProperties": {
+                               "type": "object", "required": ["ok", "status"],
+                               "properties": {
+                                   "ok": {"type": "boolean"},
+                                   "status": {"type": "string",
+                                              "enum": ["ok", "down", "unknown"]},
+                                   "last_heartbeat": {"type": "string",
+                                                      "format": "date-time"},
+                                   "age_secs": {"type": ["number", "null"]},
+                                   "error": {"type": "string"}},
+                               "additionalProperties": True}},
             },
         },
         "Stats": {
             "type": "object",
-            "required": ["by_state", "total"],
+            "required": ["by_state", "total", "window", "window_secs", "since", "until",
+                         "outcomes", "tickets_per_hour", "hourly", "median_secs_by_stage",
+                         "success_ratio"],
             "properties": {
                 "by_state": {"type": "object", "additionalProperties": {"type": "integer"}},
                 "total": {"type": "integer"},
+                "window": {"type": "string"},
+                "window_secs": {"type": "integer"},
+                "since": {"type": "string", "format": "date-time"},
+                "until": {"type": "string", "format": "date-time"},
+                "outcomes": {"type": "object", "description": "Tickets that ended in the "
+                             "window, by terminal state",
+                             "additionalProperties": {"type": "integer"}},
+                "tickets_per_hour": {"type": "object",
+                                     "additionalProperties": {"type": "number"}},
+                "hourly": {"type": "array", "items": {
+                    "type": "object", "required": ["hour", "outcomes"],
+                    "properties": {"hour": {"type": "string", "format": "date-time"},
+                                   "outcomes": {"type": "object", "additionalProperties": {
+                                       "type": "integer"}}}}},
+                "median_secs_by_stage": {"type": "object", "description": "Median time "
+                                         "spent in each state left during the window",
+                                         "additionalProperties": {"type": "number"}},
+                "success_ratio": {"type": ["number", "null"], "description": "completed / "
+                                  "(completed + failed + acquisition_failed + rejected)"},
             },
         },
         "TicketSummary": {
@@ -479,8 +513,12 @@ def openapi_document() -> dict[str, Any]:
                                        "responses": {"200": _json(_ref("Health")),
                                                      "503": _json(_ref("Health"),
                                                                   "Degraded")}}},
-            "/api/v1/stats": {"get": {"summary": "Ticket counts per state",
-                                      "responses": {"200": _json(_ref("Stats")), **ERRORS}}},
+            "/api/v1/stats": {"get": {
+                "summary": "Ticket counts per state, and processing rates over a window",
+                "parameters": [{"name": "window", "in": "query",
+                                "description": "90m, 24h (default), 7d; at most 31d",
+                                "schema": {"type": "string", "pattern": "^[0-9]+[mhd]$"}}],
+                "responses": {"200": _json(_ref("Stats")), **ERRORS}}},
             "/api/v1/config": {"get": {"summary": "The configuration, secrets redacted "
                                                   "(admin only)",
                                        "responses": {"200": _json({"type": "object"}),

@@ -151,6 +151,11 @@ try {
   await page.getByTestId('config').getByText('resource_prefix').waitFor()
   await page.locator('[data-stat=cancelled]').waitFor()
   await page.getByTestId('health').getByText('dynamodb_tickets').waitFor()
+  // Processing rates: tickets have ended and stages have been timed by now.
+  await page.getByTestId('hourly-chart').locator('rect').first().waitFor()
+  await page.getByTestId('stage-times').locator('[data-stage=acquiring]').waitFor()
+  await page.getByTestId('window').selectOption('1h')
+  await page.getByTestId('stage-times').waitFor()
   const config = await page.getByTestId('config').innerText()
   if (config.includes(key)) throw new Error('the configuration view shows the API key')
   await shot('11-system')

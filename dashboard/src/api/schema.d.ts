@@ -1268,10 +1268,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Ticket counts per state */
+        /** Ticket counts per state, and processing rates over a window */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description 90m, 24h (default), 7d; at most 31d */
+                    window?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -1892,6 +1895,22 @@ export interface components {
                 [key: string]: {
                     ok: boolean;
                     latency_ms: number;
+                    /** @enum {string} */
+                    status?: "ok" | "down";
+                    error?: string;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+            /** @description Each agent by its last heartbeat */
+            agents?: {
+                [key: string]: {
+                    ok: boolean;
+                    /** @enum {string} */
+                    status: "ok" | "down" | "unknown";
+                    /** Format: date-time */
+                    last_heartbeat?: string;
+                    age_secs?: number | null;
                     error?: string;
                 } & {
                     [key: string]: unknown;
@@ -1903,6 +1922,32 @@ export interface components {
                 [key: string]: number;
             };
             total: number;
+            window: string;
+            window_secs: number;
+            /** Format: date-time */
+            since: string;
+            /** Format: date-time */
+            until: string;
+            /** @description Tickets that ended in the window, by terminal state */
+            outcomes: {
+                [key: string]: number;
+            };
+            tickets_per_hour: {
+                [key: string]: number;
+            };
+            hourly: {
+                /** Format: date-time */
+                hour: string;
+                outcomes: {
+                    [key: string]: number;
+                };
+            }[];
+            /** @description Median time spent in each state left during the window */
+            median_secs_by_stage: {
+                [key: string]: number;
+            };
+            /** @description completed / (completed + failed + acquisition_failed + rejected) */
+            success_ratio: number | null;
         };
         /** @description The small form of a ticket that WebSocket messages carry */
         TicketSummary: {
