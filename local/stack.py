@@ -53,6 +53,10 @@ class LocalStack:
         self._agent_thread: threading.Thread | None = None
         self.services: Services | None = None
 
+    def _ws_opened(self, connection_id: str) -> None:
+        if self.services is not None:
+            self.services.realtime.opened(connection_id)
+
     @property
     def url(self) -> str:
         assert self._http is not None
@@ -84,7 +88,8 @@ class LocalStack:
 
         # The WebSocket gateway binds first: the services must know where to post.
         self._ws = WsGateway(resolve_handlers(api.app), config.server.host,
-                             config.server.ws_port, config.aws.region)
+                             config.server.ws_port, config.aws.region,
+                             on_open=self._ws_opened)
         self._ws.start()
         config = replace(config, aws=replace(
             config.aws, websocket_url=self._ws.url,

@@ -315,7 +315,8 @@ def _schemas() -> dict[str, Any]:
             "required": ["type"],
             "properties": {
                 "type": {"type": "string", "enum": ["snapshot", "created", "state_change",
-                                                    "progress", "needs_approval", "error"]},
+                                                    "progress", "needs_approval", "subscribed",
+                                                    "unsubscribed", "error"]},
                 "seq": {"type": "integer", "description": "Per connection, +1 per message"},
                 "tickets": {"type": "array", "items": _ref("TicketSummary")},
                 "truncated": {"type": "boolean"},
@@ -323,6 +324,12 @@ def _schemas() -> dict[str, Any]:
                 "ticket": _ref("TicketSummary"),
                 "data": {"type": "object", "additionalProperties": True},
                 "message": {"type": "string"},
+                "filter": {"type": "object", "description": "subscribed/unsubscribed: the "
+                           "filter asked for", "properties": {"requested_by": {
+                               "type": "string"}}},
+                "subscription": {"type": "object", "description": "subscribed/unsubscribed: "
+                                 "what the connection now receives",
+                                 "additionalProperties": True},
             },
         },
         "RealtimeInfo": {

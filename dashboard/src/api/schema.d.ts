@@ -1972,7 +1972,7 @@ export interface components {
         /** @description A message on the WebSocket API (see chalicelib/realtime/protocol.py) */
         RealtimeMessage: {
             /** @enum {string} */
-            type: "snapshot" | "created" | "state_change" | "progress" | "needs_approval" | "error";
+            type: "snapshot" | "created" | "state_change" | "progress" | "needs_approval" | "subscribed" | "unsubscribed" | "error";
             /** @description Per connection, +1 per message */
             seq?: number;
             tickets?: components["schemas"]["TicketSummary"][];
@@ -1983,6 +1983,14 @@ export interface components {
                 [key: string]: unknown;
             };
             message?: string;
+            /** @description subscribed/unsubscribed: the filter asked for */
+            filter?: {
+                requested_by?: string;
+            };
+            /** @description subscribed/unsubscribed: what the connection now receives */
+            subscription?: {
+                [key: string]: unknown;
+            };
         };
         RealtimeInfo: {
             url: string | null;
