@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,8 @@ from chalicelib.api.openapi import openapi_document
 from chalicelib.api.responses import error_response, json_response
 from chalicelib.api.static_site import BINARY_TYPES, read_static
 from chalicelib.auth.identity import Identity
-from chalicelib.bootstrap import Services, build_services, config_from_env
-from chalicelib.config import redacted
+from chalicelib.bootstrap import CONFIG_ENV, Services, build_services, config_from_env
+from chalicelib.config import ConfigError, redacted
 from chalicelib.domain.audit import AuditEventType
 from chalicelib.domain.codec import ticket_to_dict
 from chalicelib.domain.errors import FieldError, Forbidden, PayloadTooLarge, ValidationError
@@ -71,8 +72,25 @@ def services() -> Services:
     """The wired services, built on first use (keeps Lambda cold starts light)."""
     global _services
     if _services is None:
-        _services = build_services(config_from_env())
+        try:
+            config = config_from_env()
+        except ConfigError as e:
+            _config_refused(e)
+            raise
+        _services = build_services(config)
     return _services
+
+
+def _config_refused(error: ConfigError) -> None:
+    """In Lambda: the refusal is logged, and audited when the file's [aws] reaches the store."""
+    path = os.environ.get(CONFIG_ENV)
+    stored = False
+    if IN_LAMBDA and path:
+        from chalicelib.adapters.aws.config_failure import record_config_failure
+
+        stored = record_config_failure(Path(path), str(error), os.environ)
+    logging.getLogger("quentin.config").error(
+        "ConfigValidationFailed", extra={"error": str(error), "file": path, "stored": stored})
 
 
 def use_services(built: Services) -> None:
@@ -157,6 +175,12 @@ def _time(name: str) -> datetime | None:
     raw = _query(name)
     if not raw:
         return None
+    if len(raw) == 10:  # a bare date, as in the design's example: UTC midnight
+        try:
+            return datetime.combine(date.fromisoformat(raw), time.min, UTC)
+        except ValueError as e:
+            raise ValidationError(FieldError(name, "must be a date (YYYY-MM-DD) or an "
+                                                   "ISO 8601 date-time")) from e
     try:
         value = datetime.fromisoformat(raw.replace("Z", "+00:00").replace(" ", "+"))
     except ValueError as e:
@@ -184,6 +208,9 @@ def get_ticket(who: Identity, ticket_id: str) -> dict[str, Any]:
 @get(f"{API}/tickets")
 @endpoint()
 def list_tickets(who: Identity) -> dict[str, Any]:
+    if _query("offset") is not None:
+        raise ValidationError(FieldError("offset", "is not supported: page with 'cursor' "
+                                                   "(each page's answer gives the next one)"))
     filt = TicketFilter(state=parse_state(_query("state")), requested_by=_query("requested_by"))
     limit, cursor = parse_limit(_query("limit")), _query("cursor")
     page = services().tickets.list_tickets(filt, who, limit, cursor)

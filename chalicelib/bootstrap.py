@@ -70,6 +70,7 @@ from chalicelib.services.metrics import MeteredAuditLog
 from chalicelib.services.searching import SearchService
 from chalicelib.services.tickets import NoEvents, TicketService
 from chalicelib.textbrain.brain import BrainMode, TextBrain
+from chalicelib.textbrain.llm_cost import LlmPrices
 from chalicelib.textbrain.llm_port import LlmClient
 from chalicelib.textbrain.preferences import RankingPreferences
 
@@ -263,6 +264,8 @@ def build_flow(config: Config, workflow: StepFunctionsWorkflow, store: TicketSto
         FlowState(store, recorder, events, clock, actor="acquisition"), store,
         build_brain(config), source, recorder, searching.blocklist,
         config.textbrain.auto_approve_threshold, searching.catalog,
+        LlmPrices(config.textbrain.llm.prompt_usd_per_mtok,
+                  config.textbrain.llm.completion_usd_per_mtok),
     )
     state = FlowState(store, recorder, events, clock)
     return Flow(workflow, workflow, state, acquisition, FlowStages(store, state, workflow))

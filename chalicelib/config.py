@@ -247,6 +247,10 @@ class LlmSettings(Section):
     api_key: Secret = setting("", "The provider's API key.", repr=False)
     timeout_secs: Float = setting(30.0, "Bound on each attempt.", gt=0)
     max_retries: Int = setting(2, "Retries after 429, 5xx and connection failures.", ge=0)
+    prompt_usd_per_mtok: Float = setting(
+        0.0, "Price of a million prompt tokens (USD), for the audited cost.", ge=0)
+    completion_usd_per_mtok: Float = setting(
+        0.0, "Price of a million completion tokens (USD).", ge=0)
 
 
 @dataclass(frozen=True, config=SECTION)

@@ -16,6 +16,7 @@ from chalicelib.bootstrap import Services, build_services
 from chalicelib.config import Config
 from chalicelib.domain.audit import AuditEventType
 from chalicelib.services.reconciler import reconcile
+from chalicelib.version import VERSION, config_hash
 from local.aws_emulator import EmbeddedAws
 from local.dispatcher import Dispatcher
 from local.provision import provision
@@ -118,6 +119,7 @@ class LocalStack:
                                                      name="snapshots")
             self._snapshot_thread.start()
         self.services.recorder.record(AuditEventType.SERVICE_STARTED, "system",
+                                      version=VERSION, config_hash=config_hash(self._config),
                                       url=self.url, embedded_aws=bool(self._aws),
                                       flows_restarted=[r.ticket_id for r in repairs])
 

@@ -971,8 +971,10 @@ export interface paths {
             parameters: {
                 query?: {
                     ticket_id?: string;
-                    event_type?: "TicketCreated" | "TicketStateChanged" | "TicketCancelled" | "TicketLinked" | "ApprovalGranted" | "ApprovalRejected" | "AdminRetry" | "AdminForceSearch" | "AdminForceMagnet" | "AdminExport" | "SearchExecuted" | "MatchingStarted" | "MatchingCompleted" | "DownloadStarted" | "DownloadProgress" | "DownloadCompleted" | "DownloadFailed" | "ConversionStarted" | "ConversionCompleted" | "ConversionFailed" | "PlacementStarted" | "PlacementCompleted" | "PlacementFailed" | "ReleaseBlocklisted" | "ServiceStarted" | "ServiceStopped" | "ConfigValidationFailed";
+                    event_type?: "TicketCreated" | "TicketStateChanged" | "TicketCancelled" | "TicketLinked" | "ApprovalRequested" | "ApprovalGranted" | "ApprovalRejected" | "AdminRetry" | "AdminForceSearch" | "AdminForceMagnet" | "AdminExport" | "SearchExecuted" | "MatchingStarted" | "MatchingCompleted" | "DownloadStarted" | "DownloadProgress" | "DownloadCompleted" | "DownloadFailed" | "ConversionStarted" | "ConversionCompleted" | "ConversionFailed" | "PlacementStarted" | "PlacementCompleted" | "PlacementFailed" | "ReleaseBlocklisted" | "ServiceStarted" | "ServiceStopped" | "ConfigValidationFailed";
+                    /** @description A date-time with its zone, or a date (YYYY-MM-DD: UTC midnight) */
                     from?: string;
+                    /** @description As from */
                     to?: string;
                     limit?: number;
                     /** @description Opaque cursor from the previous page */
@@ -1874,7 +1876,7 @@ export interface components {
         AuditEvent: {
             event_id: string;
             /** @enum {string} */
-            event_type: "TicketCreated" | "TicketStateChanged" | "TicketCancelled" | "TicketLinked" | "ApprovalGranted" | "ApprovalRejected" | "AdminRetry" | "AdminForceSearch" | "AdminForceMagnet" | "AdminExport" | "SearchExecuted" | "MatchingStarted" | "MatchingCompleted" | "DownloadStarted" | "DownloadProgress" | "DownloadCompleted" | "DownloadFailed" | "ConversionStarted" | "ConversionCompleted" | "ConversionFailed" | "PlacementStarted" | "PlacementCompleted" | "PlacementFailed" | "ReleaseBlocklisted" | "ServiceStarted" | "ServiceStopped" | "ConfigValidationFailed";
+            event_type: "TicketCreated" | "TicketStateChanged" | "TicketCancelled" | "TicketLinked" | "ApprovalRequested" | "ApprovalGranted" | "ApprovalRejected" | "AdminRetry" | "AdminForceSearch" | "AdminForceMagnet" | "AdminExport" | "SearchExecuted" | "MatchingStarted" | "MatchingCompleted" | "DownloadStarted" | "DownloadProgress" | "DownloadCompleted" | "DownloadFailed" | "ConversionStarted" | "ConversionCompleted" | "ConversionFailed" | "PlacementStarted" | "PlacementCompleted" | "PlacementFailed" | "ReleaseBlocklisted" | "ServiceStarted" | "ServiceStopped" | "ConfigValidationFailed";
             /** @description '-' for service-wide events */
             ticket_id: string;
             actor: string;
