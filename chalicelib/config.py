@@ -8,6 +8,7 @@ wrong types and bad values raise ConfigError naming the dotted key (``auth.keys[
 
 from __future__ import annotations
 
+import logging
 import os
 import tomllib
 from collections.abc import Mapping
@@ -373,6 +374,14 @@ def parse_config(raw: Mapping[str, Any], env: Mapping[str, str]) -> Config:
             "[auth] section is required: set method = \"api_key\" (with [[auth.keys]]) "
             "or method = \"none\""
         )
+    from chalicelib.config_compat import CompatError, normalise
+
+    try:
+        raw, warnings = normalise(raw)
+    except CompatError as e:
+        raise ConfigError(str(e)) from None
+    for warning in warnings:
+        logging.getLogger("quentin.config").warning(warning)
     try:
         return _CONFIG.validate_python(raw, context={"env": env})
     except PydanticError as e:

@@ -77,7 +77,8 @@ class LocalStack:
             return aws_client(config, service)
 
         provision(client, config.aws.resource_prefix,
-                  max_attempts=config.orchestrator.max_attempts)
+                  max_attempts=config.orchestrator.max_attempts,
+                  backoff_base_secs=config.orchestrator.backoff_base_secs)
         if self._aws is not None:
             self._snapshotter = Snapshotter(client("dynamodb"), client("s3"),
                                             self._data_dir / "aws-snapshot.json")
