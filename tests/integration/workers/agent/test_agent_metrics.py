@@ -1,4 +1,5 @@
-"""The agent's Prometheus /metrics, read over HTTP after a real download-convert-place run."""
+"""The agent's Prometheus /metrics, read over HTTP after a real download-convert-place run
+(which also leaves its completion stats on the ticket)."""
 
 from __future__ import annotations
 
@@ -48,7 +49,15 @@ def test_metrics_endpoint_reports_work_disks_and_torrents(agent_aws: str, tmp_pa
         done = harness.wait(execution, timeout=90)
         after = scrape(port)
     assert done["status"] == "SUCCEEDED", done
-    assert harness.store.get(ticket.ticket_id).state is TicketState.COMPLETED
+    stored = harness.store.get(ticket.ticket_id)
+    assert stored.state is TicketState.COMPLETED
+    # Completed carries its run's stats (the source is a local folder here: no torrent).
+    stats = stored.state_payload["stats"]
+    assert stats["files"] == 6 and stats["bytes_placed"] > 0
+    assert stats["conversion"]["format"] == "ogg_vorbis" and stats["conversion"]["files"] == 6
+    assert stats["source"] == {"local_dir": str(album_source)}
+    assert {"converting", "placing"} <= set(stats["secs_per_stage"])
+    assert stats["total_secs"] >= stats["secs_per_stage"]["converting"] > 0
     assert after[("qt_agent_conversion_duration_seconds_count",
                   (("format", "ogg_vorbis"),))] == 1
     assert after[("qt_agent_conversion_duration_seconds_sum", (("format", "ogg_vorbis"),))] > 0
