@@ -26,12 +26,14 @@ from chalicelib.auth.identity import Identity
 from chalicelib.bootstrap import CONFIG_ENV, Services, build_services, config_from_env
 from chalicelib.config import ConfigError, redacted
 from chalicelib.domain.audit import AuditEventType
+from chalicelib.domain.catalog import RetentionPolicy
 from chalicelib.domain.codec import ticket_to_dict
 from chalicelib.domain.errors import FieldError, Forbidden, PayloadTooLarge, ValidationError
 from chalicelib.ports import TicketFilter
 from chalicelib.realtime import lambda_events as realtime_events
 from chalicelib.realtime.service import RealtimeService
 from chalicelib.services.audit import export_jsonl
+from chalicelib.services.catalog_view import CatalogView
 from chalicelib.services.reconciler import reconcile
 from chalicelib.services.search_testing import SearchTester
 from chalicelib.services.stats import DEFAULT_WINDOW, ProcessingStats, parse_window
@@ -345,6 +347,25 @@ def stats(who: Identity) -> dict[str, Any]:
     rates = ProcessingStats(services().audit_log, services().clock).report(window)
     return {"by_state": counts, "total": sum(counts.values()),
             "window": _query("window") or DEFAULT_WINDOW, **rates}
+
+
+@get(f"{API}/catalog")
+@endpoint()
+def catalog(who: Identity) -> dict[str, Any]:
+    return _catalog_view().listing()
+
+
+@get(f"{API}/catalog/coverage")
+@endpoint()
+def catalog_coverage(who: Identity) -> dict[str, Any]:
+    return _catalog_view().coverage(_query("artist"))
+
+
+def _catalog_view() -> CatalogView:
+    s = services()
+    tc = s.config.torrent_client
+    return CatalogView(s.catalog, RetentionPolicy(tc.seed_ratio, tc.seed_time_secs),
+                       tc.storage_budget_bytes)
 
 
 @get(f"{API}/config")

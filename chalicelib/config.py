@@ -235,6 +235,9 @@ class TorrentClientConfig(Section):
     stall_timeout_secs: Int = setting(1800, "A download without progress this long fails.", gt=0)
     seed_ratio: Float = setting(1.0, "Seed until this upload ratio...", ge=0)
     seed_time_secs: Int = setting(0, "...or for this long.", ge=0)
+    storage_budget_bytes: Int = setting(
+        0, "0: delete each torrent once seeded; else keep seeded torrents for reuse while "
+           "they fit, deleting the least recently used first.", ge=0)
 
 
 @dataclass(frozen=True, config=SECTION)

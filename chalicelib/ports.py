@@ -244,6 +244,15 @@ class TorrentCatalog(Protocol):
 
     def remove(self, info_hash: str) -> None: ...
 
+    def list_torrents(self, *, with_contents: bool = False) -> list[CatalogTorrent]:
+        """Every kept torrent, most recently used first."""
+        ...
+
+    def get_cleanup_candidates(self, max_bytes: int) -> list[CatalogTorrent]:
+        """Torrents to delete, least recently used first, so the rest fit in `max_bytes`;
+        never one still seeding towards its goal."""
+        ...
+
 
 # --- realtime -------------------------------------------------------------------------------
 class ConnectionGone(Exception):

@@ -292,6 +292,47 @@ def _schemas() -> dict[str, Any]:
                                   "(completed + failed + acquisition_failed + rejected)"},
             },
         },
+        "CatalogTorrent": {
+            "type": "object",
+            "required": ["info_hash", "name", "size", "ratio", "seeding_secs", "registered_at",
+                         "last_used_at", "status", "files"],
+            "properties": {
+                "info_hash": {"type": "string"}, "name": {"type": "string"},
+                "size": {"type": "integer"}, "ratio": {"type": "number"},
+                "seeding_secs": {"type": "integer"},
+                "registered_at": {"type": "string", "format": "date-time"},
+                "last_used_at": {"type": "string", "format": "date-time"},
+                "status": {"type": "string", "enum": ["seeding", "seeding_goal_met"]},
+                "files": {"type": "integer"},
+            },
+        },
+        "Catalog": {
+            "type": "object",
+            "required": ["torrents", "storage"],
+            "properties": {
+                "torrents": {"type": "array", "items": _ref("CatalogTorrent")},
+                "storage": {"type": "object",
+                            "required": ["used_bytes", "budget_bytes", "cleanup_candidates"],
+                            "properties": {
+                                "used_bytes": {"type": "integer"},
+                                "budget_bytes": {"type": ["integer", "null"]},
+                                "cleanup_candidates": {"type": "array",
+                                                       "items": {"type": "string"}}}},
+            },
+        },
+        "CatalogCoverage": {
+            "type": "object",
+            "required": ["artist", "albums"],
+            "properties": {
+                "artist": {"type": "string"},
+                "albums": {"type": "array", "items": {
+                    "type": "object", "required": ["album", "tracks", "torrents"],
+                    "properties": {"album": {"type": "string"},
+                                   "tracks": {"type": "integer"},
+                                   "torrents": {"type": "array",
+                                                "items": {"type": "string"}}}}},
+            },
+        },
         "TicketSummary": {
             "type": "object",
             "description": "The small form of a ticket that WebSocket messages carry",
@@ -527,6 +568,15 @@ def openapi_document() -> dict[str, Any]:
                                 "description": "90m, 24h (default), 7d; at most 31d",
                                 "schema": {"type": "string", "pattern": "^[0-9]+[mhd]$"}}],
                 "responses": {"200": _json(_ref("Stats")), **ERRORS}}},
+            "/api/v1/catalog": {"get": {
+                "summary": "Kept torrents (status, ratio, size, last used), the storage "
+                           "budget and the cleanup candidates",
+                "responses": {"200": _json(_ref("Catalog")), **ERRORS}}},
+            "/api/v1/catalog/coverage": {"get": {
+                "summary": "An artist's albums found in kept torrents",
+                "parameters": [{"name": "artist", "in": "query", "required": True,
+                                "schema": {"type": "string"}}],
+                "responses": {"200": _json(_ref("CatalogCoverage")), **ERRORS}}},
             "/api/v1/config": {"get": {"summary": "The configuration, secrets redacted "
                                                   "(admin only)",
                                        "responses": {"200": _json({"type": "object"}),

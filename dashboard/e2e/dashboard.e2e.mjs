@@ -160,6 +160,14 @@ try {
   if (config.includes(key)) throw new Error('the configuration view shows the API key')
   await shot('11-system')
 
+  step('torrents view')
+  await page.getByRole('link', { name: 'Torrents' }).click()
+  await page.getByTestId('storage').waitFor()
+  await page.getByTestId('coverage-artist').fill('Björk')
+  await page.getByTestId('coverage-run').click()
+  await page.getByText(/No kept torrent holds Björk|tracks in/).waitFor()
+  await shot('12-torrents')
+
   if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`)
   console.log('e2e: all steps passed')
 } finally {

@@ -136,7 +136,9 @@ def build_agent(config: Config, base_dir: Path, *, client: TorrentClient | None 
                         heartbeat_secs=settings.heartbeat_interval_secs,
                         visibility_secs=settings.visibility_timeout_secs)
     agent = Agent(settings, sqs, answers, runner, cleanup.cancel,
-                  seeding_sweep=SeedingReaper(settings, torrents, catalog).sweep,
+                  seeding_sweep=SeedingReaper(
+                      settings, torrents, catalog,
+                      budget_bytes=config.torrent_client.storage_budget_bytes).sweep,
                   metrics=metrics)
     endpoint = serve_metrics(config, settings, metrics, torrents, placer)
     return AgentParts(agent, settings, torrents, placer, cleanup, metrics, endpoint)

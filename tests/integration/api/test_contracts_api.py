@@ -26,3 +26,13 @@ def test_tickets_offset_is_refused_with_a_pointer_to_cursor(stack: RunningStack)
     assert answer.body["errors"][0]["field"] == "offset"
     assert "cursor" in answer.body["errors"][0]["message"]
     assert stack.call("GET", "/api/v1/tickets?limit=1").status == 200
+
+
+def test_catalog_lists_kept_torrents_and_the_storage_budget(stack: RunningStack) -> None:
+    body = stack.call("GET", "/api/v1/catalog").body
+    assert body["torrents"] == []  # this stack has no agent: nothing was downloaded
+    assert body["storage"] == {"used_bytes": 0, "budget_bytes": None, "cleanup_candidates": []}
+    coverage = stack.call("GET", "/api/v1/catalog/coverage?artist=Radiohead")
+    assert coverage.status == 200 and coverage.body == {"artist": "Radiohead", "albums": []}
+    missing = stack.call("GET", "/api/v1/catalog/coverage")
+    assert missing.status == 400 and missing.body["errors"][0]["field"] == "artist"
