@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -12,6 +13,7 @@ from chalice.config import Config as ChaliceConfig
 from chalice.local import ChaliceRequestHandler, LocalDevServer, create_local_server
 
 from chalicelib.adapters.aws.clients import aws_client
+from chalicelib.adapters.observability.emf import EmfMetrics
 from chalicelib.bootstrap import Services, build_services
 from chalicelib.config import Config
 from chalicelib.domain.audit import AuditEventType
@@ -97,7 +99,8 @@ class LocalStack:
             config.aws, websocket_url=self._ws.url,
             websocket_management_url=self._ws.management_url))
         self._config = config
-        self.services = build_services(config)
+        # EMF lines join the structured log (stderr), not the console output on stdout.
+        self.services = build_services(config, EmfMetrics(stream=sys.stderr))
         api.use_services(self.services)
         flow, store = self.services.flow, self.services.store
         # Before anything is served: a ticket created meanwhile must not look abandoned.
