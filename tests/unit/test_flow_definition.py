@@ -38,3 +38,21 @@ def test_the_rendered_definition_for_aws_uses_the_configuration(
     assert all(r["MaxAttempts"] == 6 and r["IntervalSeconds"] == 10
                for r in retriers(rendered))
     assert rendered["StartAt"] == json.loads(ASL.read_text())["StartAt"]
+
+
+def test_packaging_inlines_the_deployment_configs_retry_settings(tmp_path: Path) -> None:
+    from deploy.package import merge_template
+
+    config = tmp_path / "deploy.toml"
+    config.write_text('[auth]\nmethod = "api_key"\n[[auth.keys]]\nkey = "env:QT_NOT_SET"\n'
+                      'user_id = "a"\n[orchestrator]\nmax_attempts = 4\nbackoff_base_secs = 3\n')
+    template = merge_template(config=config)
+    machines = [r for r in template["Resources"].values()
+                if r.get("Type") == "AWS::StepFunctions::StateMachine"]
+    assert machines
+    for machine in machines:
+        text = machine["Properties"]["DefinitionString"]
+        text = text["Fn::Sub"] if isinstance(text, dict) else text
+        found = retriers(json.loads(text))
+        assert found and all(r["MaxAttempts"] == 4 and r["IntervalSeconds"] == 3
+                             for r in found)

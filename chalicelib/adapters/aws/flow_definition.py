@@ -16,6 +16,7 @@ import argparse
 import json
 import math
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,17 @@ def apply_retry_settings(definition: dict[str, Any], *, max_attempts: int | None
             if backoff_base_secs is not None:
                 retry["IntervalSeconds"] = max(1, math.ceil(backoff_base_secs))
     return definition
+
+
+def retry_settings(config_path: Path) -> dict[str, Any]:
+    """max_attempts and backoff_base_secs from a file's [orchestrator] alone (its secrets
+    are "env:NAME" values that only the deployed functions can resolve)."""
+    from chalicelib.config import parse_config
+
+    raw = tomllib.loads(config_path.read_text(encoding="utf-8"))
+    section = raw.get("orchestrator") if isinstance(raw.get("orchestrator"), dict) else {}
+    o = parse_config({"auth": {"method": "none"}, "orchestrator": section}, {}).orchestrator
+    return {"max_attempts": o.max_attempts, "backoff_base_secs": o.backoff_base_secs}
 
 
 def _states(definition: dict[str, Any]) -> list[dict[str, Any]]:
