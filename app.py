@@ -4,39 +4,49 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import boto3
 from chalice.app import Chalice, Rate, Request, Response, WebsocketEvent
 
+from chalicelib.adapters.observability.lambda_logging import (
+    begin_invocation,
+    configure_lambda_logging,
+)
+from chalicelib.adapters.observability.tracing import traced
 from chalicelib.api.openapi import openapi_document
 from chalicelib.api.responses import error_response, json_response
 from chalicelib.api.static_site import BINARY_TYPES, read_static
 from chalicelib.auth.identity import ClientCert, Identity
-from chalicelib.bootstrap import Services, build_services, config_from_env
-from chalicelib.config import redacted
+from chalicelib.bootstrap import CONFIG_ENV, Services, build_services, config_from_env
+from chalicelib.config import ConfigError, redacted
 from chalicelib.domain.audit import AuditEventType
+from chalicelib.domain.catalog import RetentionPolicy
 from chalicelib.domain.codec import ticket_to_dict
 from chalicelib.domain.errors import FieldError, Forbidden, PayloadTooLarge, ValidationError
-from chalicelib.logs import configure_logging
 from chalicelib.ports import TicketFilter
 from chalicelib.realtime import lambda_events as realtime_events
 from chalicelib.realtime.service import RealtimeService
 from chalicelib.services.audit import export_jsonl
+from chalicelib.services.catalog_view import CatalogView
 from chalicelib.services.reconciler import reconcile
 from chalicelib.services.search_testing import SearchTester
+from chalicelib.services.stats import DEFAULT_WINDOW, ProcessingStats, parse_window
 from chalicelib.services.tickets import parse_limit, parse_state
 from chalicelib.services.training_export import export_training_jsonl
 from chalicelib.stage_handlers import handle_records, sqs_records
 
-# In Lambda, log JSON lines with every record's fields (ticket id, stage...) as the local
-# stack and the agent do from their entry points; the runtime's own handler drops them.
-if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
-    configure_logging()
+# In Lambda, log JSON lines (Powertools' format) with every record's fields, the request id,
+# and the ticket id as correlation id; the runtime's own handler would drop the fields.
+IN_LAMBDA = bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
+if IN_LAMBDA:
+    configure_lambda_logging()
+_cold_start = True
 
 app = Chalice(app_name="quentin-torrentino")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
@@ -64,8 +74,25 @@ def services() -> Services:
     """The wired services, built on first use (keeps Lambda cold starts light)."""
     global _services
     if _services is None:
-        _services = build_services(config_from_env())
+        try:
+            config = config_from_env()
+        except ConfigError as e:
+            _config_refused(e)
+            raise
+        _services = build_services(config)
     return _services
+
+
+def _config_refused(error: ConfigError) -> None:
+    """In Lambda: the refusal is logged, and audited when the file's [aws] reaches the store."""
+    path = os.environ.get(CONFIG_ENV)
+    stored = False
+    if IN_LAMBDA and path:
+        from chalicelib.adapters.aws.config_failure import record_config_failure
+
+        stored = record_config_failure(Path(path), str(error), os.environ)
+    logging.getLogger("quentin.config").error(
+        "ConfigValidationFailed", extra={"error": str(error), "file": path, "stored": stored})
 
 
 def use_services(built: Services) -> None:
@@ -80,18 +107,34 @@ def endpoint(*, admin: bool = False, auth: bool = True) -> Callable[..., Any]:
     def wrap(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def handler(**params: Any) -> Response:
-            try:
-                who = _identity() if auth else None
-                if admin and who is not None and not who.is_admin:
-                    raise Forbidden("this route is for administrators")
-                result = view(who, **params) if auth else view(**params)
-                return result if isinstance(result, Response) else json_response(result)
-            except Exception as e:  # every error leaves as a JSON answer
-                return error_response(e)
+            context = _request().context or {}
+            _begin(context.get("requestId"))
+            with traced(view.__name__, route=str(context.get("resourcePath", ""))):
+                return _answer(view, admin, auth, params)
 
         return handler
 
     return wrap
+
+
+def _begin(request_id: str | None) -> None:
+    """Per invocation: the request id (and cold start) on every Lambda log line."""
+    global _cold_start
+    if IN_LAMBDA:
+        begin_invocation(request_id, _cold_start)
+    _cold_start = False
+
+
+def _answer(view: Callable[..., Any], admin: bool, auth: bool, params: dict[str, Any]
+            ) -> Response:
+    try:
+        who = _identity() if auth else None
+        if admin and who is not None and not who.is_admin:
+            raise Forbidden("this route is for administrators")
+        result = view(who, **params) if auth else view(**params)
+        return result if isinstance(result, Response) else json_response(result)
+    except Exception as e:  # every error leaves as a JSON answer
+        return error_response(e)
 
 
 def _request() -> Request:
@@ -140,6 +183,12 @@ def _time(name: str) -> datetime | None:
     raw = _query(name)
     if not raw:
         return None
+    if len(raw) == 10:  # a bare date, as in the design's example: UTC midnight
+        try:
+            return datetime.combine(date.fromisoformat(raw), time.min, UTC)
+        except ValueError as e:
+            raise ValidationError(FieldError(name, "must be a date (YYYY-MM-DD) or an "
+                                                   "ISO 8601 date-time")) from e
     try:
         value = datetime.fromisoformat(raw.replace("Z", "+00:00").replace(" ", "+"))
     except ValueError as e:
@@ -167,6 +216,9 @@ def get_ticket(who: Identity, ticket_id: str) -> dict[str, Any]:
 @get(f"{API}/tickets")
 @endpoint()
 def list_tickets(who: Identity) -> dict[str, Any]:
+    if _query("offset") is not None:
+        raise ValidationError(FieldError("offset", "is not supported: page with 'cursor' "
+                                                   "(each page's answer gives the next one)"))
     filt = TicketFilter(state=parse_state(_query("state")), requested_by=_query("requested_by"))
     limit, cursor = parse_limit(_query("limit")), _query("cursor")
     page = services().tickets.list_tickets(filt, who, limit, cursor)
@@ -315,8 +367,30 @@ def health() -> Response:
 @get(f"{API}/stats")
 @endpoint()
 def stats(who: Identity) -> dict[str, Any]:
+    window = parse_window(_query("window"))
     counts = services().tickets.stats()
-    return {"by_state": counts, "total": sum(counts.values())}
+    rates = ProcessingStats(services().audit_log, services().clock).report(window)
+    return {"by_state": counts, "total": sum(counts.values()),
+            "window": _query("window") or DEFAULT_WINDOW, **rates}
+
+
+@get(f"{API}/catalog")
+@endpoint()
+def catalog(who: Identity) -> dict[str, Any]:
+    return _catalog_view().listing()
+
+
+@get(f"{API}/catalog/coverage")
+@endpoint()
+def catalog_coverage(who: Identity) -> dict[str, Any]:
+    return _catalog_view().coverage(_query("artist"))
+
+
+def _catalog_view() -> CatalogView:
+    s = services()
+    tc = s.config.torrent_client
+    return CatalogView(s.catalog, RetentionPolicy(tc.seed_ratio, tc.seed_time_secs),
+                       tc.storage_budget_bytes)
 
 
 @get(f"{API}/config")
@@ -353,17 +427,20 @@ def _realtime() -> RealtimeService:
 
 @app.on_ws_connect()
 def ws_connect(event: WebsocketEvent) -> dict[str, Any]:
-    return realtime_events.on_connect(_realtime(), event.to_dict())
+    with traced("ws_connect"):
+        return realtime_events.on_connect(_realtime(), event.to_dict())
 
 
 @app.on_ws_message()
 def ws_message(event: WebsocketEvent) -> dict[str, Any]:
-    return realtime_events.on_message(_realtime(), event.to_dict())
+    with traced("ws_message"):
+        return realtime_events.on_message(_realtime(), event.to_dict())
 
 
 @app.on_ws_disconnect()
 def ws_disconnect(event: WebsocketEvent) -> dict[str, Any]:
-    return realtime_events.on_disconnect(_realtime(), event.to_dict())
+    with traced("ws_disconnect"):
+        return realtime_events.on_disconnect(_realtime(), event.to_dict())
 
 
 # --- the dashboard (locally; deployed, it is on S3 static hosting) --------------------------
@@ -397,7 +474,10 @@ PREFIX = os.environ.get("QT_RESOURCE_PREFIX", "qt")
 
 
 def _run_stage(event: Any) -> dict[str, Any]:
-    return handle_records(sqs_records(event), services().flow)
+    lambda_context = getattr(app, "lambda_context", None)
+    _begin(getattr(lambda_context, "aws_request_id", None))
+    with traced("stage_batch"):
+        return handle_records(sqs_records(event), services().flow)
 
 
 @app.on_sqs_message(queue=f"{PREFIX}-acquire-high", batch_size=10)

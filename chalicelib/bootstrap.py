@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 from chalicelib.adapters.aws.audit_log import DynamoAuditLog
 from chalicelib.adapters.aws.blob_store import S3BlobStore
@@ -37,6 +38,7 @@ from chalicelib.adapters.aws.ticket_store import DynamoTicketStore
 from chalicelib.adapters.aws.torrent_catalog import DynamoTorrentCatalog
 from chalicelib.adapters.catalogs.wiring import Catalogs, build_catalogs
 from chalicelib.adapters.clock import SystemClock
+from chalicelib.adapters.observability.emf import EmfMetrics
 from chalicelib.adapters.torznab import Backend, TorznabConfig, TorznabSearcher
 from chalicelib.auth import Authenticator, build_gate
 from chalicelib.config import Config, ConfigError, load_config
@@ -51,6 +53,7 @@ from chalicelib.ports import (
     ConnectionPoster,
     ConnectionStore,
     FlowStatus,
+    Metrics,
     MusicCatalog,
     RateLimiter,
     TicketEvents,
@@ -68,11 +71,16 @@ from chalicelib.services.catalog_lookup import CatalogLookup
 from chalicelib.services.flow_stages import FlowStages
 from chalicelib.services.flow_state import FlowState
 from chalicelib.services.health import Check, HealthService
+from chalicelib.services.metrics import MeteredAuditLog
 from chalicelib.services.searching import SearchService
 from chalicelib.services.tickets import NoEvents, TicketService
 from chalicelib.textbrain.brain import BrainMode, TextBrain
+from chalicelib.textbrain.llm_cost import LlmPrices
 from chalicelib.textbrain.llm_port import LlmClient
 from chalicelib.textbrain.preferences import RankingPreferences
+
+if TYPE_CHECKING:
+    from chalicelib.adapters.llm.config import LlmConfig
 
 CONFIG_ENV = "QT_CONFIG_FILE"
 
@@ -126,11 +134,12 @@ def config_from_env() -> Config:
     return load_config(path)
 
 
-def build_services(config: Config) -> Services:
+def build_services(config: Config, metrics: Metrics | None = None) -> Services:
+    """Every service wired; `metrics` defaults to EMF lines on stdout."""
     models = build_models(config)
     clock = SystemClock()
     store = DynamoTicketStore(models)
-    audit_log = DynamoAuditLog(models)
+    audit_log = MeteredAuditLog(DynamoAuditLog(models), metrics or EmfMetrics())
     recorder = AuditRecorder(audit_log, clock)
     blobs = S3BlobStore(aws_client(config, "s3"), config.exports_bucket)
     connections, poster, broadcaster = _realtime_parts(config)
@@ -142,7 +151,11 @@ def build_services(config: Config) -> Services:
     searcher_models = build_searcher_models(config)
     searching = build_searching(config, searcher_models, recorder, clock)
     catalogs = build_catalog_clients(config, searcher_models, clock)
-    health = HealthService([*aws_health_checks(config, workflow)])
+    health = HealthService([*aws_health_checks(config, workflow)], clock=clock)
+    if config.textbrain.mode != "dumb-only":
+        from chalicelib.adapters.llm.health import LlmReachabilityProbe
+
+        health.add(LlmReachabilityProbe(llm_config(config)))
     if searching.search is not None:  # an indexer's health is its back-off state, no request
         for indexer in searching.search.indexers:
             health.add(Check(f"indexer_{indexer}",
@@ -232,19 +245,24 @@ def build_workflow(config: Config) -> StepFunctionsWorkflow:
                                  f"{prefix}-ticket-flow", QueueDirectory(sqs, prefix), timeouts)
 
 
+def llm_config(config: Config) -> LlmConfig:
+    """The LLM client's settings from [textbrain.llm]."""
+    from chalicelib.adapters.llm.config import LlmConfig
+
+    s = config.textbrain.llm
+    return LlmConfig(provider=s.provider, model=s.model, base_url=s.base_url or None,
+                     api_key=s.api_key or None, timeout_secs=s.timeout_secs,
+                     max_retries=s.max_retries)
+
+
 def build_brain(config: Config) -> TextBrain:
     settings = config.textbrain
     llm: LlmClient | None = None
     if settings.mode != "dumb-only":
         # Imported only when an LLM is configured: the HTTP clients are not needed otherwise.
-        from chalicelib.adapters.llm.config import LlmConfig
         from chalicelib.adapters.llm.factory import build_llm_client
 
-        s = settings.llm
-        llm = build_llm_client(LlmConfig(provider=s.provider, model=s.model,
-                                         base_url=s.base_url or None, api_key=s.api_key or None,
-                                         timeout_secs=s.timeout_secs,
-                                         max_retries=s.max_retries))
+        llm = build_llm_client(llm_config(config))
     preferences = RankingPreferences.from_mapping({
         "preferred_resolutions": settings.preferred_resolutions,
         "preferred_video_codecs": settings.preferred_video_codecs,
@@ -266,6 +284,8 @@ def build_flow(config: Config, workflow: StepFunctionsWorkflow, store: TicketSto
         build_brain(config), source, recorder, searching.blocklist,
         config.textbrain.auto_approve_threshold, searching.catalog,
         CatalogEnrichment(music),
+        LlmPrices(config.textbrain.llm.prompt_usd_per_mtok,
+                  config.textbrain.llm.completion_usd_per_mtok),
     )
     state = FlowState(store, recorder, events, clock)
     return Flow(workflow, workflow, state, acquisition, FlowStages(store, state, workflow))

@@ -9,6 +9,7 @@ wrong types and bad values raise ConfigError naming the dotted key (``auth.keys[
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 import tomllib
 from collections.abc import Mapping
@@ -346,6 +347,9 @@ class TorrentClientConfig(Section):
     stall_timeout_secs: Int = setting(1800, "A download without progress this long fails.", gt=0)
     seed_ratio: Float = setting(1.0, "Seed until this upload ratio...", ge=0)
     seed_time_secs: Int = setting(0, "...or for this long.", ge=0)
+    storage_budget_bytes: Int = setting(
+        0, "0: delete each torrent once seeded; else keep seeded torrents for reuse while "
+           "they fit, deleting the least recently used first.", ge=0)
 
 
 @dataclass(frozen=True, config=SECTION)
@@ -359,6 +363,10 @@ class LlmSettings(Section):
     api_key: Secret = setting("", "The provider's API key.", repr=False)
     timeout_secs: Float = setting(30.0, "Bound on each attempt.", gt=0)
     max_retries: Int = setting(2, "Retries after 429, 5xx and connection failures.", ge=0)
+    prompt_usd_per_mtok: Float = setting(
+        0.0, "Price of a million prompt tokens (USD), for the audited cost.", ge=0)
+    completion_usd_per_mtok: Float = setting(
+        0.0, "Price of a million completion tokens (USD).", ge=0)
 
 
 @dataclass(frozen=True, config=SECTION)
@@ -403,6 +411,8 @@ class AgentConfig(Section):
     progress_interval_secs: Float = setting(2.0, "Minimum spacing of progress writes.", ge=0)
     stall_timeout_secs: Float = setting(0.0, "0: torrent_client.stall_timeout_secs.", ge=0)
     seeding_check_secs: Float = setting(60.0, "How often seeding torrents are checked.", gt=0)
+    metrics_address: Str = setting(
+        "", "host:port of the Prometheus /metrics endpoint (port 0: any); empty: none.")
 
 
 @dataclass(frozen=True, config=SECTION)
@@ -506,6 +516,14 @@ def parse_config(raw: Mapping[str, Any], env: Mapping[str, str]) -> Config:
             "[auth] section is required: set method = \"api_key\" (with api_key or "
             "[[auth.keys]]), \"oidc\", \"address\", \"cert\", \"plugin\" or \"none\""
         )
+    from chalicelib.config_compat import CompatError, normalise
+
+    try:
+        raw, warnings = normalise(raw)
+    except CompatError as e:
+        raise ConfigError(str(e)) from None
+    for warning in warnings:
+        logging.getLogger("quentin.config").warning(warning)
     try:
         return _CONFIG.validate_python(raw, context={"env": env})
     except PydanticError as e:

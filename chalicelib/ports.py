@@ -254,6 +254,15 @@ class TorrentCatalog(Protocol):
 
     def remove(self, info_hash: str) -> None: ...
 
+    def list_torrents(self, *, with_contents: bool = False) -> list[CatalogTorrent]:
+        """Every kept torrent, most recently used first."""
+        ...
+
+    def get_cleanup_candidates(self, max_bytes: int) -> list[CatalogTorrent]:
+        """Torrents to delete, least recently used first, so the rest fit in `max_bytes`;
+        never one still seeding towards its goal."""
+        ...
+
 
 # --- external catalogs ----------------------------------------------------------------------
 class CatalogCache(Protocol):
@@ -355,4 +364,24 @@ class HealthProbe(Protocol):
 
     def check(self) -> dict[str, Any] | None:
         """Detail when it answers; raises when it does not."""
+        ...
+
+
+# --- observability --------------------------------------------------------------------------
+class Metrics(Protocol):
+    """Where measurements go (CloudWatch EMF lines in Lambda and in the local log).
+
+    `unit` is one of CloudWatch's unit names ("Count", "Milliseconds", "Seconds", "None");
+    `dimensions` are the metric's labels (e.g. {"indexer": "jackett"}).
+    """
+
+    def emit(self, name: str, value: float, unit: str = "Count",
+             dimensions: dict[str, str] | None = None) -> None: ...
+
+
+class AgentHeartbeats(Protocol):
+    """When each on-prem agent last said it was alive (read by /api/v1/health)."""
+
+    def last_heartbeats(self) -> dict[str, datetime]:
+        """Agent id -> the time of its last heartbeat (UTC)."""
         ...

@@ -25,9 +25,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from chalicelib.adapters.aws.flow_definition import apply_retry_settings, retry_settings
+
 ROOT = Path(__file__).resolve().parent.parent
 INFRA = ROOT / "infra"
 MERGE_SOURCE = INFRA / "template.json"
+DEPLOY_CONFIG = ROOT / "chalicelib" / "deploy.toml"
 BUILD = ROOT / "build"
 STAGE = "prod"
 # rapidfuzz and pydantic-core ship manylinux_2_28 wheels only; python3.11 Lambdas run on
@@ -49,13 +52,18 @@ def definition_string(asl_text: str) -> Any:
     return {"Fn::Sub": asl_text} if "${" in asl_text else asl_text
 
 
-def merge_template(source: Path = MERGE_SOURCE) -> dict[str, Any]:
-    """infra/template.json with each state machine's DefinitionFile inlined."""
+def merge_template(source: Path = MERGE_SOURCE,
+                   config: Path | None = DEPLOY_CONFIG) -> dict[str, Any]:
+    """infra/template.json with each state machine's DefinitionFile inlined (its retriers
+    carrying the deployment config's retry settings)."""
     template: dict[str, Any] = json.loads(source.read_text())
+    retries = retry_settings(config) if config is not None and config.exists() else None
     for res in template["Resources"].values():
         definition = (res.get("Metadata") or {}).get("DefinitionFile")
         if res.get("Type") == "AWS::StepFunctions::StateMachine" and definition:
             text = (source.parent / definition).read_text()
+            if retries is not None:  # [orchestrator] max_attempts / backoff_base_secs
+                text = json.dumps(apply_retry_settings(json.loads(text), **retries), indent=2)
             res["Properties"]["DefinitionString"] = definition_string(text)
     return template
 

@@ -42,9 +42,13 @@ def _run(config_arg: str) -> int:
     try:
         config = load_config(path)
     except ConfigError as e:
-        # The audit store may itself be misconfigured, so this event goes to the log only.
+        # Always in the log; in the audit store too when the file's [aws] reaches one.
+        from chalicelib.adapters.aws.config_failure import record_config_failure
+
+        stored = record_config_failure(path, str(e), os.environ, endpoint_required=True)
         print(json.dumps({"audit": {"event_type": "ConfigValidationFailed", "actor": "system",
-                                    "data": {"file": str(path), "error": str(e)}}}),
+                                    "data": {"file": str(path), "error": str(e)},
+                                    "stored": stored}}),
               file=sys.stderr)
         print(f"error: {path}: {e}", file=sys.stderr)
         return 2

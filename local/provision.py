@@ -14,6 +14,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from chalicelib.adapters.aws.flow_definition import apply_retry_settings
+
 INFRA = Path(__file__).resolve().parent.parent / "infra"
 TEMPLATE = INFRA / "template.json"
 LOCAL_ACCOUNT = "123456789012"
@@ -73,11 +75,13 @@ def provision(
     template: dict[str, Any] | None = None,
     *,
     max_attempts: int | None = None,
+    backoff_base_secs: float | None = None,
 ) -> dict[str, str]:
     """Create every table, queue, bucket and state machine of the template.
 
-    Returns logical id → physical name. `max_attempts` overrides the MaxAttempts of every
-    Retry in the state machine (the deployed template carries the default).
+    Returns logical id → physical name. `max_attempts` and `backoff_base_secs` override the
+    MaxAttempts and IntervalSeconds of every Retry in the state machine (the template carries
+    the defaults; see chalicelib/adapters/aws/flow_definition.py for AWS).
     """
     tpl = template or load_template()
     params = _params(prefix)
@@ -89,7 +93,8 @@ def provision(
     for logical, res in tpl["Resources"].items():
         kind = res.get("Type")
         if kind == "AWS::StepFunctions::StateMachine":
-            definition = load_definition(res["Metadata"]["DefinitionFile"], max_attempts)
+            definition = load_definition(res["Metadata"]["DefinitionFile"], max_attempts,
+                                         backoff_base_secs)
             _create_state_machine(session("stepfunctions"), names[logical], definition, prefix)
             continue
         if kind not in LOCAL_TYPES:
@@ -108,18 +113,16 @@ def provision(
     return names
 
 
-def load_definition(uri: str, max_attempts: int | None = None) -> dict[str, Any]:
-    """The state machine's ASL from infra/, with MaxAttempts overridden if asked.
+def load_definition(uri: str, max_attempts: int | None = None,
+                    backoff_base_secs: float | None = None) -> dict[str, Any]:
+    """The state machine's ASL from infra/, with the retry settings applied if given.
 
     The file holds no ${...} substitution (queue URLs come in the execution input), so the
     local stack runs it as it is.
     """
     definition: dict[str, Any] = json.loads((INFRA / uri).read_text())
-    if max_attempts is not None:
-        for state in definition["States"].values():
-            for retry in state.get("Retry", []):
-                retry["MaxAttempts"] = max_attempts
-    return definition
+    return apply_retry_settings(definition, max_attempts=max_attempts,
+                                backoff_base_secs=backoff_base_secs)
 
 
 def _create_state_machine(sfn: Any, name: str, definition: dict[str, Any], prefix: str) -> None:

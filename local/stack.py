@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import ssl
+import sys
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -13,10 +14,12 @@ from typing import Any
 from chalice.local import ChaliceRequestHandler, LocalDevServer
 
 from chalicelib.adapters.aws.clients import aws_client
+from chalicelib.adapters.observability.emf import EmfMetrics
 from chalicelib.bootstrap import Services, build_services
 from chalicelib.config import Config
 from chalicelib.domain.audit import AuditEventType
 from chalicelib.services.reconciler import reconcile
+from chalicelib.version import VERSION, config_hash
 from local.aws_emulator import EmbeddedAws
 from local.dispatcher import Dispatcher
 from local.http_server import local_server, tls_context
@@ -63,6 +66,10 @@ class LocalStack:
         self._agent_thread: threading.Thread | None = None
         self.services: Services | None = None
 
+    def _ws_opened(self, connection_id: str) -> None:
+        if self.services is not None:
+            self.services.realtime.opened(connection_id)
+
     @property
     def url(self) -> str:
         assert self._http is not None
@@ -83,7 +90,8 @@ class LocalStack:
             return aws_client(config, service)
 
         provision(client, config.aws.resource_prefix,
-                  max_attempts=config.orchestrator.max_attempts)
+                  max_attempts=config.orchestrator.max_attempts,
+                  backoff_base_secs=config.orchestrator.backoff_base_secs)
         if self._aws is not None:
             aws, region = self._aws, config.aws.region
             self._snapshotter = Snapshotter(client("dynamodb"), client("s3"),
@@ -95,13 +103,15 @@ class LocalStack:
 
         # The WebSocket gateway binds first: the services must know where to post.
         self._ws = WsGateway(resolve_handlers(api.app), config.server.host,
-                             config.server.ws_port, config.aws.region)
+                             config.server.ws_port, config.aws.region,
+                             on_open=self._ws_opened)
         self._ws.start()
         config = replace(config, aws=replace(
             config.aws, websocket_url=self._ws.url,
             websocket_management_url=self._ws.management_url))
         self._config = config
-        self.services = build_services(config)
+        # EMF lines join the structured log (stderr), not the console output on stdout.
+        self.services = build_services(config, EmfMetrics(stream=sys.stderr))
         api.use_services(self.services)
         flow, store = self.services.flow, self.services.store
         # Before anything is served: a ticket created meanwhile must not look abandoned.
@@ -122,6 +132,7 @@ class LocalStack:
                                                      name="snapshots")
             self._snapshot_thread.start()
         self.services.recorder.record(AuditEventType.SERVICE_STARTED, "system",
+                                      version=VERSION, config_hash=config_hash(self._config),
                                       url=self.url, embedded_aws=bool(self._aws),
                                       flows_restarted=[r.ticket_id for r in repairs])
 

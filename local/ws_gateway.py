@@ -34,6 +34,7 @@ from websockets.http11 import Request, Response
 log = logging.getLogger("quentin.ws_gateway")
 Handler = Callable[[dict[str, Any], Any], Any]
 _CONNECTIONS = "/@connections/"
+WS_PATH = "/api/v1/ws"
 
 
 @dataclass
@@ -60,8 +61,12 @@ class WsGateway:
     """Serve WebSocket clients on `host:port` and the Management API on 127.0.0.1."""
 
     def __init__(self, handlers: dict[str, Handler], host: str = "127.0.0.1", port: int = 0,
-                 region: str = "us-east-1") -> None:
+                 region: str = "us-east-1",
+                 on_open: Callable[[str], object] | None = None) -> None:
         self._handlers = handlers
+        # Called once a connection may be posted to (API Gateway has no such hook): the local
+        # stack sends the connection's first snapshot from it.
+        self._on_open = on_open
         self._host = host
         self._port = port
         self._loop = asyncio.new_event_loop()
@@ -83,7 +88,8 @@ class WsGateway:
 
     @property
     def url(self) -> str:
-        return f"ws://{self._host}:{self.port}"
+        """The design's path; the gateway answers on any path (API Gateway's stage URL)."""
+        return f"ws://{self._host}:{self.port}{WS_PATH}"
 
     @property
     def management_url(self) -> str:
@@ -180,6 +186,11 @@ class WsGateway:
         now = time.time()
         with self._lock:
             self._open[connection_id] = _Open(websocket, now, source_ip, now)
+        if self._on_open is not None:
+            try:
+                await self._loop.run_in_executor(None, self._on_open, connection_id)
+            except Exception:
+                log.exception("on_open failed", extra={"connection_id": connection_id})
         try:
             async for message in websocket:
                 with self._lock:

@@ -301,16 +301,91 @@ def _schemas() -> dict[str, Any]:
                     "type": "object",
                     "required": ["ok", "latency_ms"],
                     "properties": {"ok": {"type": "boolean"}, "latency_ms": {"type": "number"},
+                                   "status": {"type": "string", "enum": ["ok", "down"]},
                                    "error": {"type": "string"}},
                     "additionalProperties": True}},
+                "agents": {"type": "object", "description": "Each agent by its last heartbeat",
+                           "additionalProperties": {
+                               "type": "object", "required": ["ok", "status"],
+                               "properties": {
+                                   "ok": {"type": "boolean"},
+                                   "status": {"type": "string",
+                                              "enum": ["ok", "down", "unknown"]},
+                                   "last_heartbeat": {"type": "string",
+                                                      "format": "date-time"},
+                                   "age_secs": {"type": ["number", "null"]},
+                                   "error": {"type": "string"}},
+                               "additionalProperties": True}},
             },
         },
         "Stats": {
             "type": "object",
-            "required": ["by_state", "total"],
+            "required": ["by_state", "total", "window", "window_secs", "since", "until",
+                         "outcomes", "tickets_per_hour", "hourly", "median_secs_by_stage",
+                         "success_ratio"],
             "properties": {
                 "by_state": {"type": "object", "additionalProperties": {"type": "integer"}},
                 "total": {"type": "integer"},
+                "window": {"type": "string"},
+                "window_secs": {"type": "integer"},
+                "since": {"type": "string", "format": "date-time"},
+                "until": {"type": "string", "format": "date-time"},
+                "outcomes": {"type": "object", "description": "Tickets that ended in the "
+                             "window, by terminal state",
+                             "additionalProperties": {"type": "integer"}},
+                "tickets_per_hour": {"type": "object",
+                                     "additionalProperties": {"type": "number"}},
+                "hourly": {"type": "array", "items": {
+                    "type": "object", "required": ["hour", "outcomes"],
+                    "properties": {"hour": {"type": "string", "format": "date-time"},
+                                   "outcomes": {"type": "object", "additionalProperties": {
+                                       "type": "integer"}}}}},
+                "median_secs_by_stage": {"type": "object", "description": "Median time "
+                                         "spent in each state left during the window",
+                                         "additionalProperties": {"type": "number"}},
+                "success_ratio": {"type": ["number", "null"], "description": "completed / "
+                                  "(completed + failed + acquisition_failed + rejected)"},
+            },
+        },
+        "CatalogTorrent": {
+            "type": "object",
+            "required": ["info_hash", "name", "size", "ratio", "seeding_secs", "registered_at",
+                         "last_used_at", "status", "files"],
+            "properties": {
+                "info_hash": {"type": "string"}, "name": {"type": "string"},
+                "size": {"type": "integer"}, "ratio": {"type": "number"},
+                "seeding_secs": {"type": "integer"},
+                "registered_at": {"type": "string", "format": "date-time"},
+                "last_used_at": {"type": "string", "format": "date-time"},
+                "status": {"type": "string", "enum": ["seeding", "seeding_goal_met"]},
+                "files": {"type": "integer"},
+            },
+        },
+        "Catalog": {
+            "type": "object",
+            "required": ["torrents", "storage"],
+            "properties": {
+                "torrents": {"type": "array", "items": _ref("CatalogTorrent")},
+                "storage": {"type": "object",
+                            "required": ["used_bytes", "budget_bytes", "cleanup_candidates"],
+                            "properties": {
+                                "used_bytes": {"type": "integer"},
+                                "budget_bytes": {"type": ["integer", "null"]},
+                                "cleanup_candidates": {"type": "array",
+                                                       "items": {"type": "string"}}}},
+            },
+        },
+        "CatalogCoverage": {
+            "type": "object",
+            "required": ["artist", "albums"],
+            "properties": {
+                "artist": {"type": "string"},
+                "albums": {"type": "array", "items": {
+                    "type": "object", "required": ["album", "tracks", "torrents"],
+                    "properties": {"album": {"type": "string"},
+                                   "tracks": {"type": "integer"},
+                                   "torrents": {"type": "array",
+                                                "items": {"type": "string"}}}}},
             },
         },
         "TicketSummary": {
@@ -336,7 +411,8 @@ def _schemas() -> dict[str, Any]:
             "required": ["type"],
             "properties": {
                 "type": {"type": "string", "enum": ["snapshot", "created", "state_change",
-                                                    "progress", "needs_approval", "error"]},
+                                                    "progress", "needs_approval", "subscribed",
+                                                    "unsubscribed", "error"]},
                 "seq": {"type": "integer", "description": "Per connection, +1 per message"},
                 "tickets": {"type": "array", "items": _ref("TicketSummary")},
                 "truncated": {"type": "boolean"},
@@ -344,6 +420,12 @@ def _schemas() -> dict[str, Any]:
                 "ticket": _ref("TicketSummary"),
                 "data": {"type": "object", "additionalProperties": True},
                 "message": {"type": "string"},
+                "filter": {"type": "object", "description": "subscribed/unsubscribed: the "
+                           "filter asked for", "properties": {"requested_by": {
+                               "type": "string"}}},
+                "subscription": {"type": "object", "description": "subscribed/unsubscribed: "
+                                 "what the connection now receives",
+                                 "additionalProperties": True},
             },
         },
         "RealtimeInfo": {
@@ -520,10 +602,11 @@ def openapi_document() -> dict[str, Any]:
                         {"name": "event_type", "in": "query",
                          "schema": {"type": "string",
                                     "enum": [t.value for t in AuditEventType]}},
-                        {"name": "from", "in": "query",
-                         "schema": {"type": "string", "format": "date-time"}},
-                        {"name": "to", "in": "query",
-                         "schema": {"type": "string", "format": "date-time"}},
+                        {"name": "from", "in": "query", "description": "A date-time with "
+                         "its zone, or a date (YYYY-MM-DD: UTC midnight)",
+                         "schema": {"type": "string"}},
+                        {"name": "to", "in": "query", "description": "As from",
+                         "schema": {"type": "string"}},
                         LIMIT, CURSOR,
                     ],
                     "responses": {"200": _json(_ref("AuditPage")), **ERRORS},
@@ -562,8 +645,21 @@ def openapi_document() -> dict[str, Any]:
                                        "responses": {"200": _json(_ref("Health")),
                                                      "503": _json(_ref("Health"),
                                                                   "Degraded")}}},
-            "/api/v1/stats": {"get": {"summary": "Ticket counts per state",
-                                      "responses": {"200": _json(_ref("Stats")), **ERRORS}}},
+            "/api/v1/stats": {"get": {
+                "summary": "Ticket counts per state, and processing rates over a window",
+                "parameters": [{"name": "window", "in": "query",
+                                "description": "90m, 24h (default), 7d; at most 31d",
+                                "schema": {"type": "string", "pattern": "^[0-9]+[mhd]$"}}],
+                "responses": {"200": _json(_ref("Stats")), **ERRORS}}},
+            "/api/v1/catalog": {"get": {
+                "summary": "Kept torrents (status, ratio, size, last used), the storage "
+                           "budget and the cleanup candidates",
+                "responses": {"200": _json(_ref("Catalog")), **ERRORS}}},
+            "/api/v1/catalog/coverage": {"get": {
+                "summary": "An artist's albums found in kept torrents",
+                "parameters": [{"name": "artist", "in": "query", "required": True,
+                                "schema": {"type": "string"}}],
+                "responses": {"200": _json(_ref("CatalogCoverage")), **ERRORS}}},
             "/api/v1/config": {"get": {"summary": "The configuration, secrets redacted "
                                                   "(admin only)",
                                        "responses": {"200": _json({"type": "object"}),

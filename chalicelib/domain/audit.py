@@ -17,6 +17,7 @@ class AuditEventType(StrEnum):
     TICKET_STATE_CHANGED = "TicketStateChanged"
     TICKET_CANCELLED = "TicketCancelled"
     TICKET_LINKED = "TicketLinked"
+    APPROVAL_REQUESTED = "ApprovalRequested"
     APPROVAL_GRANTED = "ApprovalGranted"
     APPROVAL_REJECTED = "ApprovalRejected"
     ADMIN_RETRY = "AdminRetry"

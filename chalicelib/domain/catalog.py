@@ -206,9 +206,12 @@ def find_coverage(
                     per_item.setdefault(item.item_id, []).append((content, basis))
         if per_item:
             options[torrent.info_hash] = per_item
+    # Most requested items first; among equals, the torrent holding more of the artist (a
+    # discography that covers the request and more) so later tickets find it too.
     ranked = sorted(
         (t for t in torrents if t.info_hash in options),
-        key=lambda t: (-len(options[t.info_hash]), -t.last_used_at.timestamp(), t.info_hash),
+        key=lambda t: (-len(options[t.info_hash]), -len(t.contents), -t.total_size,
+                       -t.last_used_at.timestamp(), t.info_hash),
     )
     matches: list[CoverageMatch] = []
     used: set[tuple[str, str]] = set()
@@ -273,3 +276,32 @@ def cleanup_candidates(
             chosen.append(torrent)
             excess -= torrent.total_size
     return chosen
+
+
+def torrent_summary(torrent: CatalogTorrent, policy: RetentionPolicy) -> dict[str, Any]:
+    """A kept torrent as the catalog API and the dashboard show it."""
+    return {
+        "info_hash": torrent.info_hash, "name": torrent.name, "size": torrent.total_size,
+        "ratio": round(torrent.ratio, 3), "seeding_secs": torrent.seeding_secs,
+        "registered_at": torrent.registered_at.isoformat(),
+        "last_used_at": torrent.last_used_at.isoformat(),
+        "status": "seeding_goal_met" if policy.may_remove(torrent) else "seeding",
+        "files": len(torrent.contents),
+    }
+
+
+def artist_coverage(torrents: Sequence[CatalogTorrent], artist: str) -> list[dict[str, Any]]:
+    """The artist's albums found in kept torrents: tracks known per album and where."""
+    wanted = name_key(artist)
+    albums: dict[str, dict[str, Any]] = {}
+    for torrent in torrents:
+        for content in torrent.contents:
+            if content.artist is None or name_key(content.artist) != wanted:
+                continue
+            title = content.album or "(no album)"
+            entry = albums.setdefault(name_key(title), {"album": title, "tracks": set(),
+                                                        "torrents": set()})
+            entry["tracks"].add((content.disc_number, content.track_number, content.path))
+            entry["torrents"].add(torrent.info_hash)
+    return [{"album": e["album"], "tracks": len(e["tracks"]), "torrents": sorted(e["torrents"])}
+            for e in sorted(albums.values(), key=lambda e: name_key(e["album"]))]

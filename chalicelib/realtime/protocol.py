@@ -1,11 +1,23 @@
 """The WebSocket protocol: message shapes, client actions and subscription matching (pure).
 
-Server → client: ``{"type": "snapshot", "seq": N, "tickets": [...]}`` in answer to every
-``subscribe``, then ``created`` / ``state_change`` / ``progress`` / ``needs_approval`` events
-``{"type", "seq", "ticket_id", "ticket", "data"}``. ``seq`` counts the messages sent to one
-connection (a DynamoDB atomic counter, so it stays monotonic whichever process posts), so a
-client that sees a number skipped has missed a message and should subscribe again to get a
-fresh snapshot. ``error`` messages carry no ``seq``.
+The design's contract: connect to ``/api/v1/ws?include_terminal=false``; the server sends
+``{"type": "snapshot", "seq": N, "tickets": [...]}`` as soon as it can (locally right after
+the handshake; behind API Gateway, which cannot post during ``$connect``, with the answer to
+the client's first subscribe), and then every event about the tickets the caller may see.
+Client → server: ``{"action": "subscribe", "ticket_id": ...}`` or ``{"action": "subscribe",
+"filter": {"requested_by": ...}}``, each answered by ``{"type": "subscribed", "seq",
+"ticket_id" | "filter", "subscription"}`` and a fresh snapshot of what now matches;
+``unsubscribe`` with the same shapes is answered by ``{"type": "unsubscribed", ...}``.
+Events: ``created`` / ``state_change`` / ``progress`` (``data.progress_pct``) /
+``needs_approval``, each ``{"type", "seq", "ticket_id", "ticket", "data"}``.
+
+Documented extensions kept from the first version: ``requested_by`` and ``include_terminal``
+at the top level of a subscribe, and ``subscribe`` without a filter (everything the caller
+may see, clearing earlier filters); ``unsubscribe`` without a filter mutes the connection.
+
+``seq`` counts the messages sent to one connection (a DynamoDB atomic counter, so it stays
+monotonic whichever process posts), so a client that sees a number skipped has missed a
+message and should subscribe again to get a fresh snapshot. ``error`` messages carry no ``seq``.
 
 Tickets travel as summaries: API Gateway refuses messages over 128 KB, and a ticket's
 candidates alone can approach that. The REST API has the full ticket.
@@ -33,6 +45,8 @@ class MessageType(StrEnum):
     STATE_CHANGE = "state_change"
     PROGRESS = "progress"
     NEEDS_APPROVAL = "needs_approval"
+    SUBSCRIBED = "subscribed"
+    UNSUBSCRIBED = "unsubscribed"
     ERROR = "error"
 
 
@@ -69,14 +83,38 @@ def parse_client_message(body: str) -> ClientAction:
         raise ClientMessageError("'action' must be \"subscribe\" or \"unsubscribe\"")
     values: dict[str, Any] = {}
     for name in ("ticket_id", "requested_by"):
-        value = raw.get(name)
-        if value is not None and (not isinstance(value, str) or not value.strip()):
-            raise ClientMessageError(f"'{name}' must be a non-empty string")
-        values[name] = value
+        values[name] = _text(raw.get(name), name)
+    filt = raw.get("filter")
+    if filt is not None:
+        if not isinstance(filt, dict):
+            raise ClientMessageError("'filter' must be an object like {\"requested_by\": ...}")
+        unknown = sorted(set(filt) - {"requested_by"})
+        if unknown:
+            raise ClientMessageError(f"'filter.{unknown[0]}' is not a known filter "
+                                     "(only requested_by)")
+        values["requested_by"] = _text(filt.get("requested_by"), "filter.requested_by")
     include = raw.get("include_terminal")
     if include is not None and not isinstance(include, bool):
         raise ClientMessageError("'include_terminal' must be true or false")
     return ClientAction(action, values["ticket_id"], values["requested_by"], include)
+
+
+def _text(value: Any, name: str) -> str | None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise ClientMessageError(f"'{name}' must be a non-empty string")
+    return value
+
+
+def ack_message(seq: int, act: ClientAction, sub: Subscription) -> dict[str, Any]:
+    """The answer to a subscribe or unsubscribe: what was asked, and what now applies."""
+    kind = MessageType.SUBSCRIBED if act.action == "subscribe" else MessageType.UNSUBSCRIBED
+    message: dict[str, Any] = {"type": kind.value, "seq": seq}
+    if act.ticket_id is not None:
+        message["ticket_id"] = act.ticket_id
+    if act.requested_by is not None:
+        message["filter"] = {"requested_by": act.requested_by}
+    message["subscription"] = sub.to_dict()
+    return message
 
 
 def apply_action(sub: Subscription, act: ClientAction) -> Subscription:

@@ -22,6 +22,7 @@ from chalicelib.ports import (
 from chalicelib.realtime.credentials import ws_credentials
 from chalicelib.realtime.protocol import (
     ClientMessageError,
+    ack_message,
     apply_action,
     encode,
     error_message,
@@ -83,8 +84,10 @@ class RealtimeService:
             return ConnectAnswer(429 if isinstance(e, TooManyRequests) else 401,
                                  message=e.message)
         include = query.get("include_terminal", "").lower() in ("true", "1")
+        # Every event the caller may see flows from the start (the design's contract); the
+        # snapshot follows as soon as the server may post (see `opened`).
         self._connections.add(Connection(connection_id, Viewer(who.user_id, who.is_admin),
-                                         Subscription(include_terminal=include, muted=True),
+                                         Subscription(include_terminal=include),
                                          self._clock.now().isoformat()))
         log.info("websocket connected", extra={"connection_id": connection_id,
                                                "user_id": who.user_id})
@@ -103,8 +106,18 @@ class RealtimeService:
             return
         sub = apply_action(conn.subscription, action)
         self._connections.set_subscription(connection_id, sub)
+        seq = self._connections.next_seq(connection_id)
+        if seq is None:
+            return
+        self._post(connection_id, encode(ack_message(seq, action, sub)))
         if action.action == "subscribe":
             self.send_snapshot(Connection(connection_id, conn.viewer, sub, conn.connected_at))
+
+    def opened(self, connection_id: str) -> None:
+        """The connection can be posted to (after $connect): send its first snapshot."""
+        conn = self._connections.get(connection_id)
+        if conn is not None:
+            self.send_snapshot(conn)
 
     def send_snapshot(self, conn: Connection) -> None:
         # Take the number before reading: events after it may already show in the tickets,

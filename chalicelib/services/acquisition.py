@@ -29,6 +29,7 @@ from chalicelib.services.flow_state import FlowState, TicketCancelled
 from chalicelib.services.ticket_updates import update_ticket
 from chalicelib.services.work_orders import work_order
 from chalicelib.textbrain.brain import TextBrain
+from chalicelib.textbrain.llm_cost import LlmPrices, usage_audit
 
 log = logging.getLogger("quentin.acquisition")
 S = TicketState
@@ -50,6 +51,7 @@ class AcquisitionService:
         auto_approve_threshold: float = 0.85,
         catalog: TorrentCatalog | None = None,
         enrichment: CatalogEnrichment | None = None,
+        llm_prices: LlmPrices | None = None,
     ) -> None:
         self._flow = flow
         self._store = store
@@ -60,6 +62,7 @@ class AcquisitionService:
         self._threshold = auto_approve_threshold
         self._catalog = catalog
         self._enrichment = enrichment or CatalogEnrichment(None)
+        self._prices = llm_prices or LlmPrices()
 
     # --- acquire -------------------------------------------------------------------------
     def acquire(self, msg: StageMessage) -> dict[str, Any]:
@@ -83,11 +86,18 @@ class AcquisitionService:
             return covered
         enriched = self._enrichment.enrich(ticket.request)  # never fails: see its module
         request = enriched.request
-        queries = ([SearchQuery(text=forced, kind=SearchKind.GENERIC)] if forced
-                   else self._brain.queries(request))[:MAX_QUERIES]
+        # plan_queries, not queries: the LLM's query variations cost tokens, audited here.
+        plan = None if forced else self._brain.plan_queries(request)
+        queries = (list(plan.queries) if plan is not None
+                   else [SearchQuery(text=str(forced), kind=SearchKind.GENERIC)])[:MAX_QUERIES]
+        planning: dict[str, Any] = {}
+        if plan is not None and (plan.usage.calls or plan.llm_error):
+            planning = {"llm": usage_audit(plan.usage, self._prices),
+                        "llm_variations": plan.llm_variations, "llm_error": plan.llm_error}
+        if enriched.note:
+            planning["catalog"] = enriched.note
         self._audit.record(AuditEventType.MATCHING_STARTED, ACTOR, ticket.ticket_id,
-                           queries=[q.text for q in queries],
-                           **({"catalog": enriched.note} if enriched.note else {}))
+                           queries=[q.text for q in queries], **planning)
         seen: dict[str, TorrentCandidate] = {}
         files: dict[str, list[TorrentFile]] = {}
         blocked: dict[str, str] = {}
@@ -129,6 +139,7 @@ class AcquisitionService:
             reasoning=acquisition.reasoning,
             scores=[{"title": c["candidate"]["title"], "total": c["total"]}
                     for c in acquisition.candidates[:10]],
+            llm=self._llm_audit(decision),
             **payload,
         )
         return self._conclude(ticket, decision, acquisition, payload)
@@ -159,10 +170,21 @@ class AcquisitionService:
                              {**summary, "candidate": best["candidate"]})
             return {"outcome": "auto_approved", "work": work.to_dict()}
         self._save_acquisition(ticket.ticket_id, acquisition)
+        self._audit.record(AuditEventType.APPROVAL_REQUESTED, ACTOR, ticket.ticket_id,
+                           confidence=acquisition.confidence, threshold=self._threshold,
+                           recommended_index=acquisition.recommended_index,
+                           candidate=best["candidate"].get("title"),
+                           candidates=len(acquisition.candidates),
+                           reasoning=acquisition.reasoning)
         self._flow.enter(ticket.ticket_id, S.NEEDS_APPROVAL,
                          f"confidence {decision.confidence:.2f} is below the auto-approve "
                          f"threshold", {**summary, "candidate": best["candidate"]})
         return {"outcome": "needs_approval"}
+
+    def _llm_audit(self, decision: Any) -> dict[str, Any] | None:
+        """The LLM's provider, model, tokens and cost for this decision (None: not asked)."""
+        trace = getattr(decision, "llm", None)
+        return usage_audit(trace.usage, self._prices) if trace is not None else None
 
     # --- next candidate after a failed download ------------------------------------------
     def next_candidate(self, msg: StageMessage) -> dict[str, Any]:
@@ -210,6 +232,12 @@ class AcquisitionService:
                                 previous_failure=reason, progress_pct=0)
             return {"outcome": "auto_approved", "work": work.to_dict()}
         self._save_acquisition(ticket.ticket_id, acquisition)
+        self._audit.record(AuditEventType.APPROVAL_REQUESTED, ACTOR, ticket.ticket_id,
+                           confidence=acquisition.confidence, threshold=self._threshold,
+                           recommended_index=acquisition.recommended_index,
+                           candidate=best["candidate"].get("title"),
+                           candidates=len(acquisition.candidates),
+                           reasoning=acquisition.reasoning)
         self._flow.enter(ticket.ticket_id, S.NEEDS_APPROVAL,
                          f"download failed ({reason}); the next candidate needs approval",
                          {"candidate": best["candidate"], "previous_failure": reason})

@@ -79,7 +79,7 @@ class FlowState:
         if after is not before:
             self._audit.record(AuditEventType.TICKET_STATE_CHANGED, self._actor, ticket_id,
                                from_state=before.state.value, to_state=state.value,
-                               reason=reason)
+                               reason=reason, secs_in_state=_secs_in_state(before, after))
             kind = "needs_approval" if state is TicketState.NEEDS_APPROVAL else "state_change"
             self._events.publish(kind, after, {"from_state": before.state.value,
                                                "to_state": state.value})
@@ -135,3 +135,10 @@ class FlowState:
         self, ticket_id: str, change: Callable[[Ticket], Ticket | None]
     ) -> tuple[Ticket, Ticket]:
         return update_ticket(self._store, ticket_id, change)
+
+
+def _secs_in_state(before: Ticket, after: Ticket) -> float | None:
+    """How long the ticket stayed in the state it has just left (stage durations, stats)."""
+    if not before.history or not after.history:
+        return None
+    return round((after.history[-1].at - before.history[-1].at).total_seconds(), 3)

@@ -151,6 +151,11 @@ try {
   await page.getByTestId('config').getByText('resource_prefix').waitFor()
   await page.locator('[data-stat=cancelled]').waitFor()
   await page.getByTestId('health').getByText('dynamodb_tickets').waitFor()
+  // Processing rates: tickets have ended and stages have been timed by now.
+  await page.getByTestId('hourly-chart').locator('rect').first().waitFor()
+  await page.getByTestId('stage-times').locator('[data-stage=acquiring]').waitFor()
+  await page.getByTestId('window').selectOption('1h')
+  await page.getByTestId('stage-times').waitFor()
   const config = await page.getByTestId('config').innerText()
   if (config.includes(key)) throw new Error('the configuration view shows the API key')
   await shot('11-system')
@@ -169,6 +174,14 @@ try {
   await page.getByTestId('dry-run').click()
   await page.getByText('Dry-run ticket').waitFor()
   await shot('12-new-ticket-from-catalog')
+
+  step('torrents view')
+  await page.getByRole('link', { name: 'Torrents' }).click()
+  await page.getByTestId('storage').waitFor()
+  await page.getByTestId('coverage-artist').fill('Björk')
+  await page.getByTestId('coverage-run').click()
+  await page.getByText(/No kept torrent holds Björk|tracks in/).waitFor()
+  await shot('13-torrents')
 
   if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`)
   console.log('e2e: all steps passed')

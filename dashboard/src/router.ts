@@ -11,6 +11,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/new', component: () => import('./views/NewTicketView.vue') },
   { path: '/search-test', component: () => import('./views/SearchTestView.vue') },
   { path: '/audit', component: () => import('./views/AuditView.vue') },
+  { path: '/torrents', component: () => import('./views/TorrentsView.vue') },
   { path: '/system', component: () => import('./views/SystemView.vue') },
 ]
 

@@ -399,3 +399,17 @@ class InMemoryCatalogCache:
 
     def put(self, key: str, value: Any, ttl_secs: float) -> None:
         self.entries[key] = (self._clock.now().timestamp() + ttl_secs, value)
+
+
+class RecordingMetrics:
+    """The Metrics port keeping every measurement: (name, value, unit, dimensions)."""
+
+    def __init__(self) -> None:
+        self.emitted: list[tuple[str, float, str, dict[str, str]]] = []
+
+    def emit(self, name: str, value: float, unit: str = "Count",
+             dimensions: dict[str, str] | None = None) -> None:
+        self.emitted.append((name, value, unit, dict(dimensions or {})))
+
+    def named(self, name: str) -> list[tuple[float, dict[str, str]]]:
+        return [(v, d) for n, v, _, d in self.emitted if n == name]

@@ -18,6 +18,8 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.domain.stage_protocol import CONTROL_SCHEMA, Stage
+from chalicelib.ports import Metrics
+from chalicelib.services.metrics import QUEUE_LAG
 from workers.agent.flow_answers import FlowAnswers
 from workers.agent.queue_poller import BandPoller
 from workers.agent.settings import AGENT_STAGES, AgentSettings
@@ -35,13 +37,15 @@ class Agent:
     def __init__(self, settings: AgentSettings, sqs: Any, answers: FlowAnswers,
                  runner: TaskRunner, cancel_ticket: Callable[[str], object], *,
                  seeding_sweep: Callable[[], object] | None = None,
-                 slots: dict[Stage, int] | None = None) -> None:
+                 slots: dict[Stage, int] | None = None,
+                 metrics: Metrics | None = None) -> None:
         self._settings = settings
         self._sqs = sqs
         self._answers = answers
         self._runner = runner
         self._cancel_ticket = cancel_ticket
         self._sweep = seeding_sweep
+        self._metrics = metrics
         self._slots = slots or {Stage.DOWNLOAD: settings.max_downloads, Stage.CONVERT: 1,
                                 Stage.PLACE: 1}
         self._stopping = threading.Event()
@@ -168,6 +172,9 @@ class Agent:
                 self._start(task)
 
     def _start(self, task: StageTask) -> None:
+        if self._metrics is not None and task.sent_at is not None:
+            self._metrics.emit(QUEUE_LAG, max(0.0, time.time() - task.sent_at), "Seconds",
+                               {"stage": task.message.stage.value})
         with self._lock:
             self._active[id(task)] = task
         worker = threading.Thread(target=self._work, args=(task,), name=task.label)

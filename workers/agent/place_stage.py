@@ -8,10 +8,12 @@ dropped). Any failure rolls back every file the ticket placed.
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from chalicelib.domain.audit import AuditEventType
+from chalicelib.domain.completion import completion_stats
 from chalicelib.domain.stage_protocol import ERROR_PLACEMENT_FAILED
 from chalicelib.domain.states import TicketState
 from workers.agent.settings import AgentSettings
@@ -38,7 +40,8 @@ class PlaceStage:
         workdir = TicketWorkdir(self._settings.work_dir, task.ticket_id)
         done = workdir.get("place_result")
         if done:  # placed before a crash or a redelivery: only the answer was missing
-            reporter.enter(TicketState.COMPLETED, "every file placed", {"files": done["files"]})
+            reporter.enter(TicketState.COMPLETED, "every file placed",
+                           {"files": done["files"], "stats": done.get("stats")})
             return dict(done)
         outputs = self._outputs(task, workdir)
         reporter.enter(TicketState.PLACING, f"placing {len(outputs)} files",
@@ -65,13 +68,35 @@ class PlaceStage:
         files = [{"item_id": by_dest.get(str(f.dest), ""), "dest_path": str(f.dest),
                   "sha256": f.sha256, "size": f.size, "action": f.action.value}
                  for f in report.files]
-        result = {"files": files}
+        stats = self._stats(task, reporter, files)
+        result = {"files": files, "stats": stats}
         workdir.update(place_result=result)  # before Completed: a crash now must not re-place
-        reporter.enter(TicketState.COMPLETED, "every file placed", {"files": files})
+        reporter.enter(TicketState.COMPLETED, "every file placed",
+                       {"files": files, "stats": stats})
         reporter.record(AuditEventType.PLACEMENT_COMPLETED,
                         files=[f["dest_path"] for f in files])
         workdir.remove_outputs()
         return result
+
+    @staticmethod
+    def _stats(task: StageTask, reporter: TicketReporter, files: list[dict[str, Any]]
+               ) -> dict[str, Any]:
+        """Completion stats; best effort (a stat that cannot be read must not fail a
+        placement that succeeded)."""
+        results = task.message.results
+        downloaded = 0
+        for entry in (results.get("download") or {}).get("files") or []:
+            try:
+                downloaded += Path(entry["local_path"]).stat().st_size
+            except (OSError, KeyError, TypeError):
+                continue
+        try:
+            ticket = reporter.ticket()
+            return completion_stats(ticket, task.message.work, results, files, downloaded,
+                                    datetime.now(UTC))
+        except Exception:
+            log.exception("completion stats not computed", extra={"ticket_id": task.ticket_id})
+            return {"bytes_downloaded": downloaded, "files": len(files)}
 
     @staticmethod
     def _outputs(task: StageTask, workdir: TicketWorkdir) -> list[dict[str, Any]]:

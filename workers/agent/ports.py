@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from chalicelib.domain.bencode import TorrentMeta
-from chalicelib.domain.catalog import CatalogContent
+from chalicelib.domain.catalog import CatalogContent, CatalogTorrent
 from workers.agent.task import StageTask
 from workers.agent.ticket_reporter import TicketReporter
 from workers.torrent.client import TorrentFileEntry, TorrentStatus
@@ -75,6 +75,8 @@ class TorrentCatalog(Protocol):
     def update_seeding(self, info_hash: str, ratio: float, seeding_secs: int) -> None: ...
 
     def remove(self, info_hash: str) -> None: ...
+
+    def get_cleanup_candidates(self, max_bytes: int) -> Sequence[CatalogTorrent]: ...
 
 
 class StageHandler(Protocol):

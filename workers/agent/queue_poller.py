@@ -22,6 +22,7 @@ class Received:
     band_rank: int  # 0 = the highest band
     body: str
     receipt_handle: str
+    sent_at: float | None = None  # epoch seconds SQS received it (the queue lag's start)
 
 
 def order_batch(received: Sequence[tuple[Received, StageMessage]]
@@ -74,14 +75,16 @@ class BandPoller:
                 self._reject(item, str(exc))
                 continue
             parsed.append((item, message))
-        return [StageTask(message=m, queue_url=r.queue_url, receipt_handle=r.receipt_handle)
+        return [StageTask(message=m, queue_url=r.queue_url, receipt_handle=r.receipt_handle,
+                          sent_at=r.sent_at)
                 for r, m in order_batch(parsed)]
 
     def _receive(self, url: str, rank: int, wanted: int, wait: int) -> list[Received]:
         answer = self._sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=wanted,
                                            WaitTimeSeconds=wait,
-                                           VisibilityTimeout=self._visibility)
-        return [Received(url, rank, m["Body"], m["ReceiptHandle"])
+                                           VisibilityTimeout=self._visibility,
+                                           AttributeNames=["SentTimestamp"])
+        return [Received(url, rank, m["Body"], m["ReceiptHandle"], _sent_at(m))
                 for m in answer.get("Messages", [])]
 
     def _reject(self, item: Received, reason: str) -> None:
@@ -96,3 +99,8 @@ class BandPoller:
             self._answers.delete(item.queue_url, item.receipt_handle)
         except (TaskGone, FlowUnreachable) as exc:
             log.warning("invalid message not deleted: %s", exc)
+
+
+def _sent_at(message: dict[str, Any]) -> float | None:
+    sent = (message.get("Attributes") or {}).get("SentTimestamp")
+    return int(sent) / 1000 if sent else None

@@ -29,15 +29,25 @@ class SeedingReaper:
     """
 
     def __init__(self, settings: AgentSettings, client: TorrentClient,
-                 catalog: TorrentCatalog | None = None) -> None:
+                 catalog: TorrentCatalog | None = None, *, budget_bytes: int = 0) -> None:
         self._settings = settings
         self._client = client
         self._catalog = catalog
         self._policy = seeding_policy(settings)
+        # With a storage budget, seeded torrents stay for reuse until the kept ones exceed
+        # it; the catalog then names the least recently used that may go.
+        self._budget = budget_bytes if catalog is not None else 0
 
     def sweep(self) -> list[str]:
         """Remove the torrents (with data) that may go; return their info hashes."""
         removed: list[str] = []
+        over_budget: set[str] = set()
+        if self._budget and self._catalog is not None:
+            try:
+                over_budget = {t.info_hash for t in
+                               self._catalog.get_cleanup_candidates(self._budget)}
+            except Exception:  # the catalog is advice: keep everything this round
+                log.warning("storage budget not checked", exc_info=True)
         for ticket_id in known_tickets(self._settings.work_dir):
             workdir = TicketWorkdir(self._settings.work_dir, ticket_id)
             state = workdir.read()
@@ -58,6 +68,8 @@ class SeedingReaper:
             decision = self._policy.decide(status)
             if not decision.eligible_for_cleanup:
                 continue
+            if self._budget and info_hash not in over_budget:
+                continue  # seeded, but kept for reuse while the catalog fits its budget
             try:
                 self._client.remove(info_hash, delete_data=True)
             except TorrentClientError as exc:

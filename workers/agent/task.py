@@ -44,6 +44,7 @@ class StageTask:
     queue_url: str
     receipt_handle: str
     received_at: float = field(default_factory=time.monotonic)
+    sent_at: float | None = None  # epoch seconds the message entered its queue, when known
     stop_event: threading.Event = field(default_factory=threading.Event)
     stop_reason: StopReason | None = None
     # What a progress view shows: "what" is the current step, pct 0..100.

@@ -13,6 +13,7 @@ from typing import Any
 
 from chalicelib.domain.audit import AuditEventType
 from chalicelib.domain.states import TicketState
+from chalicelib.domain.ticket import Ticket
 from chalicelib.services.audit import AuditRecorder
 from chalicelib.services.flow_state import FlowState, TicketCancelled
 from workers.agent.task import StageStopped, StopReason
@@ -38,6 +39,9 @@ class TicketReporter:
 
     def current_state(self) -> TicketState:
         return self._flow.get(self.ticket_id).state
+
+    def ticket(self) -> Ticket:
+        return self._flow.get(self.ticket_id)
 
     def enter(self, state: TicketState, reason: str, payload: dict[str, Any] | None = None) -> None:
         """Move the ticket into `state`; StageStopped(CANCELLED) when it was cancelled."""

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from prometheus_client import CollectorRegistry
+
 from chalicelib.adapters.aws.audit_log import DynamoAuditLog
 from chalicelib.adapters.aws.clients import aws_client
 from chalicelib.adapters.aws.models import build_models
@@ -24,6 +26,13 @@ from chalicelib.domain.stage_protocol import Stage
 from chalicelib.ports import TicketEvents
 from chalicelib.services.audit import AuditRecorder
 from chalicelib.services.flow_state import FlowState
+from chalicelib.services.metrics import (
+    CONVERSION_DURATION,
+    PLACEMENT_FAILURES,
+    QUEUE_LAG,
+    STALLED_DOWNLOADS,
+    MeteredAuditLog,
+)
 from chalicelib.services.tickets import NoEvents
 from workers.agent.agent import Agent
 from workers.agent.convert_stage import ConvertStage
@@ -32,6 +41,7 @@ from workers.agent.download_stage import DownloadStage
 from workers.agent.flow_answers import FlowAnswers
 from workers.agent.place_stage import PlaceStage, placement_dir
 from workers.agent.ports import StageHandler, TorrentClient
+from workers.agent.prometheus import MetricsEndpoint, PrometheusMetrics, TorrentsAndDisks
 from workers.agent.seeding_reaper import SeedingReaper
 from workers.agent.settings import AgentSettings
 from workers.agent.task_runner import TaskRunner
@@ -75,8 +85,12 @@ class AgentParts:
     client: TorrentClient
     placer: Placer
     cleanup: TicketCleanup
+    metrics: PrometheusMetrics | None = None
+    endpoint: MetricsEndpoint | None = None  # /metrics when [agent] metrics_address is set
 
     def close(self) -> None:
+        if self.endpoint is not None:
+            self.endpoint.close()
         self.client.close()
 
 
@@ -89,7 +103,8 @@ def build_agent(config: Config, base_dir: Path, *, client: TorrentClient | None 
     settings.download_dir.mkdir(parents=True, exist_ok=True)
     models = build_models(config)
     clock = SystemClock()
-    audit = AuditRecorder(DynamoAuditLog(models), clock)
+    metrics = PrometheusMetrics(CollectorRegistry())
+    audit = AuditRecorder(MeteredAuditLog(DynamoAuditLog(models), metrics), clock)
     flow = FlowState(DynamoTicketStore(models), audit, ticket_events(config), clock, actor=ACTOR)
     sqs = aws_client(config, "sqs")
     answers = FlowAnswers(aws_client(config, "stepfunctions"), sqs)
@@ -125,5 +140,29 @@ def build_agent(config: Config, base_dir: Path, *, client: TorrentClient | None 
                         heartbeat_secs=settings.heartbeat_interval_secs,
                         visibility_secs=settings.visibility_timeout_secs)
     agent = Agent(settings, sqs, answers, runner, cleanup.cancel,
-                  seeding_sweep=SeedingReaper(settings, torrents, catalog).sweep)
-    return AgentParts(agent, settings, torrents, placer, cleanup)
+                  seeding_sweep=SeedingReaper(
+                      settings, torrents, catalog,
+                      budget_bytes=config.torrent_client.storage_budget_bytes).sweep,
+                  metrics=metrics)
+    endpoint = serve_metrics(config, settings, metrics, torrents, placer)
+    return AgentParts(agent, settings, torrents, placer, cleanup, metrics, endpoint)
+
+
+def serve_metrics(config: Config, settings: AgentSettings, metrics: PrometheusMetrics,
+                  torrents: TorrentClient, placer: Placer) -> MetricsEndpoint | None:
+    """Prometheus /metrics on [agent] metrics_address (nothing when it is empty)."""
+    for name, unit, labels in ((CONVERSION_DURATION, "Seconds", ("format",)),
+                               (PLACEMENT_FAILURES, "Count", ()),
+                               (STALLED_DOWNLOADS, "Count", ()),
+                               (QUEUE_LAG, "Seconds", ("stage",))):
+        metrics.declare(name, unit, labels)
+    paths = {"work_dir": settings.work_dir, "download_dir": settings.download_dir}
+    paths.update({f"placement:{root}": Path(root) for root in placer.guard.roots})
+    metrics.registry.register(TorrentsAndDisks(torrents.list, paths))
+    address = config.agent.metrics_address
+    if not address:
+        return None
+    try:
+        return MetricsEndpoint(metrics.registry, address)
+    except (OSError, ValueError) as e:
+        raise ConfigError(f"'agent.metrics_address' {address!r} cannot be served: {e}") from e

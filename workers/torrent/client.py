@@ -51,6 +51,7 @@ class TorrentStatus:
     wanted_bytes: int
     tag: str | None = None
     error: str | None = None
+    peers: int = 0  # connected peers (seeds and leechers)
 
     @property
     def is_complete(self) -> bool:

@@ -367,6 +367,7 @@ class LibtorrentClient:
             seeding_time_seconds=int(st.seeding_duration.total_seconds()),
             save_path=Path(st.save_path),
             wanted_bytes=st.total_wanted,
+            peers=int(st.num_peers),
             tag=tag or None,
             error=error,
         )

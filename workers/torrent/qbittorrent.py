@@ -295,4 +295,5 @@ def _to_status(info: Any) -> TorrentStatus:
         wanted_bytes=max(int(info.get("size", 0)), 0),
         tag=tags[0] if tags else None,
         error=f"qBittorrent state {raw_state!r}" if state is TorrentState.ERROR else None,
+        peers=int(info.get("num_seeds", 0)) + int(info.get("num_leechs", 0)),
     )

@@ -19,7 +19,7 @@ class DynamoTableProbe:
 
     def check(self) -> dict[str, Any]:
         described = self.client.describe_table(TableName=self.table)
-        return {"table": self.table, "status": described["Table"]["TableStatus"]}
+        return {"table": self.table, "table_status": described["Table"]["TableStatus"]}
 
 
 @dataclass(frozen=True)

@@ -167,6 +167,14 @@ class DynamoTorrentCatalog:
         ]
         return find_coverage(items, torrents, wanted)
 
+    def list_torrents(self, *, with_contents: bool = False) -> list[CatalogTorrent]:
+        """Every kept torrent, most recently used first (contents only when asked: one
+        query per torrent)."""
+        rows = self._model.by_last_used.query(TORRENT_ROW, scan_index_forward=False)
+        return [self._torrent_from_row(
+            row, [_content(r) for r in self._content_rows(row.info_hash)] if with_contents
+            else ()) for row in rows]
+
     def get_cleanup_candidates(self, max_bytes: int) -> list[CatalogTorrent]:
         """Torrents to delete, least recently used first, so the rest fit in `max_bytes`.
 

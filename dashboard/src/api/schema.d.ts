@@ -59,7 +59,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such ticket */
+                /** @description No such ticket (or another user's) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -79,6 +79,15 @@ export interface paths {
                 };
                 /** @description Body too large */
                 413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many failed authentications from this address: wait Retry-After seconds */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -149,7 +158,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such ticket */
+                /** @description No such ticket (or another user's) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -160,6 +169,15 @@ export interface paths {
                 };
                 /** @description The action does not fit the ticket's current state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many failed authentications from this address: wait Retry-After seconds */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -221,7 +239,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such ticket */
+                /** @description No such ticket (or another user's) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -232,6 +250,15 @@ export interface paths {
                 };
                 /** @description The action does not fit the ticket's current state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many failed authentications from this address: wait Retry-After seconds */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -305,7 +332,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such ticket */
+                /** @description No such ticket (or another user's) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -316,6 +343,15 @@ export interface paths {
                 };
                 /** @description The action does not fit the ticket's current state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many failed authentications from this address: wait Retry-After seconds */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -388,7 +424,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such ticket */
+                /** @description No such ticket (or another user's) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -399,6 +435,15 @@ export interface paths {
                 };
                 /** @description The action does not fit the ticket's current state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many failed authentications from this address: wait Retry-After seconds */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -479,7 +524,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such ticket */
+                /** @description No such ticket (or another user's) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -490,6 +535,15 @@ export interface paths {
                 };
                 /** @description The action does not fit the ticket's current state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many failed authentications from this address: wait Retry-After seconds */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -568,7 +622,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such ticket */
+                /** @description No such ticket (or another user's) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -579,6 +633,15 @@ export interface paths {
                 };
                 /** @description The action does not fit the ticket's current state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many failed authentications from this address: wait Retry-After seconds */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -603,7 +666,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Retry a failed ticket */
+        /** Retry a failed ticket (admin only) */
         post: {
             parameters: {
                 query?: never;
@@ -651,7 +714,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such ticket */
+                /** @description No such ticket (or another user's) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -662,6 +725,15 @@ export interface paths {
                 };
                 /** @description The action does not fit the ticket's current state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many failed authentications from this address: wait Retry-After seconds */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -686,7 +758,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Search again with the given query */
+        /** Search again with the given query (admin only) */
         post: {
             parameters: {
                 query?: never;
@@ -740,7 +812,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such ticket */
+                /** @description No such ticket (or another user's) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -751,6 +823,15 @@ export interface paths {
                 };
                 /** @description The action does not fit the ticket's current state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many failed authentications from this address: wait Retry-After seconds */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -775,7 +856,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Download this magnet link instead of searching */
+        /** Download this magnet link instead of searching (admin only) */
         post: {
             parameters: {
                 query?: never;
@@ -829,7 +910,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such ticket */
+                /** @description No such ticket (or another user's) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -840,6 +921,15 @@ export interface paths {
                 };
                 /** @description The action does not fit the ticket's current state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many failed authentications from this address: wait Retry-After seconds */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -924,7 +1014,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such ticket */
+                /** @description No such ticket (or another user's) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -935,6 +1025,15 @@ export interface paths {
                 };
                 /** @description The action does not fit the ticket's current state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many failed authentications from this address: wait Retry-After seconds */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1028,7 +1127,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such ticket */
+                /** @description No such ticket (or another user's) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1039,6 +1138,15 @@ export interface paths {
                 };
                 /** @description The action does not fit the ticket's current state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many failed authentications from this address: wait Retry-After seconds */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1128,7 +1236,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such ticket */
+                /** @description No such ticket (or another user's) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1139,6 +1247,15 @@ export interface paths {
                 };
                 /** @description The action does not fit the ticket's current state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many failed authentications from this address: wait Retry-After seconds */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1230,7 +1347,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such ticket */
+                /** @description No such ticket (or another user's) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1241,6 +1358,15 @@ export interface paths {
                 };
                 /** @description The action does not fit the ticket's current state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many failed authentications from this address: wait Retry-After seconds */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1277,8 +1403,10 @@ export interface paths {
             parameters: {
                 query?: {
                     ticket_id?: string;
-                    event_type?: "TicketCreated" | "TicketStateChanged" | "TicketCancelled" | "TicketLinked" | "ApprovalGranted" | "ApprovalRejected" | "AdminRetry" | "AdminForceSearch" | "AdminForceMagnet" | "AdminExport" | "SearchExecuted" | "MatchingStarted" | "MatchingCompleted" | "DownloadStarted" | "DownloadProgress" | "DownloadCompleted" | "DownloadFailed" | "ConversionStarted" | "ConversionCompleted" | "ConversionFailed" | "PlacementStarted" | "PlacementCompleted" | "PlacementFailed" | "ReleaseBlocklisted" | "ServiceStarted" | "ServiceStopped" | "ConfigValidationFailed";
+                    event_type?: "TicketCreated" | "TicketStateChanged" | "TicketCancelled" | "TicketLinked" | "ApprovalRequested" | "ApprovalGranted" | "ApprovalRejected" | "AdminRetry" | "AdminForceSearch" | "AdminForceMagnet" | "AdminExport" | "SearchExecuted" | "MatchingStarted" | "MatchingCompleted" | "DownloadStarted" | "DownloadProgress" | "DownloadCompleted" | "DownloadFailed" | "ConversionStarted" | "ConversionCompleted" | "ConversionFailed" | "PlacementStarted" | "PlacementCompleted" | "PlacementFailed" | "ReleaseBlocklisted" | "ServiceStarted" | "ServiceStopped" | "ConfigValidationFailed" | "AuthenticationFailed";
+                    /** @description A date-time with its zone, or a date (YYYY-MM-DD: UTC midnight) */
                     from?: string;
+                    /** @description As from */
                     to?: string;
                     limit?: number;
                     /** @description Opaque cursor from the previous page */
@@ -1326,7 +1454,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such ticket */
+                /** @description No such ticket (or another user's) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1337,6 +1465,15 @@ export interface paths {
                 };
                 /** @description The action does not fit the ticket's current state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many failed authentications from this address: wait Retry-After seconds */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1411,7 +1548,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such ticket */
+                /** @description No such ticket (or another user's) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1422,6 +1559,15 @@ export interface paths {
                 };
                 /** @description The action does not fit the ticket's current state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many failed authentications from this address: wait Retry-After seconds */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1494,7 +1640,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such ticket */
+                /** @description No such ticket (or another user's) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1505,6 +1651,15 @@ export interface paths {
                 };
                 /** @description The action does not fit the ticket's current state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many failed authentications from this address: wait Retry-After seconds */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1574,10 +1729,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Ticket counts per state */
+        /** Ticket counts per state, and processing rates over a window */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description 90m, 24h (default), 7d; at most 31d */
+                    window?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -1620,7 +1778,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such ticket */
+                /** @description No such ticket (or another user's) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1631,6 +1789,197 @@ export interface paths {
                 };
                 /** @description The action does not fit the ticket's current state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many failed authentications from this address: wait Retry-After seconds */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kept torrents (status, ratio, size, last used), the storage budget and the cleanup candidates */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Catalog"];
+                    };
+                };
+                /** @description Invalid input; `errors` names each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for this identity */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such ticket (or another user's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The action does not fit the ticket's current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many failed authentications from this address: wait Retry-After seconds */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An artist's albums found in kept torrents */
+        get: {
+            parameters: {
+                query: {
+                    artist: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CatalogCoverage"];
+                    };
+                };
+                /** @description Invalid input; `errors` names each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for this identity */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such ticket (or another user's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The action does not fit the ticket's current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many failed authentications from this address: wait Retry-After seconds */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1701,7 +2050,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such ticket */
+                /** @description No such ticket (or another user's) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1712,6 +2061,15 @@ export interface paths {
                 };
                 /** @description The action does not fit the ticket's current state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many failed authentications from this address: wait Retry-After seconds */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1818,7 +2176,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such ticket */
+                /** @description No such ticket (or another user's) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1829,6 +2187,15 @@ export interface paths {
                 };
                 /** @description The action does not fit the ticket's current state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many failed authentications from this address: wait Retry-After seconds */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1899,7 +2266,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such ticket */
+                /** @description No such ticket (or another user's) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1910,6 +2277,15 @@ export interface paths {
                 };
                 /** @description The action does not fit the ticket's current state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many failed authentications from this address: wait Retry-After seconds */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2177,7 +2553,7 @@ export interface components {
         AuditEvent: {
             event_id: string;
             /** @enum {string} */
-            event_type: "TicketCreated" | "TicketStateChanged" | "TicketCancelled" | "TicketLinked" | "ApprovalGranted" | "ApprovalRejected" | "AdminRetry" | "AdminForceSearch" | "AdminForceMagnet" | "AdminExport" | "SearchExecuted" | "MatchingStarted" | "MatchingCompleted" | "DownloadStarted" | "DownloadProgress" | "DownloadCompleted" | "DownloadFailed" | "ConversionStarted" | "ConversionCompleted" | "ConversionFailed" | "PlacementStarted" | "PlacementCompleted" | "PlacementFailed" | "ReleaseBlocklisted" | "ServiceStarted" | "ServiceStopped" | "ConfigValidationFailed";
+            event_type: "TicketCreated" | "TicketStateChanged" | "TicketCancelled" | "TicketLinked" | "ApprovalRequested" | "ApprovalGranted" | "ApprovalRejected" | "AdminRetry" | "AdminForceSearch" | "AdminForceMagnet" | "AdminExport" | "SearchExecuted" | "MatchingStarted" | "MatchingCompleted" | "DownloadStarted" | "DownloadProgress" | "DownloadCompleted" | "DownloadFailed" | "ConversionStarted" | "ConversionCompleted" | "ConversionFailed" | "PlacementStarted" | "PlacementCompleted" | "PlacementFailed" | "ReleaseBlocklisted" | "ServiceStarted" | "ServiceStopped" | "ConfigValidationFailed" | "AuthenticationFailed";
             /** @description '-' for service-wide events */
             ticket_id: string;
             actor: string;
@@ -2198,6 +2574,22 @@ export interface components {
                 [key: string]: {
                     ok: boolean;
                     latency_ms: number;
+                    /** @enum {string} */
+                    status?: "ok" | "down";
+                    error?: string;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+            /** @description Each agent by its last heartbeat */
+            agents?: {
+                [key: string]: {
+                    ok: boolean;
+                    /** @enum {string} */
+                    status: "ok" | "down" | "unknown";
+                    /** Format: date-time */
+                    last_heartbeat?: string;
+                    age_secs?: number | null;
                     error?: string;
                 } & {
                     [key: string]: unknown;
@@ -2209,6 +2601,62 @@ export interface components {
                 [key: string]: number;
             };
             total: number;
+            window: string;
+            window_secs: number;
+            /** Format: date-time */
+            since: string;
+            /** Format: date-time */
+            until: string;
+            /** @description Tickets that ended in the window, by terminal state */
+            outcomes: {
+                [key: string]: number;
+            };
+            tickets_per_hour: {
+                [key: string]: number;
+            };
+            hourly: {
+                /** Format: date-time */
+                hour: string;
+                outcomes: {
+                    [key: string]: number;
+                };
+            }[];
+            /** @description Median time spent in each state left during the window */
+            median_secs_by_stage: {
+                [key: string]: number;
+            };
+            /** @description completed / (completed + failed + acquisition_failed + rejected) */
+            success_ratio: number | null;
+        };
+        CatalogTorrent: {
+            info_hash: string;
+            name: string;
+            size: number;
+            ratio: number;
+            seeding_secs: number;
+            /** Format: date-time */
+            registered_at: string;
+            /** Format: date-time */
+            last_used_at: string;
+            /** @enum {string} */
+            status: "seeding" | "seeding_goal_met";
+            files: number;
+        };
+        Catalog: {
+            torrents: components["schemas"]["CatalogTorrent"][];
+            storage: {
+                used_bytes: number;
+                budget_bytes: number | null;
+                cleanup_candidates: string[];
+            };
+        };
+        CatalogCoverage: {
+            artist: string;
+            albums: {
+                album: string;
+                tracks: number;
+                torrents: string[];
+            }[];
         };
         /** @description The small form of a ticket that WebSocket messages carry */
         TicketSummary: {
@@ -2233,7 +2681,7 @@ export interface components {
         /** @description A message on the WebSocket API (see chalicelib/realtime/protocol.py) */
         RealtimeMessage: {
             /** @enum {string} */
-            type: "snapshot" | "created" | "state_change" | "progress" | "needs_approval" | "error";
+            type: "snapshot" | "created" | "state_change" | "progress" | "needs_approval" | "subscribed" | "unsubscribed" | "error";
             /** @description Per connection, +1 per message */
             seq?: number;
             tickets?: components["schemas"]["TicketSummary"][];
@@ -2244,6 +2692,14 @@ export interface components {
                 [key: string]: unknown;
             };
             message?: string;
+            /** @description subscribed/unsubscribed: the filter asked for */
+            filter?: {
+                requested_by?: string;
+            };
+            /** @description subscribed/unsubscribed: what the connection now receives */
+            subscription?: {
+                [key: string]: unknown;
+            };
         };
         RealtimeInfo: {
             url: string | null;
@@ -2285,6 +2741,8 @@ export interface components {
             user_id: string;
             is_admin: boolean;
             method: string;
+            /** @description What the method learned: JWT claims, certificate subject, the matched address rule, plugin claims */
+            claims?: Record<string, never>;
         };
         CatalogRelease: {
             musicbrainz_release_id: string;

@@ -153,7 +153,7 @@ def test_dashboard_end_to_end_in_chromium(stack: RunningStack) -> None:
     assert run.returncode == 0, report
     assert "e2e: all steps passed" in run.stdout
     shots = sorted(p.name for p in ARTIFACTS.glob("*.png"))
-    assert len(shots) == 12, shots
+    assert len(shots) == 13, shots
     assert ADMIN_KEY not in stack.log_path.read_text()
     # The approval went through the API and was announced to every dashboard.
     events = stack.call("GET", f"/api/v1/audit?ticket_id={approval_id}").body["events"]

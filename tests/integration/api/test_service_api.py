@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import app as api
-from tests.integration.api.conftest import example_ticket
+from tests.integration.api.conftest import example_ticket, settled_ticket
 from tests.support.local_stack import RunningStack
 
 
@@ -45,3 +45,25 @@ def test_openapi_lists_every_route_and_method(stack: RunningStack) -> None:
 
 def test_unknown_route_is_not_200(stack: RunningStack) -> None:
     assert stack.call("GET", "/api/v1/nothing-here").status in (403, 404)
+
+
+def test_health_gives_status_and_latency_per_dependency_and_an_agents_slot(
+        stack: RunningStack) -> None:
+    body = stack.call("GET", "/api/v1/health", key=None).body
+    for name, check in body["checks"].items():
+        assert check["status"] == "ok" and check["latency_ms"] >= 0, name
+    assert body["agents"] == {}  # this stack runs no agent
+
+
+def test_stats_report_rates_over_a_window(stack: RunningStack) -> None:
+    created = stack.call("POST", "/api/v1/ticket", example_ticket()).body
+    settled_ticket(stack, created["ticket_id"])  # acquisition_failed: no indexer here
+    body = stack.call("GET", "/api/v1/stats?window=1h").body
+    assert body["window"] == "1h" and body["window_secs"] == 3600
+    assert body["outcomes"]["acquisition_failed"] >= 1
+    assert body["tickets_per_hour"]["acquisition_failed"] >= 1
+    assert "acquiring" in body["median_secs_by_stage"]
+    assert body["success_ratio"] == 0.0 or body["outcomes"].get("completed")
+    assert body["hourly"] and "outcomes" in body["hourly"][-1]
+    bad = stack.call("GET", "/api/v1/stats?window=forever")
+    assert bad.status == 400 and bad.body["errors"][0]["field"] == "window"

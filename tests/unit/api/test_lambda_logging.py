@@ -1,4 +1,5 @@
-"""In Lambda, importing app.py turns the logs into JSON lines that keep their fields."""
+"""In Lambda, importing app.py turns the logs into Powertools JSON lines that keep their fields
+(on stdout, where the Lambda runtime and CloudWatch expect them)."""
 
 from __future__ import annotations
 
@@ -17,15 +18,16 @@ SNIPPET = ("import logging, app; "
 def run_app_import(env: dict[str, str]) -> str:
     done = subprocess.run([sys.executable, "-c", SNIPPET], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60, check=True)
-    return done.stderr
+    return done.stdout + done.stderr
 
 
 def test_lambda_logs_are_json_with_the_ticket_id() -> None:
     env = {**os.environ, "AWS_LAMBDA_FUNCTION_NAME": "quentin-torrentino-dev",
            "AWS_DEFAULT_REGION": "us-east-1"}
     lines = [json.loads(line) for line in run_app_import(env).splitlines()]
-    assert {"level": "info", "logger": "quentin.stages", "message": "stage started",
-            "ticket_id": "t-1", "stage": "acquire"}.items() <= lines[-1].items()
+    assert {"level": "INFO", "service": "quentin-torrentino", "message": "stage started",
+            "ticket_id": "t-1", "correlation_id": "t-1",
+            "stage": "acquire"}.items() <= lines[-1].items()
 
 
 def test_outside_lambda_importing_the_app_leaves_logging_alone() -> None:

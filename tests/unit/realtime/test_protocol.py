@@ -18,6 +18,7 @@ from chalicelib.realtime.protocol import (
     MAX_MESSAGE_BYTES,
     ClientAction,
     ClientMessageError,
+    ack_message,
     apply_action,
     encode,
     event_message,
@@ -137,3 +138,34 @@ def test_credentials_from_the_subprotocol_header_or_the_query() -> None:
     assert creds.subprotocol == PROTOCOL
     assert ws_credentials({"api_key": "k" * 16}, {}).api_key == "k" * 16
     assert ws_credentials({}, {}).api_key is None
+
+
+def test_the_designs_filter_form_is_honoured() -> None:
+    act = parse_client_message('{"action": "subscribe", "filter": {"requested_by": "bob"}}')
+    assert act == ClientAction("subscribe", None, "bob", None)
+    sub = apply_action(Subscription(), act)
+    assert matches(Connection("c", ADMIN, sub), make_ticket(requested_by="bob"))
+    assert not matches(Connection("c", ADMIN, sub), make_ticket(requested_by="alice"))
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ('{"action": "subscribe", "filter": "bob"}', "'filter' must be an object"),
+    ('{"action": "subscribe", "filter": {"state": "x"}}', "'filter.state' is not a known"),
+    ('{"action": "subscribe", "filter": {"requested_by": ""}}',
+     "'filter.requested_by' must be a non-empty string"),
+])
+def test_bad_filters_name_the_problem(body: str, message: str) -> None:
+    with pytest.raises(ClientMessageError, match="^" + message):
+        parse_client_message(body)
+
+
+def test_acknowledgements_say_what_was_asked_and_what_applies() -> None:
+    act = parse_client_message('{"action": "subscribe", "filter": {"requested_by": "bob"}}')
+    sub = apply_action(Subscription(), act)
+    assert ack_message(4, act, sub) == {
+        "type": "subscribed", "seq": 4, "filter": {"requested_by": "bob"},
+        "subscription": {"ticket_ids": [], "requested_by": "bob", "include_terminal": False,
+                         "muted": False}}
+    drop = parse_client_message('{"action": "unsubscribe", "ticket_id": "t1"}')
+    assert ack_message(5, drop, sub)["type"] == "unsubscribed"
+    assert ack_message(5, drop, sub)["ticket_id"] == "t1"

@@ -40,7 +40,9 @@ def test_connect_authenticates_like_the_rest_api() -> None:
     assert accepted.status == 200
     assert accepted.headers == {"Sec-WebSocket-Protocol": "quentin.v1"}  # never the key
     conn = connections.get("c1")
-    assert conn is not None and conn.viewer.user_id == "alice" and conn.subscription.muted
+    # Events flow from the start: the design sends a snapshot on connect, not on subscribe.
+    assert conn is not None and conn.viewer.user_id == "alice"
+    assert not conn.subscription.muted and conn.subscription.include_terminal is False
 
 
 def test_subscribe_answers_with_a_snapshot_of_what_the_viewer_may_see() -> None:
@@ -51,9 +53,15 @@ def test_subscribe_answers_with_a_snapshot_of_what_the_viewer_may_see() -> None:
     ended = rig.tickets.create(album_request(album="Amnesiac"), ALICE)
     rig.tickets.cancel(ended.ticket_id, ALICE)
     realtime.connect("c1", {"api_key": "k-alice"}, {}, "127.0.0.1")
+    realtime.opened("c1")
+    (sent_to, first), = poster.sent
+    assert sent_to == "c1" and first["type"] == "snapshot" and first["seq"] == 1
+    assert [t["ticket_id"] for t in first["tickets"]] == [mine.ticket_id]
     realtime.message("c1", '{"action": "subscribe"}')
-    (sent_to, snapshot), = poster.sent
-    assert sent_to == "c1" and snapshot["type"] == "snapshot" and snapshot["seq"] == 1
+    (_, ack), (_, snapshot) = poster.sent[1:]
+    assert ack == {"type": "subscribed", "seq": 2, "subscription": {
+        "ticket_ids": [], "requested_by": None, "include_terminal": False, "muted": False}}
+    assert snapshot["type"] == "snapshot" and snapshot["seq"] == 3
     assert [t["ticket_id"] for t in snapshot["tickets"]] == [mine.ticket_id]
     realtime.message("c1", "not json")
     assert poster.sent[-1][1]["type"] == "error"

@@ -131,3 +131,45 @@ def test_a_second_ticket_for_the_same_album_joins_the_first(rig: Rig) -> None:
     assert rig.store.get(first.ticket_id).linked_tickets == (second.ticket_id,)
     assert rig.store.get(second.ticket_id).state_payload["linked_to"] == first.ticket_id
     assert source.queries == []  # the primary's search serves both
+
+
+def test_llm_cost_of_queries_and_matching_and_the_approval_request_are_audited(
+        rig: Rig) -> None:
+    from chalicelib.textbrain.llm_cost import LlmPrices
+    from tests.unit.textbrain.test_brain import FakeLlm, rescore
+
+    # One rescore per query tried (none auto-approves, so every query is tried).
+    llm = FakeLlm({"queries": [{"text": "Radiohead OKComputer"}]},
+                  *[rescore(0.5, chosen=0, reasoning="not sure")] * 8)
+    acquisition = AcquisitionService(
+        rig.flow_state("acquisition"), rig.store, TextBrain(BrainMode.LLM_FIRST, llm),
+        FakeCandidateSource([offer(VAGUE)]), rig.recorder, rig.blocklist, 0.85, None,
+        LlmPrices(prompt_usd_per_mtok=3.0, completion_usd_per_mtok=15.0))
+    ticket = rig.tickets.create(album_request(), ALICE)
+    out = acquisition.acquire(StageMessage(Stage.ACQUIRE, ticket.ticket_id, "tok"))
+    assert out == {"outcome": "needs_approval"}
+    events = {e.event_type: e.data for e in rig.audit_log.events if e.ticket_id == ticket.ticket_id}
+    planned = events[E.MATCHING_STARTED]
+    assert planned["llm_variations"] == 1 and "Radiohead OKComputer" in planned["queries"]
+    tokens = planned["llm"]["prompt_tokens"]
+    assert planned["llm"] == {"provider": "fake", "model": "fake-1", "calls": 1,
+                              "prompt_tokens": tokens, "completion_tokens": 20,
+                              "latency_ms": 5,
+                              "cost_usd": round((tokens * 3.0 + 20 * 15.0) / 1e6, 6)}
+    matched = events[E.MATCHING_COMPLETED]["llm"]
+    assert (matched["provider"], matched["model"]) == ("fake", "fake-1")
+    assert matched["calls"] >= 1
+    assert matched["cost_usd"] > 0
+    asked = events[E.APPROVAL_REQUESTED]
+    assert asked["candidate"] == VAGUE and asked["threshold"] == 0.85
+    assert asked["confidence"] < 0.85 and asked["candidates"] == 1
+    order = [e.event_type for e in rig.audit_log.events if e.ticket_id == ticket.ticket_id]
+    assert order.index(E.APPROVAL_REQUESTED) < len(order) - 1  # before the state change
+
+
+def test_dumb_only_matching_audits_no_llm(rig: Rig) -> None:
+    ticket = rig.tickets.create(album_request(), ALICE)
+    acquire(rig, FakeCandidateSource([offer(GOOD)], dict(FILES)), ticket)
+    events = {e.event_type: e.data for e in rig.audit_log.events if e.ticket_id == ticket.ticket_id}
+    assert events[E.MATCHING_COMPLETED]["llm"] is None
+    assert "llm" not in events[E.MATCHING_STARTED]

@@ -51,10 +51,11 @@ def test_health_is_ok_only_when_every_probe_answers() -> None:
     def broken() -> None:
         raise ConnectionError("refused")
 
-    health = HealthService([Check("tickets", lambda: {"status": "ACTIVE"})])
+    health = HealthService([Check("tickets", lambda: {"table_status": "ACTIVE"})])
     assert health.report()["status"] == "ok"
     health.add(Check("queue", broken))
     report = health.report()
     assert report["status"] == "degraded"
-    assert report["checks"]["tickets"]["status"] == "ACTIVE"
+    assert report["checks"]["tickets"]["table_status"] == "ACTIVE"
+    assert report["checks"]["tickets"]["status"] == "ok"
     assert report["checks"]["queue"]["error"] == "ConnectionError: refused"

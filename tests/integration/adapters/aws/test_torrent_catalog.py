@@ -165,3 +165,48 @@ def test_updating_an_unknown_torrent_is_not_found(catalog: DynamoTorrentCatalog)
     with pytest.raises(ValidationError) as caught:
         catalog.update_seeding("e" * 40, -1.0, -5)
     assert [e.field for e in caught.value.errors] == ["ratio", "seeding_secs"]
+
+
+def test_listing_is_most_recent_first_and_artist_coverage_reads_contents(
+    catalog: DynamoTorrentCatalog, clock: FakeClock, tmp_path: Path
+) -> None:
+    from chalicelib.domain.catalog import artist_coverage
+
+    album = album_torrent(tmp_path, "Radiohead - OK Computer", range(1, 4))
+    catalog.register_torrent(album, probed(album, range(1, 4), with_ids=True))
+    clock.advance(60)
+    other = album_torrent(tmp_path, "other", range(1, 2))
+    catalog.register_torrent(other, [])
+    listed = catalog.list_torrents()
+    assert [t.info_hash for t in listed] == [other.info_hash, album.info_hash]
+    assert all(t.contents == () for t in listed)
+    full = catalog.list_torrents(with_contents=True)
+    assert [len(t.contents) for t in full] == [0, 3]
+    assert artist_coverage(full, "radiohead") == [
+        {"album": "OK Computer", "tracks": 3, "torrents": [album.info_hash]}]
+    assert artist_coverage(full, "Björk") == []
+
+
+def test_a_discography_covering_the_request_and_more_is_preferred(
+    catalog: DynamoTorrentCatalog, clock: FakeClock, tmp_path: Path
+) -> None:
+    album = album_torrent(tmp_path, "Radiohead - OK Computer", range(1, 4))
+    catalog.register_torrent(album, probed(album, range(1, 4), with_ids=False))
+    disco_dir = tmp_path / "Radiohead - Discography"
+    (disco_dir / "OK Computer").mkdir(parents=True)
+    (disco_dir / "Kid A").mkdir()
+    for n in range(1, 4):
+        (disco_dir / "OK Computer" / f"{n:02d} - {TITLES[n - 1]}.flac").write_bytes(
+            bytes([n]) * 2000)
+        (disco_dir / "Kid A" / f"{n:02d} - Track {n}.flac").write_bytes(bytes([n]) * 2000)
+    disco = read_torrent_files(make_torrent(disco_dir, [], 1 << 14))
+    okc = [f for f in disco.files if "/OK Computer/" in f.path]
+    contents = [CatalogContent(path=f.path, size=f.size, artist="Radiohead",
+                               album="OK Computer", title=TITLES[n - 1],
+                               duration_secs=LENGTHS[n - 1], track_number=n)
+                for n, f in enumerate(sorted(okc, key=lambda f: f.path), 1)]
+    clock.advance(-3600)  # registered earlier: recency alone would pick the album torrent
+    catalog.register_torrent(disco, contents)
+    coverage = catalog.find_coverage([wanted(n) for n in range(1, 4)], ALBUM)
+    assert coverage.complete
+    assert {m.info_hash for m in coverage.matches} == {disco.info_hash}
