@@ -144,7 +144,7 @@ def test_llm_cost_of_queries_and_matching_and_the_approval_request_are_audited(
     acquisition = AcquisitionService(
         rig.flow_state("acquisition"), rig.store, TextBrain(BrainMode.LLM_FIRST, llm),
         FakeCandidateSource([offer(VAGUE)]), rig.recorder, rig.blocklist, 0.85, None,
-        LlmPrices(prompt_usd_per_mtok=3.0, completion_usd_per_mtok=15.0))
+        llm_prices=LlmPrices(prompt_usd_per_mtok=3.0, completion_usd_per_mtok=15.0))
     ticket = rig.tickets.create(album_request(), ALICE)
     out = acquisition.acquire(StageMessage(Stage.ACQUIRE, ticket.ticket_id, "tok"))
     assert out == {"outcome": "needs_approval"}
