@@ -159,6 +159,12 @@ kind = "libtorrent"
 download_dir = "data/downloads"
 state_dir = "data/torrent-state"
 stall_timeout_secs = 60
+# The demo's swarm is on 127.0.0.1: no DHT routers, LSD or UPnP (the defaults reach out).
+interface = "127.0.0.1"
+listen_port = 0
+dht = false
+lsd = false
+port_forwarding = false
 
 [orchestrator]
 heartbeat_timeout_secs = 60

@@ -82,6 +82,7 @@ class DownloadStage:
         candidate = work.candidate
         reporter.enter(TicketState.DOWNLOADING, f"downloading {candidate.title}",
                        {"candidate": candidate.title, "progress_pct": 0})
+        self._await_network(task, reporter, None)
         try:
             info_hash = self._add(task, candidate, workdir, state)
         except StageFailure as failure:
@@ -95,6 +96,7 @@ class DownloadStage:
         try:
             selected = self._select(task, work, info_hash, reporter)
             self._client.set_file_priorities(info_hash, {s.index for s in selected})
+            self._await_network(task, reporter, info_hash)
             self._client.resume(info_hash)
             self._follow(task, info_hash, selected, reporter)
         except StageFailure as failure:
@@ -195,6 +197,11 @@ class DownloadStage:
         stall = StallDetector(stall_after_seconds=self._settings.stall_timeout_secs,
                               clock=self._clock)
         while True:  # a magnet's metadata comes from peers; watch it like any progress
+            # Not paused here: a magnet fetches its metadata in upload mode, which pausing
+            # would end; a client bound to the interface sends nothing while it is down.
+            if self._await_network(task, reporter, None):
+                stall = StallDetector(stall_after_seconds=self._settings.stall_timeout_secs,
+                                      clock=self._clock)
             status = self._client.status(info_hash)
             if status.state is not TorrentState.FETCHING_METADATA:
                 break
@@ -225,6 +232,10 @@ class DownloadStage:
         wanted = {s.index for s in selected}
         while True:
             task.check()
+            if self._await_network(task, reporter, info_hash):
+                self._client.resume(info_hash)
+                stall = StallDetector(stall_after_seconds=self._settings.stall_timeout_secs,
+                                      clock=self._clock)
             status = self._client.status(info_hash)
             if status.state is TorrentState.ERROR:
                 raise StageFailure(ERROR_DOWNLOAD_FAILED,
@@ -237,6 +248,33 @@ class DownloadStage:
                                    retryable=False, info_hash=info_hash)
             self._report(task, status, reporter)
             task.wait(self._poll)
+
+    def _await_network(self, task: StageTask, reporter: TicketReporter,
+                       info_hash: str | None) -> bool:
+        """The kill switch: while the client's network is unusable (its bound interface is
+        down), keep the torrent paused and the ticket waiting with the reason; True if it
+        waited (the caller resumes). Heartbeats go on meanwhile, so the flow keeps waiting."""
+        problem = self._client.network_problem()
+        if problem is None:
+            return False
+        if info_hash is not None:
+            with contextlib.suppress(TorrentNotFound):
+                self._client.pause(info_hash)
+        log.warning("download waits: %s", problem, extra={"ticket_id": task.ticket_id})
+        reporter.progress(0.0 if info_hash is None else task.status.get("pct", 0.0),
+                          force=True, waiting_reason=problem)
+        task.show(what="waiting", reason=problem)
+        while problem is not None:
+            reporter.check_not_cancelled()
+            task.wait(self._poll)
+            problem = self._client.network_problem()
+            if problem is not None and problem != task.status.get("reason"):
+                reporter.progress(task.status.get("pct", 0.0), force=True, waiting_reason=problem)
+                task.show(reason=problem)
+        reporter.progress(task.status.get("pct", 0.0), force=True, waiting_reason=None)
+        task.show(what="downloading", reason=None)
+        log.info("network back; download continues", extra={"ticket_id": task.ticket_id})
+        return True
 
     def _files_complete(self, info_hash: str, wanted: set[int]) -> bool:
         return all(e.progress >= 1.0 for e in self._client.files(info_hash) if e.index in wanted)

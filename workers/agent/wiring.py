@@ -16,7 +16,7 @@ from chalicelib.adapters.aws.ticket_store import DynamoTicketStore
 from chalicelib.adapters.aws.torrent_catalog import DynamoTorrentCatalog
 from chalicelib.adapters.clock import SystemClock
 from chalicelib.bootstrap import build_ticket_events
-from chalicelib.config import Config, ConfigError
+from chalicelib.config import Config, ConfigError, TorrentClientConfig
 from chalicelib.domain.catalog import RetentionPolicy
 from chalicelib.domain.stage_protocol import Stage
 from chalicelib.ports import TicketEvents
@@ -35,25 +35,47 @@ from workers.agent.task_runner import TaskRunner
 from workers.agent.ticket_cleanup import TicketCleanup
 from workers.agent.ticket_reporter import ACTOR, TicketReporter
 from workers.media import Converter, Placer
+from workers.torrent.network import NetworkSettings, ProxySettings
 
 log = logging.getLogger("quentin.agent")
+
+
+def network_settings(tc: TorrentClientConfig) -> NetworkSettings:
+    """[torrent_client]'s network keys as the torrent clients take them (bytes/s)."""
+    kib = 1024
+    return NetworkSettings(
+        interface=tc.interface, listen_port=tc.listen_port, dht=tc.dht,
+        dht_bootstrap_nodes=tc.dht_bootstrap_nodes, lsd=tc.lsd, pex=tc.pex,
+        port_forwarding=tc.port_forwarding, encryption=tc.encryption,
+        proxy=ProxySettings(tc.proxy_type, tc.proxy_host, tc.proxy_port, tc.proxy_username,
+                            tc.proxy_password, tc.proxy_peer_connections),
+        download_limit=tc.download_limit_kib * kib, upload_limit=tc.upload_limit_kib * kib,
+        torrent_download_limit=tc.torrent_download_limit_kib * kib,
+        torrent_upload_limit=tc.torrent_upload_limit_kib * kib,
+        max_connections=tc.max_connections,
+        max_connections_per_torrent=tc.max_connections_per_torrent,
+        anonymous_mode=tc.anonymous_mode)
 
 
 def build_torrent_client(config: Config, base_dir: Path) -> TorrentClient:
     """The configured torrent client: embedded libtorrent, or a qBittorrent Web UI."""
     tc = config.torrent_client
+    net = network_settings(tc)
     if tc.kind == "qbittorrent":
         from workers.torrent.qbittorrent import QbittorrentClient
 
         parts = urlsplit(tc.url)
         if parts.scheme not in ("http", "https") or not parts.hostname or not parts.port:
             raise ConfigError("'torrent_client.url' must be http(s)://host:port for qbittorrent")
-        return QbittorrentClient(parts.hostname, parts.port, tc.username or None,
-                                 tc.password or None, https=parts.scheme == "https")
+        client = QbittorrentClient(parts.hostname, parts.port, tc.username or None,
+                                   tc.password or None, https=parts.scheme == "https")
+        for key in client.apply_network(net):
+            log.warning("qBittorrent has no preference for torrent_client.%s; not applied", key)
+        return client
     from workers.torrent.libtorrent_session import LibtorrentClient, LibtorrentSettings
 
     return LibtorrentClient(LibtorrentSettings(
-        state_dir=(base_dir / tc.state_dir).resolve(), listen_interfaces=tc.listen_interface))
+        state_dir=(base_dir / tc.state_dir).resolve(), network=net))
 
 
 def ticket_events(config: Config) -> TicketEvents:
