@@ -23,6 +23,7 @@ from chalicelib.domain.stage_protocol import (
 )
 from chalicelib.domain.states import TicketState
 from chalicelib.services.catalog_entries import catalog_contents, downloaded_torrent
+from workers.agent.disk_space import FreeBytes, Need, free_bytes, shortage
 from workers.agent.file_selection import SelectedFile, SelectionError, select_files
 from workers.agent.ports import TorrentCatalog, TorrentClient
 from workers.agent.settings import AgentSettings
@@ -61,8 +62,10 @@ class DownloadStage:
     def __init__(self, settings: AgentSettings, client: TorrentClient, *,
                  fetch: Fetcher = fetch_source, poll_secs: float = 0.25,
                  clock: Callable[[], float] = time.monotonic,
-                 catalog: TorrentCatalog | None = None) -> None:
+                 catalog: TorrentCatalog | None = None,
+                 free: FreeBytes = free_bytes) -> None:
         self._settings = settings
+        self._free = free
         self._catalog = catalog
         self._client = client
         self._fetch = fetch
@@ -96,6 +99,7 @@ class DownloadStage:
         try:
             selected = self._select(task, work, info_hash, reporter)
             self._client.set_file_priorities(info_hash, {s.index for s in selected})
+            self._check_space(work, info_hash, selected)
             self._await_network(task, reporter, info_hash)
             self._client.resume(info_hash)
             self._follow(task, info_hash, selected, reporter)
@@ -248,6 +252,24 @@ class DownloadStage:
                                    retryable=False, info_hash=info_hash)
             self._report(task, status, reporter)
             task.wait(self._poll)
+
+    def _check_space(self, work: WorkOrder, info_hash: str,
+                     selected: list[SelectedFile]) -> None:
+        """Room for what is still to download, its conversion and its destinations."""
+        wanted = {s.index for s in selected}
+        entries = [e for e in self._client.files(info_hash) if e.index in wanted]
+        remaining = sum(int(e.size * (1 - e.progress)) for e in entries)
+        total = sum(e.size for e in entries)
+        sizes = {s.item_id: e.size for s in selected for e in entries if e.index == s.index}
+        needs = [Need(self._settings.download_dir, remaining, "download"),
+                 Need(self._settings.work_dir,
+                      total * self._settings.conversion_headroom_pct // 100, "conversion")]
+        needs += [Need(Path(f.dest_path).parent, sizes.get(f.item_id, 0), "destination")
+                  for f in work.files if f.dest_path]
+        problem = shortage(needs, self._free)
+        if problem is not None:
+            # Not the release's fault: no blocklisting; retried, then failed retryably.
+            raise StageFailure(ERROR_TRANSIENT, problem, retryable=True)
 
     def _await_network(self, task: StageTask, reporter: TicketReporter,
                        info_hash: str | None) -> bool:

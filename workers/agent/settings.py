@@ -48,6 +48,8 @@ class AgentSettings:
     seed_ratio: float
     seed_time_secs: int
     seeding_check_secs: float
+    # Room kept in work_dir for a conversion, as a share of the selected files' size.
+    conversion_headroom_pct: Annotated[int, Field(ge=0)] = 100
 
     @model_validator(mode="after")
     def _hidden_between_heartbeats(self) -> AgentSettings:
@@ -80,6 +82,7 @@ class AgentSettings:
             seed_ratio=config.torrent_client.seed_ratio,
             seed_time_secs=config.torrent_client.seed_time_secs,
             seeding_check_secs=agent.seeding_check_secs,
+            conversion_headroom_pct=agent.conversion_headroom_pct,
         )
 
     def stage_queues(self, stage: Stage) -> tuple[str, ...]:
