@@ -16,6 +16,7 @@ from chalicelib.domain.request import (
     TicketItem,
     TicketRequest,
 )
+from chalicelib.domain.video_codecs import TARGET_VIDEO_CODECS
 
 MAX_ITEMS = 5000
 MAX_TEXT = 1000
@@ -74,7 +75,7 @@ CONSTRAINT_FIELDS = frozenset(
 )
 SAMPLE_RATES = frozenset({8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000, 88200, 96000,
                           176400, 192000})
-VIDEO_CODECS = frozenset({"copy", "h264", "hevc", "av1", "vp9"})
+VIDEO_CODECS = frozenset(TARGET_VIDEO_CODECS)
 RESOLUTIONS = frozenset({"480p", "576p", "720p", "1080p", "2160p"})
 IMAGE_TYPES = frozenset({"cover_front", "cover_back", "booklet", "disc", "artist", "poster",
                          "fanart", "other"})

@@ -29,7 +29,6 @@ _VORBIS_QUALITY_KBPS = {0: 64, 1: 80, 2: 96, 3: 112, 4: 128, 5: 160, 6: 192, 7: 
 # LAME's average bitrate for each -V level, used when VBR is asked with only a bitrate.
 _LAME_VBR_KBPS = {0: 245, 1: 225, 2: 190, 3: 175, 4: 165, 5: 130, 6: 115, 7: 100, 8: 85, 9: 65}
 _DEFAULT_MP3_VBR_QUALITY = 0
-_CRF = {VideoCodec.H264: "20", VideoCodec.HEVC: "22"}
 
 
 @dataclass(frozen=True)
@@ -197,11 +196,9 @@ def _plan_video(job: ConversionJob, source: MediaInfo) -> EncodingPlan:
         args += ["-c", "copy"]
         expected = video.codec
     else:
-        args += ["-c", "copy", "-c:v", codec.encoder, "-crf", _CRF[codec], "-preset", "medium"]
-        if codec is VideoCodec.HEVC:
-            args += ["-x265-params", "log-level=error"]
-            if job.format is OutputFormat.MP4:
-                args += ["-tag:v", "hvc1"]  # the tag Apple players require for HEVC in mp4
+        args += ["-c", "copy", *codec.encoder_args]
+        if codec is VideoCodec.HEVC and job.format is OutputFormat.MP4:
+            args += ["-tag:v", "hvc1"]  # the tag Apple players require for HEVC in mp4
         expected = codec.value
     if job.format is OutputFormat.MP4:
         args += ["-movflags", "+faststart"]

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib.domain.video_codecs import COPY, TARGET_VIDEO_CODECS
 from workers.media.converter import Converter
 from workers.media.errors import ConversionError
 from workers.media.formats import OutputFormat, VideoCodec, spec_of
@@ -228,3 +229,15 @@ def test_output_directory_that_cannot_exist_is_a_conversion_error(
 
     with pytest.raises(ConversionError, match="cannot create"):
         converter.convert(job)
+
+
+@pytest.mark.parametrize("name", [n for n in TARGET_VIDEO_CODECS if n != COPY])
+def test_every_codec_the_api_accepts_is_encoded(converter: Converter, video_mkv: Path,
+                                                tmp_path: Path, name: str) -> None:
+    codec = VideoCodec.parse(name)  # the API's list, read by the agent
+    assert codec is not None
+    result = converter.convert(job_for(video_mkv, tmp_path, OutputFormat.MP4, video_codec=codec))
+
+    info = probe(result.job.output)
+    assert info.codec == name and "mp4" in info.container
+    assert info.duration_secs == pytest.approx(2.0, abs=0.2)
