@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 from functools import partial
 
+from chalicelib.adapters.aws.agent_registry import DynamoAgentRegistry
 from chalicelib.adapters.aws.audit_log import DynamoAuditLog
 from chalicelib.adapters.aws.blob_store import S3BlobStore
 from chalicelib.adapters.aws.blocklist import DynamoBlocklist
@@ -62,7 +63,7 @@ from chalicelib.services.audit import AuditRecorder
 from chalicelib.services.candidate_source import IndexerCandidateSource, NoIndexers
 from chalicelib.services.flow_stages import FlowStages
 from chalicelib.services.flow_state import FlowState
-from chalicelib.services.health import Check, HealthService
+from chalicelib.services.health import Check, HealthService, agents_report
 from chalicelib.services.searching import SearchService
 from chalicelib.services.tickets import NoEvents, TicketService
 from chalicelib.textbrain.brain import BrainMode, TextBrain
@@ -133,8 +134,11 @@ def build_services(config: Config) -> Services:
     authenticator = build_authenticator(config.auth)
     tickets = TicketService(store, recorder, clock, config.placement.allowed_roots,
                             events=events, workflow=workflow)
-    searching = build_searching(config, build_searcher_models(config), recorder, clock)
+    searcher_models = build_searcher_models(config)
+    searching = build_searching(config, searcher_models, recorder, clock)
     health = HealthService([*aws_health_checks(config, workflow)])
+    health.add(Check("agents", partial(agents_report, DynamoAgentRegistry(searcher_models),
+                                       clock, config.agent.gone_after_secs)))
     if searching.search is not None:  # an indexer's health is its back-off state, no request
         for indexer in searching.search.indexers:
             health.add(Check(f"indexer_{indexer}",

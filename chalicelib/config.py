@@ -324,6 +324,11 @@ class AgentConfig(Section):
     progress_interval_secs: Float = setting(2.0, "Minimum spacing of progress writes.", ge=0)
     stall_timeout_secs: Float = setting(0.0, "0: torrent_client.stall_timeout_secs.", ge=0)
     seeding_check_secs: Float = setting(60.0, "How often seeding torrents are checked.", gt=0)
+    id: Str = setting("", "This media host's name among several; empty: the host name.")
+    status_interval_secs: Float = setting(30.0, "How often the agent reports itself.", gt=0)
+    gone_after_secs: Float = setting(
+        900.0, "An agent silent this long is gone: its tickets' later stages fail "
+        "retryably (a retry downloads again elsewhere).", gt=0)
     conversion_headroom_pct: Int = setting(
         100, "Free space kept in work_dir for converting, in % of the download.", ge=0)
 

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from chalicelib.auth.identity import Identity
+from chalicelib.domain.agents import AgentBeat
 from chalicelib.domain.audit import AuditEvent, AuditEventType
 from chalicelib.domain.blocklist import BlockEntry
 from chalicelib.domain.candidate import SearchQuery, TorrentCandidate, TorrentFile
@@ -277,6 +278,16 @@ class ConnectionPoster(Protocol):
 
 
 # --- health ---------------------------------------------------------------------------------
+class AgentRegistry(Protocol):
+    """The agents' heartbeats: each agent writes its own, the API lists them."""
+
+    def beat(self, beat: AgentBeat) -> None: ...
+
+    def get(self, agent_id: str) -> AgentBeat | None: ...
+
+    def agents(self) -> list[AgentBeat]: ...
+
+
 class HealthProbe(Protocol):
     """One dependency asked whether it answers; the detail goes into /api/v1/health."""
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.ports import HealthProbe
+from chalicelib.ports import AgentRegistry, Clock, HealthProbe
 
 
 @dataclass(frozen=True)
@@ -52,3 +52,14 @@ class HealthService:
             results[probe.name] = entry
         healthy = all(r["ok"] for r in results.values())
         return {"status": "ok" if healthy else "degraded", "checks": results}
+
+
+def agents_report(registry: AgentRegistry, clock: Clock, gone_after_secs: float
+                  ) -> dict[str, Any]:
+    """The agents (media hosts) and whether each is still heard of; never fails the check
+    for a gone agent (that is the tickets' business), only for an unreadable registry."""
+    now = clock.now()
+    return {"agents": [{**beat.to_dict(),
+                        "silent_secs": round(beat.silent_for(now).total_seconds(), 1),
+                        "gone": beat.is_gone(now, gone_after_secs)}
+                       for beat in registry.agents()]}

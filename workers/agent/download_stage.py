@@ -116,7 +116,9 @@ class DownloadStage:
         if missing:
             raise StageFailure(ERROR_TRANSIENT, f"finished but {missing[0]} is not on disk",
                                retryable=True)
-        result = {"save_path": str(save_path), "info_hash": info_hash, "files": files}
+        # agent_id: later stages run where the files are (chalicelib/domain/agents.py).
+        result = {"save_path": str(save_path), "info_hash": info_hash, "files": files,
+                  "agent_id": self._settings.agent_id}
         workdir.update(download_result=result)
         self._register(task, work, info_hash, save_path)
         reporter.progress(100.0, force=True, speed_bps=0, eta_secs=0)
@@ -160,7 +162,8 @@ class DownloadStage:
         if missing:
             raise StageFailure(ERROR_DOWNLOAD_FAILED, f"source file {missing[0]} is missing",
                                retryable=False)
-        result = {"save_path": str(root), "info_hash": None, "files": files}
+        result = {"save_path": str(root), "info_hash": None, "files": files,
+                  "agent_id": self._settings.agent_id}
         workdir.update(download_result=result)
         return result
 

@@ -74,7 +74,8 @@ class BandPoller:
                 self._reject(item, str(exc))
                 continue
             parsed.append((item, message))
-        return [StageTask(message=m, queue_url=r.queue_url, receipt_handle=r.receipt_handle)
+        return [StageTask(message=m, queue_url=r.queue_url, receipt_handle=r.receipt_handle,
+                          body=r.body)
                 for r, m in order_batch(parsed)]
 
     def _receive(self, url: str, rank: int, wanted: int, wait: int) -> list[Received]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from chalicelib.adapters.aws.agent_registry import DynamoAgentRegistry
 from chalicelib.adapters.aws.audit_log import DynamoAuditLog
 from chalicelib.adapters.aws.clients import aws_client
 from chalicelib.adapters.aws.models import build_models
@@ -29,8 +30,10 @@ from workers.agent.download_stage import DownloadStage
 from workers.agent.flow_answers import FlowAnswers
 from workers.agent.place_stage import PlaceStage, placement_dir
 from workers.agent.ports import StageHandler, TorrentClient
+from workers.agent.routing import OwnedStage, StageRouter
 from workers.agent.seeding_reaper import SeedingReaper
 from workers.agent.settings import AgentSettings
+from workers.agent.status_beacon import StatusBeacon
 from workers.agent.task_runner import TaskRunner
 from workers.agent.ticket_cleanup import TicketCleanup
 from workers.agent.ticket_reporter import ACTOR, TicketReporter
@@ -129,10 +132,12 @@ def build_agent(config: Config, base_dir: Path, *, client: TorrentClient | None 
         build_searcher_models(config), clock,
         RetentionPolicy(config.torrent_client.seed_ratio, config.torrent_client.seed_time_secs))
     download = DownloadStage(settings, torrents, catalog=catalog)
+    registry = DynamoAgentRegistry(build_searcher_models(config))
+    router = StageRouter(settings.agent_id, registry, settings.gone_after_secs, clock.now)
     handlers: dict[Stage, StageHandler] = {
         Stage.DOWNLOAD: download,
-        Stage.CONVERT: ConvertStage(settings, converter),
-        Stage.PLACE: PlaceStage(settings, placer),
+        Stage.CONVERT: OwnedStage(ConvertStage(settings, converter), router),
+        Stage.PLACE: OwnedStage(PlaceStage(settings, placer), router),
     }
 
     def reporter_for(ticket_id: str) -> TicketReporter:
@@ -142,6 +147,11 @@ def build_agent(config: Config, base_dir: Path, *, client: TorrentClient | None 
     runner = TaskRunner(answers, handlers, reporter_for, cleanup.cancel,
                         heartbeat_secs=settings.heartbeat_interval_secs,
                         visibility_secs=settings.visibility_timeout_secs)
+    beacon = StatusBeacon(settings.agent_id, registry, torrents,
+                          [settings.download_dir, settings.work_dir, *settings.allowed_roots],
+                          clock.now)
     agent = Agent(settings, sqs, answers, runner, cleanup.cancel,
-                  seeding_sweep=SeedingReaper(settings, torrents, catalog).sweep)
+                  seeding_sweep=SeedingReaper(settings, torrents, catalog).sweep,
+                  elsewhere=router.elsewhere, beacon=beacon.beat)
+    beacon.running = lambda: len(agent.active_tasks())
     return AgentParts(agent, settings, torrents, placer, cleanup)
