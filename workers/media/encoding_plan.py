@@ -212,6 +212,8 @@ def _plan_video(job: ConversionJob, source: MediaInfo) -> EncodingPlan:
         notes.append("mp4: image subtitles dropped (mp4 carries text subtitles only)")
     args += _chosen("s", subtitles, job.subtitle_languages, notes)
     args += ["-map_metadata", "0"]
+    if job.title:
+        args += ["-metadata", f"title={job.title}"]
     codec = job.video_codec
     if codec is None and job.format is OutputFormat.MP4 and video.codec not in MP4_VIDEO:
         codec = VideoCodec.H264  # the source's codec does not fit mp4: transcode, not remux

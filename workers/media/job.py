@@ -33,6 +33,7 @@ class ConversionJob:
     audio_languages: tuple[str, ...] = ()
     subtitle_languages: tuple[str, ...] = ()
     extract_subtitles: bool = False
+    title: str | None = None  # video: the container's title tag (mp4 and mkv)
     priority: int = 0
     label: str = ""
 
