@@ -1,14 +1,16 @@
-# `make run` starts the whole service locally; `make test` runs every test.
-# Both create the virtualenv and install what they need first.
+# `make run` starts the whole service locally; `make test` runs every test (the offline
+# deployment chain of tests/deploy included). Both create the virtualenv and install what they
+# need first. `make package` builds the AWS deployment offline; `make deploy` puts it in an
+# account (README, "Deploy to AWS").
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CONFIG ?=
 
-.PHONY: run test lint bench system-deps clean dashboard demo
+.PHONY: run test lint bench system-deps clean dashboard demo package deploy
 
-$(STAMP): requirements.txt requirements-dev.txt workers/requirements.txt
+$(STAMP): requirements.txt requirements-dev.txt workers/requirements.txt deploy/lambda-requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || (bash scripts/install-system-deps.sh && $(PYTHON) -m venv $(VENV))
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 	@touch $(STAMP)
@@ -26,11 +28,27 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy app.py chalicelib local workers
+	$(VENV)/bin/mypy app.py chalicelib local workers deploy
 
 test: $(STAMP) system-deps dashboard
 	$(MAKE) lint
 	$(PY) -m pytest -q
+
+# build/sam/sam.json (SAM), build/cloudformation.json (translated), build/sam/deployment.zip.
+# No AWS account needed; the first run downloads the Lambda's wheels (cp312) from PyPI.
+package: $(STAMP)
+	$(PY) -m deploy.package
+	$(VENV)/bin/cfn-lint build/sam/sam.json build/cloudformation.json
+	$(PY) -m deploy.least_privilege build/cloudformation.json
+
+# Needs AWS credentials (AWS_PROFILE / AWS_REGION) and the secret (README, "Deploy to AWS").
+STACK ?= quentin-torrentino
+PREFIX ?= qt
+SECRET_NAME ?= qt/prod
+ALARM_EMAIL ?=
+deploy: package dashboard
+	$(PY) -m deploy.deploy --stack-name $(STACK) --prefix $(PREFIX) \
+		--secret-name $(SECRET_NAME) --alarm-email "$(ALARM_EMAIL)"
 
 bench: $(STAMP)
 	$(PY) -m pip install -q guessit==3.8.0
@@ -50,4 +68,4 @@ dashboard/dist/index.html: dashboard/node_modules/.package-lock.json $(DASHBOARD
 	cd dashboard && npm run build
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build

@@ -125,6 +125,8 @@ def _body(required: bool = True) -> dict[str, Any]:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as e:
         raise ValidationError(FieldError("body", f"is not valid JSON: {e}")) from e
+    except RecursionError as e:  # e.g. 100,000 nested '[': the parser's depth limit
+        raise ValidationError(FieldError("body", "is nested too deeply")) from e
     if not isinstance(body, dict):
         raise ValidationError(FieldError("body", "must be a JSON object"))
     return body

@@ -49,14 +49,19 @@ def ffmpeg(*args: str) -> None:
 
 
 def make_album(parent: Path) -> Path:
-    """Tagged FLAC tracks (sine tones) and a cover, in a folder named like a release."""
+    """Tagged FLAC tracks and a cover, in a folder named like a release.
+
+    Each track is a tone over a little noise: a pure tone compresses to a fraction of a real
+    album's size, which TextBrain rightly takes for a fake lossless release.
+    """
     folder = parent / f"{ARTIST} - {ALBUM} ({YEAR}) [FLAC]"
     folder.mkdir(parents=True)
     for number, title in enumerate(TRACKS, 1):
         tags = {"artist": ARTIST, "album": ALBUM, "title": title, "track": str(number),
                 "date": str(YEAR)}
         ffmpeg("-f", "lavfi", "-i",
-               f"sine=frequency={220 * number}:sample_rate=44100:duration={TRACK_SECS}",
+               f"aevalsrc='0.4*sin(2*PI*{220 * number}*t)+0.2*(random(0)-0.5)'"
+               f":s=44100:d={TRACK_SECS}",
                "-ac", "2", "-c:a", "flac",
                *[a for k, v in tags.items() for a in ("-metadata", f"{k}={v}")],
                str(folder / f"{number:02d} - {title}.flac"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
 import threading
 from dataclasses import replace
@@ -9,7 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from chalice.config import Config as ChaliceConfig
-from chalice.local import ChaliceRequestHandler, LocalDevServer, create_local_server
+from chalice.local import (
+    ChaliceRequestHandler,
+    LocalDevServer,
+    ThreadedHTTPServer,
+    create_local_server,
+)
 
 from chalicelib.adapters.aws.clients import aws_client
 from chalicelib.bootstrap import Services, build_services
@@ -18,12 +25,18 @@ from chalicelib.domain.audit import AuditEventType
 from chalicelib.services.reconciler import reconcile
 from local.aws_emulator import EmbeddedAws
 from local.dispatcher import Dispatcher
+from local.journal import Journal, replay
 from local.provision import provision
 from local.snapshot import Snapshotter
+from local.write_images import final_images
 from local.ws_gateway import WsGateway, resolve_handlers
 
 log = logging.getLogger("quentin.local")
 access_log = logging.getLogger("quentin.http")
+# The journal is folded into a new snapshot once it is this big and as big as the snapshot
+# (and at a clean stop): a snapshot rewrites every table, so rewriting it only when the journal
+# has caught up keeps the cost of snapshots proportional to what was written.
+COMPACT_AFTER_BYTES = 4 * 1024 * 1024
 
 
 def _log_request(handler: ChaliceRequestHandler, fmt: str, *args: object) -> None:
@@ -32,6 +45,30 @@ def _log_request(handler: ChaliceRequestHandler, fmt: str, *args: object) -> Non
 
 
 ChaliceRequestHandler.log_message = _log_request
+# socketserver's default backlog of 5 resets connections when a handful of clients connect at
+# once on a busy machine (16 concurrent clients did).
+ThreadedHTTPServer.request_queue_size = 128
+ROUTED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+class _RequestHandler(ChaliceRequestHandler):
+    """Chalice's local handler, answering 405 (as API Gateway does) instead of 501 to the
+    methods no route can have (TRACE, CONNECT, anything invented)."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("do_"):
+            return self._method_not_allowed
+        raise AttributeError(name)
+
+    def _method_not_allowed(self) -> None:
+        body = json.dumps({"error": "MethodNotAllowed",
+                           "message": f"method {self.command} is not allowed"}).encode()
+        self.send_response(405)
+        self.send_header("Allow", ", ".join(ROUTED_METHODS))
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
 
 class LocalStack:
@@ -46,6 +83,8 @@ class LocalStack:
         self._snapshot_thread: threading.Thread | None = None
         self._stopping = threading.Event()
         self._snapshotter: Snapshotter | None = None
+        self._journal: Journal | None = None
+        self._compact_soon = False
         self._ws: WsGateway | None = None
         self._dispatcher: Dispatcher | None = None
         self._config_dir = config_dir
@@ -74,11 +113,11 @@ class LocalStack:
         provision(client, config.aws.resource_prefix,
                   max_attempts=config.orchestrator.max_attempts)
         if self._aws is not None:
+            aws, region = self._aws, config.aws.region
             self._snapshotter = Snapshotter(client("dynamodb"), client("s3"),
-                                            self._data_dir / "aws-snapshot.json")
-            restored = self._snapshotter.restore()
-            log.info("restored snapshot", extra=restored)
-            self._aws.dirty.clear()
+                                            self._data_dir / "aws-snapshot.json",
+                                            read_table=lambda name: aws.table_items(region, name))
+            self._restore(self._aws, self._snapshotter)
 
         import app as api  # the Chalice app object; imported here so config is ready first
 
@@ -101,10 +140,11 @@ class LocalStack:
         self._dispatcher.start()
         if config.local.run_agent:
             self._start_agent(config)
-        self._http = create_local_server(
-            api.app, ChaliceConfig.create(app_name="quentin-torrentino"),
-            config.server.host, config.server.port,
-        )
+        chalice_config = ChaliceConfig.create(app_name="quentin-torrentino")
+        self._http = create_local_server(api.app, chalice_config, config.server.host,
+                                         config.server.port)
+        self._http.server.RequestHandlerClass = functools.partial(
+            _RequestHandler, app_object=api.app, config=chalice_config)
         self._http_thread = threading.Thread(target=self._http.server.serve_forever,
                                              daemon=True, name="http-api")
         self._http_thread.start()
@@ -115,6 +155,27 @@ class LocalStack:
         self.services.recorder.record(AuditEventType.SERVICE_STARTED, "system",
                                       url=self.url, embedded_aws=bool(self._aws),
                                       flows_restarted=[r.ticket_id for r in repairs])
+
+    def _durable_tables(self) -> list[str]:
+        c = self._config  # the search cache and WebSocket connections may be lost
+        return [c.tickets_table, c.audit_table, c.catalog_table, c.blocklist_table,
+                c.rate_limits_table]
+
+    def _restore(self, aws: EmbeddedAws, snapshotter: Snapshotter) -> None:
+        """Last snapshot, then the journal written since; from here on writes are journalled."""
+        restored = snapshotter.restore()
+        journal_dir = self._data_dir / "journal"
+        records = [json.loads(r) for r in replay(journal_dir, restored["journal_from"])]
+        replayed = snapshotter.apply(*final_images(records))
+        log.info("restored snapshot and journal",
+                 extra={**restored, "journal_records": len(records),
+                        "journal_items": replayed["items"],
+                        "journal_objects": replayed["objects"]})
+        self._journal = Journal(journal_dir)
+        self._journal.discard_before(restored["journal_from"])
+        aws.journal_to(self._journal, self._durable_tables(), [self._config.exports_bucket])
+        aws.dirty.clear()
+        self._compact_soon = bool(records)  # fold what was replayed into a snapshot
 
     def _start_agent(self, config: Config) -> None:
         """The on-prem agent in this process, on the embedded AWS (imported only when asked:
@@ -132,17 +193,26 @@ class LocalStack:
         while not self._stopping.wait(interval):
             self.snapshot_if_dirty()
 
-    def snapshot_if_dirty(self) -> None:
-        if self._aws is None or self._snapshotter is None or not self._aws.dirty.is_set():
+    def snapshot_if_dirty(self, force: bool = False) -> None:
+        """Fold the journal into a new snapshot when it has grown (or when `force`d)."""
+        aws, snapshotter, journal = self._aws, self._snapshotter, self._journal
+        if aws is None or snapshotter is None or journal is None or not aws.dirty.is_set():
             return
-        self._aws.dirty.clear()
+        grown = journal.segment_bytes >= max(COMPACT_AFTER_BYTES, snapshotter.size)
+        if not (force or self._compact_soon or grown):
+            return
+        aws.dirty.clear()
         try:
-            durable = [self._config.tickets_table, self._config.audit_table,
-                       self._config.catalog_table, self._config.blocklist_table,
-                       self._config.rate_limits_table]  # the search cache may be lost
-            self._snapshotter.dump(durable, [self._config.exports_bucket])
+            # Writes after this cut go to the new segment; the snapshot, read after the cut,
+            # holds everything before it (and maybe some after: replaying images is idempotent).
+            with aws.writes_paused():
+                first = journal.rotate()
+            snapshotter.dump(self._durable_tables(), [self._config.exports_bucket],
+                             journal_from=first)
+            journal.discard_before(first)
+            self._compact_soon = False
         except Exception:
-            self._aws.dirty.set()  # try again next time
+            aws.dirty.set()  # try again next time
             log.exception("snapshot failed")
 
     def stop(self) -> None:
@@ -164,6 +234,8 @@ class LocalStack:
             self.services.recorder.record(AuditEventType.SERVICE_STOPPED, "system")
         if self._snapshot_thread is not None:
             self._snapshot_thread.join(timeout=10)
-        self.snapshot_if_dirty()
+        self.snapshot_if_dirty(force=True)
         if self._aws is not None:
             self._aws.stop()
+        if self._journal is not None:
+            self._journal.close()

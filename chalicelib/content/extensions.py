@@ -6,7 +6,7 @@ LOSSLESS_AUDIO = frozenset({"flac", "alac", "ape", "wav", "wv", "aiff", "aif", "
 LOSSY_AUDIO = frozenset({"mp3", "ogg", "oga", "opus", "m4a", "aac", "wma", "mpc"})
 AUDIO = LOSSLESS_AUDIO | LOSSY_AUDIO
 VIDEO = frozenset({"mkv", "mp4", "avi", "m4v", "mov", "wmv", "ts", "m2ts", "webm", "mpg", "mpeg",
-                   "divx", "ogm"})
+                   "divx", "ogm", "rmvb", "flv"})
 IMAGE = frozenset({"jpg", "jpeg", "png", "gif", "webp", "bmp"})
 EBOOK = frozenset({"epub", "mobi", "azw", "azw3", "pdf", "djvu", "fb2", "cbz", "cbr"})
 SOFTWARE = frozenset({"exe", "msi", "dmg", "pkg", "deb", "rpm", "appimage", "iso", "zip", "7z",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -165,13 +166,21 @@ class _Collector:
         return tuple(v for v in out if v is not None)
 
 
+# Control characters (NUL, newline, DEL, C1 ...) and the Unicode line and paragraph separators.
+_CONTROL_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
+
+
 def check_dest_path(value: str, allowed_roots: Sequence[str]) -> str | None:
     """Why a destination path is unacceptable, or None when it is fine."""
+    control = next((ch for ch in value if unicodedata.category(ch) in _CONTROL_CATEGORIES), None)
+    if control is not None:
+        # A newline or NUL in a file name splits log lines and breaks every tool downstream.
+        return f"must not contain control characters (found U+{ord(control):04X})"
     if not value.startswith("/"):
         return "must be an absolute path"
     if ".." in value.split("/"):
         return "must not contain '..'"
-    if "\x00" in value or value.endswith("/"):
+    if value.endswith("/"):
         return "must name a file"
     normal = posixpath.normpath(value)
     for root in allowed_roots:

@@ -60,6 +60,8 @@ def parse_client_message(body: str) -> ClientAction:
         raw = json.loads(body)
     except ValueError as e:
         raise ClientMessageError("message is not valid JSON") from e
+    except RecursionError as e:
+        raise ClientMessageError("message is nested too deeply") from e
     if not isinstance(raw, dict):
         raise ClientMessageError("message must be a JSON object")
     action = raw.get("action")

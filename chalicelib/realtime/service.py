@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from chalicelib.auth.identity import Authenticator, Identity
 from chalicelib.domain.connections import Connection, Subscription, Viewer
 from chalicelib.domain.errors import DomainError
-from chalicelib.domain.states import ACTIVE_STATES, TicketState
+from chalicelib.domain.states import TicketState
 from chalicelib.domain.ticket import Ticket
 from chalicelib.ports import (
     Clock,
@@ -33,6 +33,15 @@ from chalicelib.realtime.protocol import (
 log = logging.getLogger("quentin.realtime")
 SNAPSHOT_MAX_TICKETS = 1000
 _PAGE = 200
+# The active states in the order a ticket moves through them. The snapshot lists one state
+# after another while tickets keep moving; in this order a ticket that moves on during the
+# sweep is found again under a later state, so no ticket active throughout is missed (in any
+# other order one going from `pending` to `acquiring` can slip between the two reads).
+SWEEP_ORDER: tuple[TicketState, ...] = (
+    TicketState.PENDING, TicketState.ACQUIRING, TicketState.NEEDS_APPROVAL,
+    TicketState.APPROVED, TicketState.AUTO_APPROVED, TicketState.DOWNLOADING,
+    TicketState.CONVERTING, TicketState.PLACING,
+)
 
 
 @dataclass(frozen=True)
@@ -105,10 +114,13 @@ class RealtimeService:
                     if self._exists(tid, who)]
         if sub.include_terminal or sub.requested_by or not who.is_admin:
             return self._collect(TicketFilter(requested_by=sub.requested_by), who)
-        found: list[Ticket] = []
-        for state in sorted(ACTIVE_STATES):
-            found += self._collect(TicketFilter(state=TicketState(state)), who)
-        return found
+        latest: dict[str, Ticket] = {}
+        for state in SWEEP_ORDER:
+            for ticket in self._collect(TicketFilter(state=state), who):
+                seen = latest.get(ticket.ticket_id)
+                if seen is None or ticket.version > seen.version:
+                    latest[ticket.ticket_id] = ticket  # seen twice: it moved meanwhile
+        return list(latest.values())
 
     def _exists(self, ticket_id: str, who: Identity) -> bool:
         try:

@@ -40,6 +40,7 @@ def release_as_json(release: ParsedRelease) -> dict[str, JsonValue]:
         "title": release.title,
         "year": release.year,
         "season": release.season,
+        "seasons": list(release.seasons),
         "episode": episode,
         "resolution": release.resolution,
         "source": release.source,

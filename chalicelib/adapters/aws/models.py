@@ -1,4 +1,4 @@
-"""PynamoDB models of the tables in infra/resources.json, bound to a configured endpoint.
+"""PynamoDB models of the tables in infra/template.json, bound to a configured endpoint.
 
 Models are built per configuration (table names and endpoint differ between AWS, moto and
 LocalStack), so they are created by `build_models` rather than declared once at import.

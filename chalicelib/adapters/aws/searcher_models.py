@@ -3,7 +3,7 @@
 """PynamoDB models of the searcher's tables: rate limits, search cache, catalog, blocklist.
 
 Built per configuration like `models.build_models`, since table names and endpoint differ
-between AWS, moto and LocalStack. The table definitions live in infra/resources.json.
+between AWS, moto and LocalStack. The table definitions live in infra/template.json.
 """
 
 from __future__ import annotations

@@ -9,6 +9,11 @@ from __future__ import annotations
 import re
 
 from chalicelib.content import extensions
+from chalicelib.textbrain.parsing.anime import (
+    AbsoluteMarker,
+    find_absolute_marker,
+    may_have_absolute_marker,
+)
 from chalicelib.textbrain.parsing.flags import (
     editions_of,
     is_collection,
@@ -19,6 +24,7 @@ from chalicelib.textbrain.parsing.flags import (
 )
 from chalicelib.textbrain.parsing.movie import (
     first_strong_tag,
+    has_documentary_label,
     movie_title,
     release_group_of,
     year_of,
@@ -34,6 +40,7 @@ from chalicelib.textbrain.parsing.quality import (
 from chalicelib.textbrain.parsing.tokens import (
     KeywordPattern,
     clean_name,
+    plain_text,
     split_extension,
     strip_leading_noise,
 )
@@ -69,14 +76,33 @@ _DISCS = KeywordPattern(("cd", "disc"), r"(?<![^\W_])(\d{1,2})[ ._-]?(?:cds?|dis
 _TRAILING_DATE = re.compile(r"[\s._-]+(?:19|20)\d\d[\s._-]\d\d[\s._-]\d\d\s*$")
 _TRAILING_CODEC = re.compile(r"[\s._-]+(?:[xh]\.?26[45]|xvid|hevc)$", re.IGNORECASE)
 _COUNTRY_IN_PARENS = re.compile(r"\s*\((?:US|UK|AU|CA|NZ)\)\s*$")
+# Packaging words between a series name and its season marker ("Show.COMPLETE.S01-S09").
+_TRAILING_PACKAGING = KeywordPattern(
+    ("complete", "integrale", "intégrale"),
+    r"(?:[\s._-]+(?:the[\s._])?(?:complete|integrale|int[eé]grale)(?:[\s._](?:series|seasons?"
+    r"|collection|box[\s._]?set|tv[\s._]series))?)+[\s._\-(\[]*$",
+    re.IGNORECASE,
+)
+_BRACKETED_YEAR = re.compile(r"[(\[]((?:19|20)\d\d)[)\]]")
+_NAME_YEAR = re.compile(r"(?<![^\W_])[(\[]?((?:19|20)\d\d)[)\]]?$")
 
 
 def _series_title(body: str, marker: EpisodeMarker) -> str | None:
     name = body[: marker.start]
     name = _TRAILING_CODEC.sub("", _TRAILING_DATE.sub("", name))
+    packaging = _TRAILING_PACKAGING.search(name)
+    if packaging is not None and packaging.start() > 0:
+        name = name[: packaging.start()]
     name = clean_name(name)
     name = _COUNTRY_IN_PARENS.sub("", name)
     return name or None
+
+
+def _bracketed_after_number(body: str, marker: EpisodeMarker) -> bool:
+    """'Series 46 (S2-23)': a season marker in brackets right after a bare number is an
+    alternative numbering of that (absolute) episode."""
+    before = body[: marker.start].rstrip()
+    return before.endswith(("(", "[")) and before[:-1].rstrip()[-1:].isdigit()
 
 
 def _kind(
@@ -95,6 +121,7 @@ def _kind(
         or source in _VIDEO_SOURCES
         or states_resolution(body)
         or _VIDEO_LANGUAGE.search(body) is not None
+        or has_documentary_label(body)
     )
     if video_evidence:
         return ReleaseKind.TV if marker is not None else ReleaseKind.MOVIE
@@ -135,7 +162,7 @@ def parse(
     `hint_artist`/`hint_album` are optional names a search asked for; for music titles that
     start with the hinted artist they are trusted over the generic artist/album split.
     """
-    stripped, extension = split_extension(title.strip())
+    stripped, extension = split_extension(plain_text(title.strip()))
     body = strip_leading_noise(stripped)
     first_tags: list[int | None] = []  # computed at most once, and only when needed
 
@@ -144,7 +171,15 @@ def parse(
             first_tags.append(first_strong_tag(text))
         return first_tags[0]
 
-    marker = find_explicit_marker(body) or find_terse_marker(body, first_tag)
+    marker = find_explicit_marker(body)
+    absolute: AbsoluteMarker | None = None
+    alternative = marker is not None and _bracketed_after_number(body, marker)
+    if (marker is None and may_have_absolute_marker(stripped)) or alternative:
+        absolute = find_absolute_marker(stripped, numbered=alternative)
+        if absolute is not None:
+            marker = EpisodeMarker(len(body), absolute.seasons, absolute.episodes)
+    if marker is None:
+        marker = find_terse_marker(body, first_tag)
     source = source_of(body)
     codec = codec_of(body)
     discography = is_discography(body)
@@ -164,15 +199,23 @@ def parse(
             stripped, _music_tag_text(music_body, artist), music_web=web_scene
         )
         year = year_of(music_body)
+    elif kind is ReleaseKind.TV and absolute is not None:
+        name, year = absolute.name, absolute.year
+        if marker is not None:
+            seasons, episodes = marker.seasons, marker.episodes
+        resolution = resolution_of(stripped)
     elif kind is ReleaseKind.TV and marker is not None:
         name = _series_title(body, marker)
+        named_year = _NAME_YEAR.search(name) if name is not None and " " in name else None
+        named_year = named_year or _BRACKETED_YEAR.search(body)
+        year = int(named_year.group(1)) if named_year is not None else None
         seasons, episodes = marker.seasons, marker.episodes
-        resolution = resolution_of(body)
+        resolution = resolution_of(stripped)
     else:
         name, year = movie_title(body, first_tag(body))
         if kind is not ReleaseKind.MOVIE:
             audio_format = audio_format_of(body, body)
-        resolution = resolution_of(body)
+        resolution = resolution_of(stripped)
     if (
         kind in (ReleaseKind.MOVIE, ReleaseKind.TV, ReleaseKind.UNKNOWN)
         and extension in extensions.VIDEO

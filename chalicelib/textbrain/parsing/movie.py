@@ -41,9 +41,71 @@ _WEAK_TAG = re.compile(
     _I,
 )
 _WEAK_TAG_AT_END = re.compile(_WEAK_TAG.pattern + r"[\s._\-\[\](){}]*\Z", _I)
+# The same patterns without IGNORECASE, run on lower-cased text: case-insensitive matching of
+# a large alternation is several times slower in `re` (the patterns are all lower case).
+_STRONG_TAG_LOWER = re.compile(_STRONG_TAG.pattern)
+_WEAK_TAG_AT_END_LOWER = re.compile(_WEAK_TAG_AT_END.pattern)
+
+
+def _lowered(text: str) -> str | None:
+    """`text.lower()` when it keeps every position (it does not for a few non-ASCII letters)."""
+    lower = text.lower()
+    return lower if len(lower) == len(text) else None
+
+
 _WEAK_WINDOW = 32
+_LANGUAGE_WORDS = frozenset(
+    [
+        "german",
+        "french",
+        "english",
+        "italian",
+        "spanish",
+        "russian",
+        "japanese",
+        "korean",
+        "hindi",
+        "polish",
+        "dutch",
+        "latino",
+        "swedish",
+        "danish",
+        "norwegian",
+        "finnish",
+    ]
+)
 _YEAR = re.compile(r"(?<![^\W_])([(\[]?)((?:18[89]|19\d|20[0-3])\d)([)\]]?)(?![^\W_])")
 _PART = KeywordPattern(("part",), L + r"part[ ._]?(?:\d{1,2}|[ivx]{1,4}|one|two|three)" + R)
+# "Crouching Tiger Hidden Dragon AKA Wo hu cang long 2000": the alternative title is not the title.
+_AKA = KeywordPattern(("aka", "a.k.a"), r"[\s._]+(?:aka|a\.k\.a\.?)[\s._]+(?=\S)")
+# A genre label or a broadcaster in front of a documentary's name: "(Documentary) BBC - ",
+# "BBC.", "Documentary - National Geographic - ". Never the whole title.
+_LEADING_LABEL = re.compile(
+    r"^(?:[\s._-]*(?:[(\[](?i:documentar(?:y|ies)|documentry|documentaire|doku?|docu)[)\]]"
+    r"|(?i:documentar(?:y|ies)|documentry)(?=[\s._]*-)"
+    r"|(?:BBC(?:[\s._](?:One|Two|Four|Earth))?|PBS|ITV|NHK|CBC|HBO|Channel[\s._]?[45]"
+    r"|National[\s._]Geographic|Nat[\s._]?Geo|Discovery(?:[\s._]Channel)?|History[\s._]Channel"
+    r"|Smithsonian(?:[\s._]Channel)?|ARTE|ZDF|ARD|Netflix)(?=[\s._]*-|[._]|\s+[A-Z])))+"
+    r"[\s._-]*(?=\w)"
+)
+_DOCUMENTARY_LABEL = re.compile(
+    r"^[\s._-]*[(\[]?(?:documentar(?:y|ies)|documentry|documentaire|doku?|docu)[)\]]?[\s._]*[-(\[A-Z]",
+    _I,
+)
+
+
+def has_documentary_label(text: str) -> bool:
+    """'(Documentary) BBC - Planet Earth II (2016)': a video label in front of the name."""
+    return _DOCUMENTARY_LABEL.match(text) is not None
+
+
+# Packaging words after a name: "Ultimate Fan Collection", "Complete Collection", "Box Set".
+_TRAILING_PACKAGING = KeywordPattern(
+    ("collection", "box"),
+    r"(?:[\s._-]+(?:the|complete|ultimate|fan|trilogy|quadrilogy|anthology|movie|film)){0,3}"
+    r"[\s._-]+(?:collection|box[\s._]?set)[\s._-]*$",
+)
+_TITLE_CASE_WEB = re.compile(r"Web[ ._](?:19|20)\d\d(?![^\W_])")
 _NAME_BREAK = re.compile(r"\s[-–]\s|--|[\s._]?[(\[{<]")
 _GROUP_PREFIX = re.compile(r"^[a-z0-9]{3,6}-(?=[a-z0-9]+\.)")
 _LEADING_JUNK = re.compile(r"^[\s._\-:]+")
@@ -62,7 +124,10 @@ class NameSpan:
 def first_strong_tag(text: str, start: int = 1) -> int | None:
     """Position of the first unambiguous quality/language tag at or after `start`."""
     positions = []
-    match = _STRONG_TAG.search(text, start)
+    lower = _lowered(text)
+    match = (
+        _STRONG_TAG.search(text, start) if lower is None else _STRONG_TAG_LOWER.search(lower, start)
+    )
     if match is not None:
         positions.append(match.start())
     upper = _UPPER_LANGUAGE.search(text, start)
@@ -74,7 +139,8 @@ def first_strong_tag(text: str, start: int = 1) -> int | None:
 def strip_leading_tags(text: str) -> str:
     """'h265 - HEVC Riddick 1080p' -> 'Riddick 1080p'."""
     while True:
-        match = _STRONG_TAG.match(text)
+        lower = _lowered(text)
+        match = _STRONG_TAG.match(text) if lower is None else _STRONG_TAG_LOWER.match(lower)
         if match is None or match.end() >= len(text):
             return text
         text = _LEADING_JUNK.sub("", text[match.end() :])
@@ -106,6 +172,10 @@ def name_span(text: str, tag: int | None = -1) -> NameSpan:
     """
     if tag == -1:
         tag = first_strong_tag(text)
+    if tag is not None and _TITLE_CASE_WEB.match(text, tag):
+        # "The.Girl.in.the.Spiders.Web.2019.1080p.WEB-DL": scene tags are written WEB or web;
+        # a title-case "Web" right before the year is a word of the name.
+        tag = first_strong_tag(text, tag + 3)
     year_match = _choose_year(text, tag)
     ends = [len(text)]
     if tag is not None:
@@ -113,27 +183,65 @@ def name_span(text: str, tag: int | None = -1) -> NameSpan:
     if year_match is not None:
         ends.append(year_match.start())
     name_break = _NAME_BREAK.search(text, 1)
-    if name_break is not None:
+    if name_break is not None and not _dash_inside_name(text, name_break, year_match, tag):
         ends.append(name_break.start())
     part = _PART.search(text)
-    if part is not None and part.start() == 0:
+    if part is not None and (
+        part.start() == 0 or (year_match is not None and part.start() < year_match.start())
+    ):
+        # "Dead.Reckoning.Part.One.2023": a part named before the year belongs to the title.
         part = None
     if part is not None:
         ends.append(part.start())
+    aka = _AKA.search(text)
+    if aka is not None:
+        ends.append(aka.start())
     end = min(ends)
     end = _step_back_over_weak_tags(text, end)
     year = int(year_match.group(2)) if year_match is not None else None
     return NameSpan(end, year)
 
 
+def _dash_inside_name(
+    text: str, name_break: re.Match[str], year: re.Match[str] | None, tag: int | None
+) -> bool:
+    """'The Big Bus - Il fantabus (1976) 720p': a spaced dash before the year, with no tag or
+    bracket between them, joins two parts of one title (original and translated, subtitle)."""
+    if year is None or name_break.start() > year.start():
+        return False
+    if name_break.group().strip() not in ("-", "–"):
+        return False
+    if tag is not None and tag < year.start():
+        return False
+    between = text[name_break.end() : year.start()]
+    return bool(between.strip(" ._-([")) and "[" not in between and " - " not in between
+
+
 def _step_back_over_weak_tags(text: str, end: int) -> int:
     # Only the last few words before `end` can be a run of weak tags: look at a short window.
+    lower = _lowered(text)
     while end > 0:
-        match = _WEAK_TAG_AT_END.search(text, max(0, end - _WEAK_WINDOW), end)
+        window = max(0, end - _WEAK_WINDOW)
+        match = (
+            _WEAK_TAG_AT_END_LOWER.search(lower, window, end)
+            if lower is not None
+            else _WEAK_TAG_AT_END.search(text, window, end)
+        )
         if match is None or not text[: match.start()].strip(" ._-"):
+            return end
+        if _named_again(text, match, end):
             return end
         end = match.start()
     return end
+
+
+def _named_again(text: str, match: re.Match[str], end: int) -> bool:
+    """'Immersion.French.2011.QC.FRENCH.DVDR': a language word before the year that the tags
+    after the name state again is a word of the name (a release states its language once)."""
+    word = match.group().strip(" ._-[](){}").lower()
+    if word not in _LANGUAGE_WORDS:
+        return False
+    return re.search(L + re.escape(word) + R, text[end:], _I) is not None
 
 
 def movie_title(text: str, tag: int | None = -1) -> tuple[str | None, int | None]:
@@ -148,8 +256,15 @@ def movie_title(text: str, tag: int | None = -1) -> tuple[str | None, int | None
         prefix = _GROUP_PREFIX.match(text)
         if prefix is not None:
             text = text[prefix.end() :]
+    label = _LEADING_LABEL.match(text)
+    if label is not None and label.end() < len(text):
+        text = text[label.end() :]
     span = name_span(text, tag if text is original else -1)
-    name = clean_name(text[: span.end])
+    name_part = text[: span.end]
+    packaging = _TRAILING_PACKAGING.search(name_part)
+    if packaging is not None and packaging.start() > 0:
+        name_part = name_part[: packaging.start()]
+    name = clean_name(name_part)
     return (name or None), span.year
 
 

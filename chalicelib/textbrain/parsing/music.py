@@ -79,6 +79,23 @@ def _scene_segments(body: str) -> list[str] | None:
     return [segment for segment in segments if segment.strip(" ._")]
 
 
+def _join_hyphenated_names(segments: list[str]) -> list[str]:
+    """'A-ha-Hunting_High_and_Low-CD-FLAC-1985-GRP', 'Jay-Z-Album-2001-GRP': scene names keep a
+    name's own hyphen, so a one- or two-letter piece among the leading fields is half of a
+    hyphenated name, joined to its neighbour while an album field remains after the artist."""
+    content = 0
+    for segment in segments[:-1]:
+        if _SCENE_TAG.match(segment.strip(" ._")):
+            break
+        content += 1
+    if content < 3:
+        return segments
+    first, second = segments[0].strip(" ._"), segments[1].strip(" ._")
+    if (len(first) <= 2 or len(second) <= 2) and first.isalpha() and second.isalnum():
+        return [f"{segments[0]}-{segments[1]}", *segments[2:]]
+    return segments
+
+
 def looks_like_scene_music(body: str) -> bool:
     """'Artist-Album-WEB-2017-GRP': dash-separated fields, one of them a bare year."""
     if " - " in body:
@@ -124,6 +141,7 @@ def artist_album(
     else:
         segments = _scene_segments(body)
         if segments is not None:
+            segments = _join_hyphenated_names(segments)
             artist = segments[0]
             album_segments = [s for s in segments[1:-1] if not _SCENE_TAG.match(s.strip(" ._"))]
             if len(segments) == 2:

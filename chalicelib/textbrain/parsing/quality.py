@@ -9,7 +9,10 @@ from chalicelib.textbrain.parsing.tokens import KeywordPattern, L, R
 
 _I = re.IGNORECASE
 
-_RESOLUTION = re.compile(r"(?<!\d)(\d{3,4})[pi](?:\d{2})?" + R, _I)
+_RESOLUTION = re.compile(r"(?<!\d)(\d{3,4})[pi](?:\d{2})?" + R)  # run on lower-cased text
+# "[BD-1080]", "_1080.BD": a bare 1080 (never an episode number that high in practice);
+# a bare 720 or 480 may be an episode, so it does not count.
+_BARE_HEIGHT = KeywordPattern(("1080",), r"(?<![\w.])(1080)(?![\w.])")
 _FRAME_SIZE = KeywordPattern(("x", "*", "×"), r"(?<!\d)(\d{3,4}) ?[x*×] ?(\d{3,4})(?!\d)")
 _UHD = KeywordPattern(
     ("4k", "uhd", "ultrahd", "2160"), L + r"(?:4k|uhd(?:bd|remux)?|ultrahd|2160)" + R
@@ -93,6 +96,10 @@ _IMPLIED_RESOLUTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("720p", re.compile(L + r"(?:web[ ._-]?dl|webdl|web[ ._-]?rip|web|mkv|m2ts)" + R, _I)),
 )
 
+_IMPLIED_RESOLUTIONS_LOWER = tuple(
+    (resolution, re.compile(pattern.pattern)) for resolution, pattern in _IMPLIED_RESOLUTIONS
+)
+
 # Audio, strongest first: a lossless codec word beats lossy ones found elsewhere in the title.
 _FLAC = KeywordPattern(("flac",), r"(?<![^\W\d_])(?:web)?flac" + R)
 _HIRES = re.compile(
@@ -156,25 +163,33 @@ def _width_to_resolution(width: int, height: int) -> str:
 
 def states_resolution(title: str) -> bool:
     """Whether the title names a resolution outright (720p, 1920x1080, 4K), not by inference."""
-    return bool(_RESOLUTION.search(title) or _FRAME_SIZE.search(title) or _UHD.search(title))
+    lower = title.lower()
+    return bool(
+        _RESOLUTION.search(lower) or _FRAME_SIZE.search(lower, lower) or _UHD.search(lower, lower)
+    )
 
 
 def resolution_of(title: str) -> str | None:
     """Canonical resolution; SD-only sources without a stated resolution count as 480p."""
-    match = _RESOLUTION.search(title)
+    lower = title.lower()
+    match = _RESOLUTION.search(lower)
     if match is not None:
         height = int(match.group(1))
         if height >= 240:
             return _height_to_resolution(height)
-    frame = _FRAME_SIZE.search(title)
+    frame = _FRAME_SIZE.search(lower, lower)
     if frame is not None:
         width, height = int(frame.group(1)), int(frame.group(2))
         if width > height >= 240:
             return _width_to_resolution(width, height)
-    if _UHD.search(title):
+    bare = _BARE_HEIGHT.search(lower, lower)
+    if bare is not None:
+        return _height_to_resolution(int(bare.group(1)))
+    if _UHD.search(lower, lower):
         return "2160p"
-    for resolution, pattern in _IMPLIED_RESOLUTIONS:
-        if pattern.search(title):
+    # Lower-cased text and case-sensitive patterns: several times faster in `re`.
+    for resolution, pattern in _IMPLIED_RESOLUTIONS_LOWER:
+        if pattern.search(lower):
             return resolution
     return None
 

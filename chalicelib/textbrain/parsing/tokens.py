@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 # A "word edge" in release titles: anything that is not a letter or digit (dots, underscores,
@@ -10,7 +11,7 @@ L = r"(?<![^\W_])"
 R = r"(?![^\W_])"
 
 _EXTENSION = re.compile(
-    r"\.(mkv|avi|mp4|m4v|ts|mpg|mpeg|wmv|webm|mov|ogm|m2ts|nfo|srt|sub|idx|torrent|par2|nzb"
+    r"\.(mkv|avi|mp4|m4v|ts|mpg|mpeg|wmv|webm|mov|ogm|m2ts|rmvb|flv|nfo|srt|sub|idx|torrent|par2|nzb"
     r"|rar|zip|7z|mp3|flac|m4a)\s*$",
     re.IGNORECASE,
 )
@@ -18,7 +19,7 @@ _EXTENSION = re.compile(
 # "[ www.Torrenting.com ] - ", "www.Torrenting.org - ", "[nextorrent.org] ", "[XCT]."
 _LEADING_SITE = re.compile(
     r"^\s*(?:\[\s*(?:www\.)?[\w-]+\.(?:com|org|net|pl|eu|ru|info|me|to|cc)\s*\]|(?:www\.)[\w-]+\."
-    r"(?:com|org|net|pl|eu|ru|info|me|to|cc))\s*(?:-\s+)?",
+    r"[a-z]{2,4}(?![\w-])|[\w-]+\.(?:com|org|net|info|to|cc|tv|me)(?=\s+-\s+))\s*(?:-\s+)?",
     re.IGNORECASE,
 )
 _LEADING_BRACKET = re.compile(r"^\s*\[[^\]]*\]\s*\.?\s*")
@@ -28,6 +29,16 @@ _SEPARATORS = re.compile(r"[._]+")
 _LEADING_JUNK_CHARS = " -:~,;+/|"
 _TRAILING_JUNK_CHARS = " -:~,;+/|([{"
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]|\{\s*\}")
+
+
+def plain_text(title: str) -> str:
+    """Undo the encodings of web feeds: HTML entities ('Don&#039;t') and '+' for spaces
+    ('Artist+-+Album+(2021)'), the latter only in a title without a single space."""
+    if "&" in title and ";" in title:
+        title = html.unescape(title)
+    if "+" in title and " " not in title and title.count("+") >= 2:
+        title = title.replace("+", " ")
+    return title
 
 
 def split_extension(title: str) -> tuple[str, str | None]:

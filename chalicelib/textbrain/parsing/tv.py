@@ -8,8 +8,23 @@ from dataclasses import dataclass
 
 from chalicelib.textbrain.parsing.tokens import KeywordPattern, L, R
 
-_I = re.IGNORECASE
+# Every pattern here runs on lower-cased text (see `_lower`): case-insensitive matching is
+# several times slower in `re`, and these patterns are tried on every title.
+_I = 0
 _SEP = r"[ ._]"
+
+
+def _keywords(keywords: tuple[str, ...], pattern: str) -> KeywordPattern:
+    return KeywordPattern(keywords, pattern, 0)
+
+
+def _lower(text: str) -> str:
+    """`text` in lower case, position for position (a few letters lower to two characters)."""
+    lower = text.lower()
+    if len(lower) == len(text):
+        return lower
+    return "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+
 
 _NUMBER_WORDS = {
     "one": 1,
@@ -43,7 +58,7 @@ _SE = re.compile(
     + _SEP
     + r"*)e(?:p\.?)?"
     + _SEP
-    + r"?(\d{1,5})(?![\dpi])",
+    + r"?\(?(\d{1,5})(?![\dpi])",
     _I,
 )
 _SE_NEXT = re.compile(
@@ -59,7 +74,7 @@ _SE_NEXT = re.compile(
     + r"?(?P<range>\d{1,5})(?![\dpi])"
     r"|(?:"
     + _SEP
-    + r"*[+&,]"
+    + r"*(?:[+&,]|and)"
     + _SEP
     + r"*|"
     + _SEP
@@ -74,7 +89,7 @@ _SE_NEXT = re.compile(
 # 1x02, [02x01], 2010x15; a frame size (1920x1080, 848x480) is not an episode.
 # Digits first (no look-behind) lets the regex engine skip non-digits quickly; the rest of the
 # checks (not glued to a letter or digit, a plausible season) are done in `_cross`.
-_X = re.compile(r"(\d{1,4})[xX](\d{1,3})(?![\dpi])")
+_X = re.compile(r"(\d{1,4})x(\d{1,3})(?![\dpi])")
 _X_NEXT = re.compile(
     r"(?:x|_)(?P<list>\d{1,3})(?![\dpi])"
     r"|" + _SEP + r"*-" + _SEP + r"*\d{1,4}x(?P<range2>\d{1,3})(?![\dpi])"
@@ -82,22 +97,41 @@ _X_NEXT = re.compile(
     r"|" + _SEP + r"\d{1,4}x(?P<list2>\d{1,3})(?![\dpi])",
     _I,
 )
-_X_ALL = KeywordPattern(("xall",), L + r"(\d{1,2})xall" + R)
-_SEASON_WORD = KeywordPattern(
-    ("season", "saison", "seizoen", "temporada", "stagione", "staffel", "series"),
+_GLUED_NAME = re.compile(r"(?<![^\W\d_])[^\W\d_]{3,}$")
+_X_ALL = _keywords(("xall",), L + r"(\d{1,2})xall" + R)
+_SEASON_WORD = _keywords(
+    ("season", "saison", "seizoen", "tem", "stagione", "staffel", "series"),
     L
-    + r"(?:seasons?|saison|seizoen|temporada|stagione|staffel|(?<=- )series)"
+    + r"(?:seasons?|saison|seizoen|temporada|temp?|stagione|staffel|(?<=- )series)"
     + _SEP
     + r"*("
     + _NUMBER
     + r")(?:of\d+)?"
     + R,
 )
+# A second season after a spaced dash must say it is a season ("Season 1 - Season 4",
+# "S01 - S13"): "Season 2 - 07" is season 2, episode 7. Unspaced ("Season 1-4") is a range.
 _SEASON_MORE = re.compile(
-    _SEP + r"*(?:-|&|and|to)" + _SEP + r"*(?:(?:seasons?|saison)" + _SEP + r"*)?(\d{1,4})(?!\d)", _I
+    r"(?:-|"
+    + _SEP
+    + r"*(?:&|and|to|,)"
+    + _SEP
+    + r"*|"
+    + _SEP
+    + r"+-"
+    + _SEP
+    + r"*(?=s))(?:(?:seasons?|saison|s)"
+    + _SEP
+    + r"*)?(\d{1,4})(?!\d)",
+    _I,
+)
+_ORDINAL_SEASON = _keywords(("season",), L + r"(\d{1,2})(?:st|nd|rd|th)" + _SEP + r"?season" + R)
+# More seasons after a season pack: "S01.S02.S03", "S1 + S2", "S01 to S28", "S01-S09".
+_PACK_MORE = re.compile(
+    r"(?:" + _SEP + r"*(?P<sep>[+&,]|and|-|to)?" + _SEP + r"*)s(?P<season>\d{1,2})" + R, _I
 )
 _SEASON_EPISODE = re.compile(
-    r"[ ._-]*(?:episode|ep\.?|e)"
+    r"[ ._-]*(?:episod(?:e|io)|[eé]pisode|cap[ií]tulo|folge|aflevering|puntata|ep\.?|e)\(?"
     + _SEP
     + r"*(\d{1,4})(?:"
     + _SEP
@@ -114,12 +148,27 @@ _SEASON_EPISODE = re.compile(
     + R
     + r"|.*?"
     + L
-    + r"cap\.?(\d{3,4})"
+    + r"cap\.?(\d{3,4})(?:_(\d{3,4}))?"
     + R,
     _I,
 )
+# "Season.2.epi.02", "Stagione 6 (2016) 720p Episodio 13": an episode word after the season.
+_LATER_EPISODE = re.compile(
+    L + r"(?:episod(?:e|io)|[eé]pisode|epi|ep|e)[ ._]?\.?(\d{1,3})(?![\dpi])" + R
+)
+# "S05DVD2", "S02D1", "S01Disc3": a season pack's disc glued to the season.
 _SEASON_PACK = re.compile(
-    L + r"s(\d{1,4}| \d{1,2})(?:" + _SEP + r"*-" + _SEP + r"*s?(\d{1,4}))?" + R, _I
+    L
+    + r"s(\d{1,4}| \d{1,2})(?:-s?(\d{1,4})|"
+    + _SEP
+    + r"*-"
+    + _SEP
+    + r"*s(\d{1,4}))?(?:"
+    + R
+    + r"|(?=(?:dvd|disc|disk|d)\d{1,2}"
+    + R
+    + r"))",
+    _I,
 )
 _EPISODE_ONLY = re.compile(
     L
@@ -132,14 +181,23 @@ _EPISODE_ONLY = re.compile(
     + r"*e?(\d{1,4}))?(?![\dpi])",
     _I,
 )
-_N_OF_M = KeywordPattern(("of",), L + r"(\d{1,2})" + _SEP + r"?of" + _SEP + r"?\d{1,2}" + R)
+_N_OF_M = _keywords(("of",), L + r"(\d{1,2})" + _SEP + r"?of" + _SEP + r"?\d{1,2}" + R)
 _NUMERIC = re.compile(r"[ ._-](\d{3,6})(?=$|[ ._\[]|-(?!-))")
 _NUMERIC_NEXT = re.compile(r"[ ._](\d{3})(?=$|[ ._\[-])")
 _TRAILING_NUMBER = re.compile(r"(?<=[^\W_])-(\d{3,4})$")
-_PART = KeywordPattern(
+_PART = _keywords(
     ("part",), L + r"part" + _SEP + r"?(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r"|[ivx]{1,4})" + R
 )
-_BROADCAST = KeywordPattern(("tv", "dsr"), L + r"(?:hdtv|pdtv|sdtv|dsr|tvrip)" + R)
+_BARE_EPISODE = re.compile(
+    r"(?:[ ._]+-?[ ._]*|[ ._]*-[ ._]*)(?:ep?\.?[ ._]?|#)?\(?(\d{1,3})(?:v\d)?"
+    r"(?:[ ._]*[-~][ ._]*(?:ep?\.?)?(\d{1,3}))?\)?(?![\dpix])(?=$|[ ._\-\[(])",
+    _I,
+)
+_BEFORE_BROADCAST = _keywords(
+    ("tv", "dsr"),
+    r"[ ._-](\d{1,2})(?:v\d)?[ ._-](?=(?:hdtv|pdtv|sdtv|dsr|tvrip)" + R + ")",
+)
+_BROADCAST = _keywords(("tv", "dsr"), L + r"(?:hdtv|pdtv|sdtv|dsr|tvrip)" + R)
 
 
 @dataclass(frozen=True)
@@ -150,6 +208,7 @@ class EpisodeMarker:
     seasons: tuple[int, ...]
     episodes: tuple[int, ...]
     explicit: bool = True
+    end: int = -1
 
 
 def _number(text: str) -> int | None:
@@ -206,7 +265,10 @@ def _season_episode(text: str) -> EpisodeMarker | None:
 def _cross(text: str) -> EpisodeMarker | None:
     for match in _X.finditer(text):
         season = match.group(1)
-        if match.start() > 0 and text[match.start() - 1].isalnum():
+        before = text[match.start() - 1] if match.start() > 0 else " "
+        # "Fringe2x05": a season glued to a word of three or more letters still counts.
+        glued = before.isalnum() and not _GLUED_NAME.search(text, 0, match.start())
+        if before.isdigit() or glued:
             continue
         if len(season) == 3 or (len(season) == 4 and season[:2] not in ("19", "20")):
             continue
@@ -231,7 +293,8 @@ def _season_word(text: str) -> EpisodeMarker | None:
     more = _SEASON_MORE.match(text, pos)
     while more is not None:
         last = int(more.group(1))
-        if text[more.start() : more.end()].lstrip(" ._").startswith("-") and last > seasons[-1]:
+        joined = text[more.start() : more.end()].lstrip(" ._").lower()
+        if joined.startswith(("-", "to")) and last > seasons[-1]:
             seasons.extend(range(seasons[-1] + 1, last + 1))
         elif last not in seasons:
             seasons.append(last)
@@ -244,11 +307,13 @@ def _season_word(text: str) -> EpisodeMarker | None:
             number = int(episode.group(4))
             seasons = [number // 100]
             episodes = [number % 100]
+            if episode.group(5) is not None:  # "[Cap.102_104]": episodes 2 to 4
+                _add_range(episodes, int(episode.group(5)) % 100)
         else:
             episodes = [int(episode.group(1) or episode.group(3))]
             if episode.group(2) is not None:
                 _add_range(episodes, int(episode.group(2)))
-    return EpisodeMarker(match.start(), tuple(seasons), tuple(episodes))
+    return EpisodeMarker(match.start(), tuple(seasons), tuple(episodes), end=pos)
 
 
 def _season_pack(text: str) -> EpisodeMarker | None:
@@ -257,9 +322,30 @@ def _season_pack(text: str) -> EpisodeMarker | None:
         return None
     first = int(match.group(1).strip())
     seasons = [first]
-    if match.group(2) is not None and int(match.group(2)) > first:
-        seasons.extend(range(first + 1, int(match.group(2)) + 1))
-    return EpisodeMarker(match.start(), tuple(seasons), ())
+    last = match.group(2) or match.group(3)
+    if last is not None and int(last) > first:
+        seasons.extend(range(first + 1, int(last) + 1))
+    elif last is not None:
+        return EpisodeMarker(match.start(), tuple(seasons), (), end=match.start(2) - 1)
+    end = match.end()
+    more = _PACK_MORE.match(text, end)
+    while more is not None:
+        number = int(more.group("season"))
+        if more.group("sep") in ("-", "to") and number > seasons[-1]:
+            seasons.extend(range(seasons[-1] + 1, number + 1))
+        elif number not in seasons:
+            seasons.append(number)
+        end = more.end()
+        more = _PACK_MORE.match(text, end)
+    return EpisodeMarker(match.start(), tuple(seasons), (), end=end)
+
+
+def _ordinal_season(text: str) -> EpisodeMarker | None:
+    """'2nd Season', '3rd_Season': an anime season."""
+    match = _ORDINAL_SEASON.search(text)
+    if match is None:
+        return None
+    return EpisodeMarker(match.start(), (int(match.group(1)),), (), end=match.end())
 
 
 def _episode_only(text: str) -> EpisodeMarker | None:
@@ -324,6 +410,15 @@ def _numeric(text: str) -> EpisodeMarker | None:
     return None
 
 
+def _before_broadcast(text: str) -> EpisodeMarker | None:
+    """'Show.Name.14.HDTV-GRP', 'FooBar.7v3.PDTV': a one- or two-digit number right before a
+    television source is an episode (a film's sequel number never comes from television)."""
+    match = _BEFORE_BROADCAST.search(text)
+    if match is None or match.start() == 0:
+        return None
+    return EpisodeMarker(match.start(), (), (int(match.group(1)),))
+
+
 def _part(text: str) -> EpisodeMarker | None:
     match = _PART.search(text)
     if match is None or match.start() == 0:
@@ -335,10 +430,17 @@ def _part(text: str) -> EpisodeMarker | None:
 _STRONG: tuple[Callable[[str], EpisodeMarker | None], ...] = (
     _season_episode,
     _cross,
+    _ordinal_season,
     _season_word,
     _season_pack,
 )
-_WEAK: tuple[Callable[[str], EpisodeMarker | None], ...] = (_episode_only, _n_of_m, _numeric, _part)
+_WEAK: tuple[Callable[[str], EpisodeMarker | None], ...] = (
+    _episode_only,
+    _n_of_m,
+    _numeric,
+    _part,
+    _before_broadcast,
+)
 
 
 def find_episode_marker(
@@ -354,6 +456,7 @@ def find_episode_marker(
 
 def find_explicit_marker(text: str) -> EpisodeMarker | None:
     """The leftmost of S01E02, 1x02, Season 1 and S01 markers."""
+    text = _lower(text)
     found: list[EpisodeMarker] = []
     limit = len(text)
     for finder in _STRONG:
@@ -364,6 +467,18 @@ def find_explicit_marker(text: str) -> EpisodeMarker | None:
             limit = min(limit, marker.start)
     if found:
         first = min(found, key=lambda marker: marker.start)
+        if not first.episodes and len(first.seasons) == 1 and first.end > 0:
+            # "Show S01 05", "Show.S02.04", "Show Season 3 12", "Show S2 - 09": a bare number
+            # right after a single season is its episode (a year or a resolution is not).
+            bare = _BARE_EPISODE.match(text, first.end)
+            if bare is not None:
+                episodes = [int(bare.group(1))]
+                if bare.group(2) is not None:
+                    _add_range(episodes, int(bare.group(2)))
+                return EpisodeMarker(first.start, first.seasons, tuple(episodes))
+            later = _LATER_EPISODE.search(text, first.end)
+            if later is not None:
+                return EpisodeMarker(first.start, first.seasons, (int(later.group(1)),))
         if not first.episodes:
             # "Show s03 ... Season 3 Episode 10": a later marker of the same season may say more.
             for other in found:
@@ -379,6 +494,7 @@ def find_terse_marker(text: str, name_end: Callable[[str], int | None]) -> Episo
     `name_end(text)` says where the name ends (normally the first quality tag, so that "H.264"
     is not episode 64); it is asked only once a candidate turns up, since most titles have none.
     """
+    original, text = text, _lower(text)
     bound: int | None = -1
     for finder in _WEAK:
         if finder is _part and _BROADCAST.search(text) is None:
@@ -387,7 +503,7 @@ def find_terse_marker(text: str, name_end: Callable[[str], int | None]) -> Episo
         if marker is None:
             continue
         if bound == -1:
-            bound = name_end(text)
+            bound = name_end(original)
         if bound is not None and marker.start >= bound:
             marker = finder(text[:bound])
             if marker is None:

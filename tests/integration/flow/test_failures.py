@@ -23,20 +23,28 @@ def _download_attempts(rig: FlowRig, tid: str) -> int:
     return rig.agent.seen.get((tid, "download"), 0)
 
 
+def _timeouts(events: list[dict[str, object]]) -> int:
+    return sum(1 for e in events if e["type"] == "TaskTimedOut")
+
+
+# The rig's heartbeat timeout is 2 s so that the silent agent is noticed quickly; on a loaded
+# machine a message can wait longer than that in the queue, and the flow then rightly times
+# the attempt out and retries it. Every download attempt ends in exactly one of: the agent's
+# failure, a timeout, or success; the tests count them that way.
 def test_transient_agent_failure_is_retried_then_succeeds(rig: FlowRig) -> None:
     tid = rig.create(rig.ticket(behaviour="transient_once", tag="-transient"))
     assert rig.wait_state(tid, "completed", "failed")["state"] == "completed"
-    assert _download_attempts(rig, tid) == 2
     events = rig.flow(tid)[0]["events"]
     assert [e["details"]["error"] for e in events if e["type"] == "TaskFailed"] == ["Transient"]
+    assert _download_attempts(rig, tid) == 2 + _timeouts(events)
 
 
 def test_silent_agent_times_out_on_heartbeat_and_the_step_is_retried(rig: FlowRig) -> None:
     tid = rig.create(rig.ticket(behaviour="silent_once", tag="-silent"))
     assert rig.wait_state(tid, "completed", "failed", timeout=60)["state"] == "completed"
-    assert _download_attempts(rig, tid) == 2
-    types = [e["type"] for e in rig.flow(tid)[0]["events"]]
-    assert "TaskTimedOut" in types
+    events = rig.flow(tid)[0]["events"]
+    assert _timeouts(events) >= 1
+    assert _download_attempts(rig, tid) == 1 + _timeouts(events)
 
 
 def test_failed_download_blocklists_the_release_and_takes_the_next_candidate(

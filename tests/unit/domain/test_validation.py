@@ -117,3 +117,18 @@ def test_server_owned_fields_are_ignored() -> None:
 ])
 def test_dest_path_rules(path: str, ok: bool) -> None:
     assert (check_dest_path(path, ["/media"]) is None) is ok
+
+
+@pytest.mark.parametrize("path", ["/media/con\nx.ogg", "/media/a\x00b.ogg", "/media/a\tb.ogg",
+                                  "/media/a\rb.ogg", "/media/a\x7fb.ogg", "/media/a\x85b.ogg",
+                                  "/media/a\u2028b.ogg", "\x1b[2J/media/a.ogg"])
+def test_control_characters_in_a_dest_path_are_refused(path: str) -> None:
+    problem = check_dest_path(path, ROOTS)
+    assert problem is not None and "control characters" in problem
+    body = copy.deepcopy(ALBUM)
+    body["tracks"][0]["dest_path"] = path
+    assert fields_of(body) == {"tracks[0].dest_path"}
+
+
+def test_printable_unicode_in_a_dest_path_is_fine() -> None:
+    assert check_dest_path("/media/Björk/Homogenic – 01 Hunter.ogg", ROOTS) is None

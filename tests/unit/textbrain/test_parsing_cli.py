@@ -15,6 +15,7 @@ KEYS = {
     "title",
     "year",
     "season",
+    "seasons",
     "episode",
     "resolution",
     "source",
@@ -76,3 +77,9 @@ def test_bad_usage_exits_2_with_a_message() -> None:
         assert done.returncode == 2
         assert "usage" in done.stderr
         assert done.stdout == ""
+
+
+def test_a_multi_season_pack_lists_every_season_and_keeps_the_first_as_season() -> None:
+    done = _run(["parse"], "Some.Show.COMPLETE.S01-S04.1080p.BluRay.x264-GRP\n")
+    found = json.loads(done.stdout)
+    assert (found["season"], found["seasons"], found["episode"]) == (1, [1, 2, 3, 4], None)

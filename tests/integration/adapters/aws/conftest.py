@@ -1,7 +1,7 @@
 """The embedded AWS (moto's server over HTTP on 127.0.0.1), once per test session.
 
 Each test gets its own resource prefix, so its tables start empty and never see another
-test's rows; every table of infra/resources.json is created for it (only the tables: queues
+test's rows; every table of infra/template.json is created for it (only the tables: queues
 and the state machine are not needed here and would slow every test down).
 """
 
@@ -30,7 +30,7 @@ def aws_test_config(endpoint: str, prefix: str, **sections: Any) -> Config:
 
 
 def tables_template() -> dict[str, Any]:
-    """infra/resources.json reduced to its DynamoDB tables."""
+    """infra/template.json reduced to its DynamoDB tables."""
     template = load_template()
     tables = {logical: resource for logical, resource in template["Resources"].items()
               if resource["Type"] == "AWS::DynamoDB::Table"}  # fmt: skip

@@ -1,0 +1,213 @@
+"""Turn other parsers' published test expectations into bench rows (facts only, no code).
+
+Run once per source refresh, for example:
+    python -m bench.corpora.extract anitomy  data.json  <commit>
+    python -m bench.corpora.extract ptn  input.json output_raw.json  <commit>
+    python -m bench.corpora.extract sonarr-absolute  AbsoluteEpisodeNumberParserFixture.cs  <commit>
+Each row keeps its provenance: `src_repo`, `src_path`, `commit`, `src_index` (the position of
+the case in the source file). The rules that map a source's fields onto the CLI's keys are
+written in bench/corpora/README.md; a case the rules cannot express is left out, never edited.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+_EXTRA_TYPES = {"ed", "op", "ncop", "nced", "pv", "preview", "sp", "special", "cm", "menu"}
+
+
+def resolution_bucket(value: str | None) -> str | None:
+    """'1280x720' / '720' / '720p' / '1080i' -> the CLI's resolution; None when not standard."""
+    if not value:
+        return None
+    text = value.lower().replace("×", "x").replace(" ", "")
+    if text in ("4k", "uhd"):
+        return "2160p"
+    match = re.fullmatch(r"(?:\d{3,4}x)?(\d{3,4})[pi]?", text)
+    if match is None:
+        return None
+    height = int(match.group(1))
+    return {480: "480p", 576: "576p", 720: "720p", 1080: "1080p", 2160: "2160p"}.get(height)
+
+
+def _int(value: Any) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+def _anitomy_episode(title: str, value: Any) -> int | list[int] | None:
+    if isinstance(value, str):
+        return _int(value)
+    if isinstance(value, list) and len(value) == 2 and all(_int(v) is not None for v in value):
+        first, last = int(value[0]), int(value[1])
+        # "01+02", "8 & 10" list two episodes; "01-04", "01 ~ 04" a range.
+        listed = re.search(rf"0*{first}\D{{0,3}}[+&,]\D{{0,3}}0*{last}(?!\d)", title)
+        return [first, last] if listed else list(range(first, last + 1))
+    return None
+
+
+def anitomy_rows(data: list[dict[str, Any]], commit: str) -> dict[str, list[dict[str, Any]]]:
+    """anitomy test/data.json: title, episode, season, year -> anime; resolution separately."""
+    anime, resolution = [], []
+    for index, case in enumerate(data):
+        title, out = case["input"], case["output"]
+        provenance = {
+            "src_repo": "erengy/anitomy",
+            "src_path": "test/data.json",
+            "commit": commit,
+            "src_index": index,
+        }
+        bucket = resolution_bucket(out.get("video_resolution"))
+        if bucket is not None:
+            resolution.append({"title": title, "expect": {"resolution": bucket}, **provenance})
+        kinds = out.get("type")
+        kinds = kinds if isinstance(kinds, list) else [kinds] if kinds else []
+        if kinds:
+            continue  # anime types (OP, ED, OVA, TV, Movie): see README, rule 2
+        expect: dict[str, Any] = {}
+        if out.get("title"):
+            expect["title"] = out["title"]
+        if "episode" in out and "episode_alt" not in out:
+            episode = _anitomy_episode(title, out["episode"])
+            if episode is not None:
+                expect["episode"] = episode
+        if _int(out.get("season")) is not None:
+            expect["season"] = int(out["season"])
+        if _int(out.get("year")) is not None:
+            expect["year"] = int(out["year"])
+        if expect:
+            anime.append({"title": title, "expect": expect, **provenance})
+    return {"anime_anitomy": anime, "resolution_anitomy": resolution}
+
+
+def ptn_rows(
+    titles: list[str], outputs: list[dict[str, Any]], commit: str
+) -> dict[str, list[dict[str, Any]]]:
+    """parse-torrent-title (platelminto) tests/files: TV, movie and resolution sets."""
+    tv, movie, resolution = [], [], []
+    for index, (title, out) in enumerate(zip(titles, outputs, strict=True)):
+        provenance = {
+            "src_repo": "platelminto/parse-torrent-title",
+            "src_path": "tests/files/output_raw.json",
+            "commit": commit,
+            "src_index": index,
+        }
+        bucket = resolution_bucket(out.get("resolution"))
+        if bucket is not None:
+            resolution.append({"title": title, "expect": {"resolution": bucket}, **provenance})
+        if "day" in out or "month" in out:
+            continue  # dated episodes: the CLI has no date field (README, rule 4)
+        expect: dict[str, Any] = {"title": out["title"]}
+        if isinstance(out.get("year"), int):
+            expect["year"] = out["year"]
+        season, episode = out.get("season"), out.get("episode")
+        if season is None and episode is None:
+            movie.append({"title": title, "expect": expect, **provenance})
+            continue
+        if isinstance(season, list):
+            expect["seasons"] = season
+        elif season is not None:
+            expect["season"] = season
+        if episode is not None:
+            expect["episode"] = episode
+        tv.append({"title": title, "expect": expect, **provenance})
+    return {"tv_ptn": tv, "movie_ptn": movie, "resolution_ptn": resolution}
+
+
+_TEST_CASE = re.compile(r'^\s*\[TestCase\((".*)\)\]\s*$')
+_SONARR_PATH = "src/NzbDrone.Core.Test/ParserTests/AbsoluteEpisodeNumberParserFixture.cs"
+_SEASON_IN_NAME = re.compile(r"\sS\d{1,2}$")
+
+
+_ARGUMENT = re.compile(r'"((?:[^"\\]|\\.)*)"|(-?\d+(?:\.\d+)?)[mMdD]?')
+
+
+def _csharp_arguments(text: str) -> list[Any]:
+    """'"a", "b", 007, 0' -> ['a', 'b', 7, 0]."""
+    values: list[Any] = []
+    for match in _ARGUMENT.finditer(text):
+        if match.group(1) is not None:
+            values.append(json.loads(f'"{match.group(1)}"'))
+        else:
+            number = match.group(2)
+            values.append(float(number) if "." in number else int(number))
+    return values
+
+
+def sonarr_absolute_rows(source: str, commit: str) -> dict[str, list[dict[str, Any]]]:
+    """Sonarr AbsoluteEpisodeNumberParserFixture: the single and multi-episode test methods."""
+    rows: list[dict[str, Any]] = []
+    pending: list[tuple[int, str]] = []
+    for number, line in enumerate(source.splitlines(), start=1):
+        case = _TEST_CASE.match(line)
+        if case is not None:
+            pending.append((number, case.group(1)))
+            continue
+        if "public void" not in line:
+            continue
+        method = line.split("public void", 1)[1].split("(", 1)[0].strip()
+        for line_number, arguments in pending:
+            row = _sonarr_row(method, _csharp_arguments(arguments))
+            if row is not None:
+                rows.append(
+                    {
+                        **row,
+                        "src_repo": "Sonarr/Sonarr",
+                        "src_path": _SONARR_PATH,
+                        "commit": commit,
+                        "test_method": method,
+                        "src_line": line_number,
+                    }
+                )
+        pending = []
+    return {"anime_sonarr_absolute": rows}
+
+
+def _sonarr_row(method: str, arguments: list[Any]) -> dict[str, Any] | None:
+    if method == "should_parse_absolute_numbers":
+        title, series, absolute, season, _ = arguments
+        if season != 0:
+            return None  # both numberings at once (README, rule 3)
+        episode: int | list[int] = absolute
+    elif method == "should_parse_multi_episode_absolute_numbers":
+        title, series, first, last = arguments
+        episode = list(range(first, last + 1))
+    else:
+        return None
+    if _SEASON_IN_NAME.search(series):
+        return None  # "Show S2 - 07": the season in the series name (README, rule 7)
+    return {"title": title, "expect": {"title": series, "episode": episode}}
+
+
+def _write(sets: dict[str, list[dict[str, Any]]]) -> None:
+    for name, rows in sets.items():
+        with (HERE / f"{name}.jsonl").open("w", encoding="utf-8") as out:
+            for row in rows:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        print(f"{name}: {len(rows)} rows")
+
+
+def main(argv: list[str]) -> int:
+    """`anitomy DATA COMMIT`, `ptn INPUT OUTPUT_RAW COMMIT` or `sonarr-absolute FIXTURE COMMIT`."""
+    if argv[:1] == ["anitomy"] and len(argv) == 3:
+        data = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
+        _write(anitomy_rows(data, argv[2]))
+        return 0
+    if argv[:1] == ["ptn"] and len(argv) == 4:
+        titles = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
+        outputs = json.loads(Path(argv[2]).read_text(encoding="utf-8"))
+        _write(ptn_rows(titles, outputs, argv[3]))
+        return 0
+    if argv[:1] == ["sonarr-absolute"] and len(argv) == 3:
+        _write(sonarr_absolute_rows(Path(argv[1]).read_text(encoding="utf-8"), argv[2]))
+        return 0
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,77 @@
+"""Movie names: parts before the year, alternative titles, labels in front, dashes inside."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.textbrain.parsing import parse
+from chalicelib.textbrain.release import ReleaseKind
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "year"),
+    [
+        # A part named before the year belongs to the title.
+        (
+            "Mission.Impossible.Dead.Reckoning.Part.One.2023.1080p.BluRay.x264-SPARKS",
+            "Mission Impossible Dead Reckoning Part One",
+            2023,
+        ),
+        ("Dune Part Two (2024) 2160p WEB-DL", "Dune Part Two", 2024),
+        ("Kill.Bill.Vol.1.Part.1.2003.720p.BluRay-GRP", "Kill Bill Vol 1 Part 1", 2003),
+        # An alternative title after AKA is not the title.
+        (
+            "Crouching Tiger Hidden Dragon AKA Wo hu cang long 2000",
+            "Crouching Tiger Hidden Dragon",
+            2000,
+        ),
+        ("The.Raid.aka.Serbuan.Maut.2011.1080p.BluRay.x264-GRP", "The Raid", 2011),
+        # A genre label or a broadcaster in front of a documentary's name.
+        ("(Documentary) BBC - Planet Earth II (2016)", "Planet Earth II", 2016),
+        ("[Documentary] PBS - The Great War (2017) 720p", "The Great War", 2017),
+        ("BBC.Blue.Planet.2001.1080p.BluRay.x264-GRP", "Blue Planet", 2001),
+        ("National Geographic - Inside the Volcano (2019) 1080p WEB", "Inside the Volcano", 2019),
+        # A spaced dash before the year joins an original and a translated title.
+        ("The Big Bus - Il fantabus (1976) 720p H264", "The Big Bus - Il fantabus", 1976),
+        ("Le Samourai - The Samurai 1967 1080p BluRay", "Le Samourai - The Samurai", 1967),
+        # A site name in front goes, whatever its domain.
+        ("www.SomeTracker.sbs - Lucky Man (2023) 720p HDRip.mkv", "Lucky Man", 2023),
+        # Packaging words after a name go.
+        ("Stargate Ultimate Fan Collection 1080p BluRay", "Stargate", None),
+    ],
+)
+def test_movie_names(title: str, name: str, year: int | None) -> None:
+    release = parse(title)
+    assert release.content_type in (ReleaseKind.MOVIE, ReleaseKind.UNKNOWN)
+    assert (release.title, release.year) == (name, year)
+
+
+def test_a_part_without_a_year_after_it_still_ends_the_name() -> None:
+    assert parse("The Godfather Part 3.mkv").title == "The Godfather"
+
+
+def test_a_broadcaster_alone_is_still_a_name() -> None:
+    assert parse("BBC (2016) 1080p WEB-DL").title == "BBC"
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        # Stated again in the tags: the first one is a word of the name.
+        ("Kiss.Me.French.2011.FRENCH.720p.BluRay.x264-GRP", "Kiss Me French"),
+        ("Johnny.English.2003.ENGLISH.1080p.BluRay.x264-GRP", "Johnny English"),
+        # Stated once, before the tags: the language of the release.
+        ("Der.Film.deines.Lebens.German.2011.PAL.DVDR-GRP", "Der Film deines Lebens"),
+    ],
+)
+def test_a_language_before_the_year_is_a_name_word_when_the_tags_state_it_again(
+    title: str, name: str
+) -> None:
+    assert parse(title).title == name
+
+
+def test_a_title_case_web_before_the_year_is_a_name_word() -> None:
+    assert parse("The.Girl.in.the.Spiders.Web.2019.1080p.WEB-DL.x264-GRP").title == (
+        "The Girl in the Spiders Web"
+    )
+    assert parse("Some.Movie.WEB.2019.1080p.x264-GRP").title == "Some Movie"
