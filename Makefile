@@ -22,8 +22,9 @@ run: $(STAMP) dashboard
 	$(PY) -m local run $(if $(CONFIG),--config $(CONFIG))
 
 # The whole product offline: local indexer + seeder, the stack with its agent, one ticket.
+# KIND=movie: a movie (mkv with two audio and two subtitle languages) delivered as mp4 + .srt.
 demo: $(STAMP)
-	$(PY) -m local.demo
+	$(PY) -m local.demo $(if $(KIND),--kind $(KIND))
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

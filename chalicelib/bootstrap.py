@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
+from chalicelib.adapters.aws.agent_registry import DynamoAgentRegistry
 from chalicelib.adapters.aws.audit_log import DynamoAuditLog
 from chalicelib.adapters.aws.blob_store import S3BlobStore
 from chalicelib.adapters.aws.blocklist import DynamoBlocklist
@@ -151,7 +152,9 @@ def build_services(config: Config, metrics: Metrics | None = None) -> Services:
     searcher_models = build_searcher_models(config)
     searching = build_searching(config, searcher_models, recorder, clock)
     catalogs = build_catalog_clients(config, searcher_models, clock)
-    health = HealthService([*aws_health_checks(config, workflow)], clock=clock)
+    health = HealthService([*aws_health_checks(config, workflow)], clock=clock,
+                           agents=DynamoAgentRegistry(searcher_models),
+                           agent_gone_secs=config.agent.gone_after_secs)
     if config.textbrain.mode != "dumb-only":
         from chalicelib.adapters.llm.health import LlmReachabilityProbe
 

@@ -343,13 +343,46 @@ class TorrentClientConfig(Section):
     password: Secret = setting("", "qBittorrent password.", repr=False)
     download_dir: Str = setting("data/downloads", "Where torrents download.")
     state_dir: Str = setting("data/torrent-state", "libtorrent's resume data.")
-    listen_interface: Str = setting("127.0.0.1:0", "libtorrent's listen address.")
     stall_timeout_secs: Int = setting(1800, "A download without progress this long fails.", gt=0)
     seed_ratio: Float = setting(1.0, "Seed until this upload ratio...", ge=0)
     seed_time_secs: Int = setting(0, "...or for this long.", ge=0)
     storage_budget_bytes: Int = setting(
         0, "0: delete each torrent once seeded; else keep seeded torrents for reuse while "
            "they fit, deleting the least recently used first.", ge=0)
+    # The network (embedded client; mapped onto qBittorrent's preferences where it has them).
+    interface: Str = setting(
+        "", "Empty: every interface; an address, or an interface name such as wg0, which is "
+        "then a kill switch: while it is down nothing downloads.")
+    listen_port: Port = setting(6881, "Incoming peer connections; 0: any free port.")
+    dht: Bool = setting(True, "Find peers through the DHT (trackerless magnets need it).")
+    dht_bootstrap_nodes: tuple[Str, ...] = setting(
+        ("router.bittorrent.com:6881", "dht.transmissionbt.com:6881",
+         "router.utorrent.com:6881", "dht.libtorrent.org:25401"),
+        "host:port of the DHT routers asked first (qBittorrent 4.5 has no such setting).")
+    lsd: Bool = setting(True, "Local service discovery: peers on the same network.")
+    pex: Bool = setting(True, "Peer exchange.")
+    port_forwarding: Bool = setting(True, "UPnP and NAT-PMP on the router.")
+    encryption: Literal["prefer", "require", "disable"] = setting(
+        "prefer", "Protocol encryption: require refuses plain peers.")
+    proxy_type: Literal["none", "socks5", "http"] = setting("none", "Proxy for the client.")
+    proxy_host: Str = setting("", "Proxy address.")
+    proxy_port: Port = setting(0, "Proxy port.")
+    proxy_username: Str = setting("", "Empty: the proxy takes no credentials.")
+    proxy_password: Secret = setting("", "Proxy password.", repr=False)
+    proxy_peer_connections: Bool = setting(True, "Peers through the proxy too, not only trackers.")
+    download_limit_kib: Int = setting(0, "Global KiB/s; 0: unlimited.", ge=0)
+    upload_limit_kib: Int = setting(0, "Global KiB/s; 0: unlimited.", ge=0)
+    torrent_download_limit_kib: Int = setting(0, "Per torrent KiB/s; 0: unlimited.", ge=0)
+    torrent_upload_limit_kib: Int = setting(0, "Per torrent KiB/s; 0: unlimited.", ge=0)
+    max_connections: Int = setting(500, "Peer connections in all.", ge=1)
+    max_connections_per_torrent: Int = setting(100, "Peer connections per torrent.", ge=1)
+    anonymous_mode: Bool = setting(False, "Send no client name or version, no local address.")
+
+    @model_validator(mode="after")
+    def _proxy_is_complete(self) -> TorrentClientConfig:
+        if self.proxy_type != "none" and (not self.proxy_host or not self.proxy_port):
+            raise ValueError("proxy_type needs proxy_host and proxy_port")
+        return self
 
 
 @dataclass(frozen=True, config=SECTION)
@@ -413,6 +446,13 @@ class AgentConfig(Section):
     seeding_check_secs: Float = setting(60.0, "How often seeding torrents are checked.", gt=0)
     metrics_address: Str = setting(
         "", "host:port of the Prometheus /metrics endpoint (port 0: any); empty: none.")
+    id: Str = setting("", "This media host's name among several; empty: the host name.")
+    status_interval_secs: Float = setting(30.0, "How often the agent reports itself.", gt=0)
+    gone_after_secs: Float = setting(
+        900.0, "An agent silent this long is gone: its tickets' later stages fail "
+        "retryably (a retry downloads again elsewhere).", gt=0)
+    conversion_headroom_pct: Int = setting(
+        100, "Free space kept in work_dir for converting, in % of the download.", ge=0)
 
 
 @dataclass(frozen=True, config=SECTION)

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from chalicelib.auth.identity import Identity
+from chalicelib.domain.agents import AgentBeat
 from chalicelib.domain.audit import AuditEvent, AuditEventType
 from chalicelib.domain.blocklist import BlockEntry
 from chalicelib.domain.candidate import SearchQuery, TorrentCandidate, TorrentFile
@@ -356,6 +357,16 @@ class ConnectionPoster(Protocol):
 
 
 # --- health ---------------------------------------------------------------------------------
+class AgentRegistry(Protocol):
+    """The agents' heartbeats: each agent writes its own, the API lists them."""
+
+    def beat(self, beat: AgentBeat) -> None: ...
+
+    def get(self, agent_id: str) -> AgentBeat | None: ...
+
+    def agents(self) -> list[AgentBeat]: ...
+
+
 class HealthProbe(Protocol):
     """One dependency asked whether it answers; the detail goes into /api/v1/health."""
 
@@ -379,9 +390,3 @@ class Metrics(Protocol):
              dimensions: dict[str, str] | None = None) -> None: ...
 
 
-class AgentHeartbeats(Protocol):
-    """When each on-prem agent last said it was alive (read by /api/v1/health)."""
-
-    def last_heartbeats(self) -> dict[str, datetime]:
-        """Agent id -> the time of its last heartbeat (UTC)."""
-        ...

@@ -1,6 +1,8 @@
 """`python -m local.demo` (`make demo`): the whole product offline, end to end.
 
-It generates a small album with ffmpeg (tagged FLAC tracks and a cover) and its .torrent,
+It generates a small album with ffmpeg (tagged FLAC tracks and a cover) and its .torrent
+(`--kind movie`, `make demo KIND=movie`: a short movie with two audio languages and two
+subtitle tracks, delivered as mp4 with the English tracks and an extracted .srt),
 seeds it from an in-process libtorrent session on 127.0.0.1 behind a one-peer HTTP tracker,
 serves it from the local Torznab indexer, starts the local stack with the agent inside,
 creates a ticket (ogg_vorbis 320) through the HTTP API and follows it to Completed,
@@ -35,6 +37,8 @@ ARTIST, ALBUM, YEAR = "Demo Artist", "Demo Album", 2020
 TRACKS = ("Morning Light", "Harbour Walk", "Paper Boats", "Night Train", "Last Call")
 TRACK_SECS = 8
 INDEXER_KEY = "demo-indexer-key"
+MOVIE, MOVIE_SECS = "Demo Movie", 6
+MOVIE_RELEASE = "Demo.Movie.2020.1080p.WEB.x264-DEMO"
 TIMEOUT_SECS = 120
 TERMINAL = ("completed", "failed", "cancelled", "rejected", "acquisition_failed",
             "dry_run_complete")
@@ -64,6 +68,63 @@ def make_album(parent: Path) -> Path:
     ffmpeg("-f", "lavfi", "-i", "color=c=teal:s=400x400:d=1", "-frames:v", "1",
            str(folder / "cover.jpg"))
     return folder
+
+
+def make_movie(parent: Path) -> Path:
+    """A release folder holding one mkv: h264 test pattern, English and French audio,
+    English and German SubRip subtitles."""
+    folder = parent / MOVIE_RELEASE
+    folder.mkdir(parents=True)
+    subs = parent / "subs"
+    subs.mkdir()
+    for lang, text in (("eng", "A demo, in English"), ("ger", "Eine Demo, auf Deutsch")):
+        (subs / f"{lang}.srt").write_text(f"1\n00:00:01,000 --> 00:00:04,000\n{text}\n\n")
+    ffmpeg("-f", "lavfi", "-i", f"testsrc=size=640x360:rate=25:duration={MOVIE_SECS}",
+           "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={MOVIE_SECS}",
+           "-f", "lavfi", "-i", f"sine=frequency=660:sample_rate=48000:duration={MOVIE_SECS}",
+           "-i", str(subs / "eng.srt"), "-i", str(subs / "ger.srt"),
+           "-map", "0:v", "-map", "1:a", "-map", "2:a", "-map", "3:s", "-map", "4:s",
+           # Under 300 MB a file is no plausible movie to the matcher: constant 420 Mbit/s
+           # (x264 pads with filler data, cheap to encode) makes it ~315 MB in 6 s.
+           "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-b:v", "420M",
+           "-minrate", "420M", "-maxrate", "420M", "-bufsize", "40M",
+           "-x264-params", "nal-hrd=cbr:force-cfr=1", "-c:a", "aac",
+           "-c:s", "srt", "-metadata:s:a:0", "language=eng", "-metadata:s:a:1",
+           "language=fre", "-metadata:s:s:0", "language=eng", "-metadata:s:s:1",
+           "language=ger", str(folder / f"{MOVIE_RELEASE}.mkv"))
+    return folder
+
+
+def movie_body(media: Path) -> dict[str, Any]:
+    dest = media / "movies" / f"{MOVIE} ({YEAR})" / f"{MOVIE} ({YEAR}).mp4"
+    return {
+        "priority": 100,
+        "query_context": {"expected": "movie", "title": MOVIE, "year": YEAR},
+        "items": [{"item_id": "main", "kind": "video", "name": MOVIE,
+                   "duration_secs": MOVIE_SECS, "dest_path": str(dest)}],
+        "constraints": {"format": "mp4", "video_codec": "copy", "audio_languages": ["eng"],
+                        "subtitle_languages": ["eng"], "extract_subtitles": True},
+    }
+
+
+def check_movie(ticket: dict[str, Any]) -> list[str]:
+    """The placed movie: h264 remuxed to mp4, English audio and subtitles, its .srt."""
+    from workers.media import probe
+
+    problems = []
+    placed = [Path(f["dest_path"]) for f in ticket["state_payload"].get("files", [])]
+    videos = [p for p in placed if p.suffix == ".mp4"]
+    if len(videos) != 1 or not videos[0].is_file():
+        return [f"expected one mp4 among {placed}"]
+    info = probe(videos[0])
+    audio = [s.language for s in info.of_kind("audio")]
+    subtitles = [s.language for s in info.of_kind("subtitle")]
+    if (info.codec, audio, subtitles) != ("h264", ["eng"], ["eng"]):
+        problems.append(f"{videos[0]}: {info.codec}, audio {audio}, subtitles {subtitles}")
+    srt = videos[0].with_name(f"{videos[0].stem}.eng.srt")
+    if not srt.is_file() or "A demo, in English" not in srt.read_text():
+        problems.append(f"{srt} is missing or wrong")
+    return problems
 
 
 class OnePeerTracker:
@@ -164,6 +225,12 @@ kind = "libtorrent"
 download_dir = "data/downloads"
 state_dir = "data/torrent-state"
 stall_timeout_secs = 60
+# The demo's swarm is on 127.0.0.1: no DHT routers, LSD or UPnP (the defaults reach out).
+interface = "127.0.0.1"
+listen_port = 0
+dht = false
+lsd = false
+port_forwarding = false
 
 [orchestrator]
 heartbeat_timeout_secs = 60
@@ -261,13 +328,17 @@ def main() -> int:
     tracker = OnePeerTracker(seeder.port)
     stack: LocalStack | None = None
     indexer: TorznabServer | None = None
+    movie = "--kind" in sys.argv and sys.argv[sys.argv.index("--kind") + 1:][:1] == ["movie"]
     try:
-        album = make_album(home / "seed")
-        torrent = make_torrent(album, [tracker.announce_url], piece_length=1 << 15)
-        seeder.seed(torrent, album.parent)
-        print(f"[{time.monotonic() - started:6.2f}s] album generated and seeded on "
-              f"127.0.0.1:{seeder.port} ({len(TRACKS)} FLAC tracks + cover)", flush=True)
-        release = LocalRelease(album.name, (3000, 3040), seeders=25, peers=26, torrent=torrent)
+        content = make_movie(home / "seed") if movie else make_album(home / "seed")
+        torrent = make_torrent(content, [tracker.announce_url], piece_length=1 << 15)
+        seeder.seed(torrent, content.parent)
+        what = "movie (mkv, 2 audio, 2 subtitle tracks)" if movie else \
+            f"album ({len(TRACKS)} FLAC tracks + cover)"
+        print(f"[{time.monotonic() - started:6.2f}s] {what} generated and seeded on "
+              f"127.0.0.1:{seeder.port}", flush=True)
+        categories = (2000, 2040) if movie else (3000, 3040)
+        release = LocalRelease(content.name, categories, seeders=25, peers=26, torrent=torrent)
         indexer = TorznabServer([release], api_key=INDEXER_KEY).start()
         api_key = "demo-" + secrets.token_hex(16)
         config_path = write_config(home, indexer.url, api_key)
@@ -275,14 +346,16 @@ def main() -> int:
         stack.start()
         print(f"[{time.monotonic() - started:6.2f}s] local stack up at {stack.url} "
               f"(agent inside, indexer {indexer.url})", flush=True)
-        created = api(stack.url, api_key, "POST", "/api/v1/ticket", ticket_body(home / "media"))
+        body = movie_body(home / "media") if movie else ticket_body(home / "media")
+        created = api(stack.url, api_key, "POST", "/api/v1/ticket", body)
         ticket = follow(stack.url, api_key, created["ticket_id"], started)
-        problems = check_files(ticket) if ticket["state"] == "completed" else []
+        check = check_movie if movie else check_files
+        problems = check(ticket) if ticket["state"] == "completed" else []
         for problem in problems:
             print(f"PROBLEM: {problem}", file=sys.stderr)
         files = [f["dest_path"] for f in ticket["state_payload"].get("files", [])]
         print(f"[{time.monotonic() - started:6.2f}s] done: {ticket['state']}, "
-              f"{len(files)} files, every file checked with ffprobe and mutagen"
+              f"{len(files)} files, every file checked with ffprobe"
               if not problems else "files do not match", flush=True)
         print(json.dumps({"ticket_id": ticket["ticket_id"], "state": ticket["state"],
                           "files": files}), flush=True)

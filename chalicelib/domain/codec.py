@@ -61,6 +61,9 @@ def request_from_dict(d: dict[str, Any]) -> TicketRequest:
     c = dict(d.get("constraints") or {})
     if "format" in c:
         c["format"] = OutputFormat(c["format"])
+    for key in ("audio_languages", "subtitle_languages"):
+        if key in c:
+            c[key] = tuple(c[key])
     return TicketRequest(
         priority=int(d["priority"]),
         dry_run=bool(d["dry_run"]),

@@ -122,6 +122,11 @@ class Constraints:
     min_resolution: str | None = None
     embed_metadata: bool = True
     embed_cover: bool = False
+    # Video: keep only these audio / subtitle languages (ISO 639-2, "eng"; empty: all), and
+    # write each kept text subtitle also as a .srt next to the video.
+    audio_languages: tuple[str, ...] = ()
+    subtitle_languages: tuple[str, ...] = ()
+    extract_subtitles: bool = False
 
 
 @dataclass(frozen=True)

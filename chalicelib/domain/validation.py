@@ -17,6 +17,7 @@ from chalicelib.domain.request import (
     TicketItem,
     TicketRequest,
 )
+from chalicelib.domain.video_codecs import TARGET_VIDEO_CODECS
 
 MAX_ITEMS = 5000
 MAX_TEXT = 1000
@@ -71,11 +72,12 @@ ITEM_FIELDS = frozenset(
 )
 CONSTRAINT_FIELDS = frozenset(
     {"format", "bitrate_kbps", "sample_rate_hz", "bit_depth", "video_codec", "min_resolution",
-     "embed_metadata", "embed_cover"}
+     "embed_metadata", "embed_cover", "audio_languages", "subtitle_languages",
+     "extract_subtitles"}
 )
 SAMPLE_RATES = frozenset({8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000, 88200, 96000,
                           176400, 192000})
-VIDEO_CODECS = frozenset({"copy", "h264", "hevc", "av1", "vp9"})
+VIDEO_CODECS = frozenset(TARGET_VIDEO_CODECS)
 RESOLUTIONS = frozenset({"480p", "576p", "720p", "1080p", "2160p"})
 IMAGE_TYPES = frozenset({"cover_front", "cover_back", "booklet", "disc", "artist", "poster",
                          "fanart", "other"})
@@ -445,6 +447,10 @@ def _parse_constraints(c: _Collector, raw: Any) -> Constraints:
     embed_meta = c.get(raw, "embed_metadata", "constraints.embed_metadata", c.boolean,
                        default=True)
     embed_cover = c.get(raw, "embed_cover", "constraints.embed_cover", c.boolean, default=False)
+    audio = _languages(c, raw, "audio_languages")
+    subtitles = _languages(c, raw, "subtitle_languages")
+    extract = c.get(raw, "extract_subtitles", "constraints.extract_subtitles", c.boolean,
+                    default=False)
     return Constraints(
         format=OutputFormat(fmt or "original"),
         bitrate_kbps=bitrate,
@@ -454,4 +460,20 @@ def _parse_constraints(c: _Collector, raw: Any) -> Constraints:
         min_resolution=resolution,
         embed_metadata=bool(embed_meta),
         embed_cover=bool(embed_cover),
+        audio_languages=audio,
+        subtitle_languages=subtitles,
+        extract_subtitles=bool(extract),
     )
+
+
+def _languages(c: _Collector, raw: dict[str, Any], key: str) -> tuple[str, ...]:
+    """A list of ISO 639-2 codes ("eng", "fre"), as ffprobe reports stream languages."""
+    value = raw.get(key)
+    if value is None:
+        return ()
+    path = f"constraints.{key}"
+    if not isinstance(value, list) or len(value) > 20 or not all(
+            isinstance(v, str) and len(v) == 3 and v.isalpha() and v.islower() for v in value):
+        c.add(path, 'must be a list of up to 20 three-letter language codes ("eng")')
+        return ()
+    return tuple(dict.fromkeys(value))

@@ -5,12 +5,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from chalicelib.ports import AgentHeartbeats, Clock, HealthProbe
+from chalicelib.domain.agents import AgentBeat
+from chalicelib.ports import AgentRegistry, Clock, HealthProbe
 
-# An agent heartbeats every few seconds while it runs; silent this long, it is reported down.
-AGENT_STALE_SECS = 120.0
+# An agent reports itself every [agent] status_interval_secs; silent this long, it is gone.
+AGENT_GONE_SECS = 900.0
 
 
 @dataclass(frozen=True)
@@ -24,21 +26,14 @@ class Check:
         return self.probe()
 
 
-class NoAgentHeartbeats:
-    """No agent reports heartbeats (until the agents' heartbeat store is wired)."""
-
-    def last_heartbeats(self) -> dict[str, Any]:
-        return {}
-
-
 class HealthService:
-    def __init__(self, probes: Iterable[HealthProbe], *, agents: AgentHeartbeats | None = None,
-                 clock: Clock | None = None, agent_stale_secs: float = AGENT_STALE_SECS
+    def __init__(self, probes: Iterable[HealthProbe], *, agents: AgentRegistry | None = None,
+                 clock: Clock | None = None, agent_gone_secs: float = AGENT_GONE_SECS
                  ) -> None:
         self._probes = list(probes)
-        self._agents = agents or NoAgentHeartbeats()
+        self._agents = agents
         self._clock = clock
-        self._stale = agent_stale_secs
+        self._gone = agent_gone_secs
 
     def add(self, probe: HealthProbe) -> None:
         self._probes.append(probe)
@@ -55,19 +50,26 @@ class HealthService:
                 "agents": self._agent_report()}
 
     def _agent_report(self) -> dict[str, Any]:
+        if self._agents is None:
+            return {}
         try:
-            beats = self._agents.last_heartbeats()
+            beats = self._agents.agents()
         except Exception as e:  # the heartbeat store is a dependency like any other
             return {"_error": {"ok": False, "status": "unknown", "error": str(e)[:300]}}
         now = self._clock.now() if self._clock is not None else None
-        report: dict[str, Any] = {}
-        for agent, at in sorted(beats.items()):
-            age = (now - at).total_seconds() if now is not None else None
-            ok = age is not None and age <= self._stale
-            report[agent] = {"ok": ok, "status": "ok" if ok else "down",
-                             "last_heartbeat": at.isoformat(),
-                             "age_secs": None if age is None else round(age, 1)}
-        return report
+        return {beat.agent_id: agent_entry(beat, now, self._gone)
+                for beat in sorted(beats, key=lambda b: b.agent_id)}
+
+
+def agent_entry(beat: AgentBeat, now: datetime | None, gone_after_secs: float
+                ) -> dict[str, Any]:
+    """One agent as /health lists it: what it last said, and whether it is still heard of
+    (a gone agent never degrades the service: its tickets' later stages fail retryably)."""
+    age = beat.silent_for(now).total_seconds() if now is not None else None
+    gone = age is None or age > gone_after_secs
+    return {**beat.to_dict(), "ok": not gone, "status": "down" if gone else "ok", "gone": gone,
+            "last_heartbeat": beat.seen_at.isoformat(),
+            "age_secs": None if age is None else round(age, 1)}
 
 
 def _run(probe: HealthProbe) -> dict[str, Any]:

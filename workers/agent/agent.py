@@ -8,6 +8,7 @@ has a free slot, so messages it cannot start yet stay in SQS for another agent.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -20,15 +21,17 @@ from botocore.exceptions import BotoCoreError, ClientError
 from chalicelib.domain.stage_protocol import CONTROL_SCHEMA, Stage
 from chalicelib.ports import Metrics
 from chalicelib.services.metrics import QUEUE_LAG
-from workers.agent.flow_answers import FlowAnswers
+from workers.agent.flow_answers import FlowAnswers, FlowUnreachable, TaskGone
 from workers.agent.queue_poller import BandPoller
-from workers.agent.settings import AGENT_STAGES, AgentSettings
+from workers.agent.routing import PASS_SECS
+from workers.agent.settings import AGENT_STAGES, AgentSettings, agent_queue_name
 from workers.agent.task import StageTask, StopReason
 from workers.agent.task_runner import TaskRunner
 
 log = logging.getLogger("quentin.agent")
 ONCE_IDLE_SECS = 2.0  # --once: stop after every queue was empty and nothing ran this long
 QUEUE_RETRY_SECS = 5.0
+OWNED_STAGES = (Stage.CONVERT, Stage.PLACE)  # run only where the download ran
 
 
 class Agent:
@@ -38,7 +41,9 @@ class Agent:
                  runner: TaskRunner, cancel_ticket: Callable[[str], object], *,
                  seeding_sweep: Callable[[], object] | None = None,
                  slots: dict[Stage, int] | None = None,
-                 metrics: Metrics | None = None) -> None:
+                 metrics: Metrics | None = None,
+                 elsewhere: Callable[[StageTask], str | None] = lambda task: None,
+                 beacon: Callable[[], object] | None = None) -> None:
         self._settings = settings
         self._sqs = sqs
         self._answers = answers
@@ -46,6 +51,8 @@ class Agent:
         self._cancel_ticket = cancel_ticket
         self._sweep = seeding_sweep
         self._metrics = metrics
+        self._elsewhere = elsewhere
+        self._beacon = beacon
         self._slots = slots or {Stage.DOWNLOAD: settings.max_downloads, Stage.CONVERT: 1,
                                 Stage.PLACE: 1}
         self._stopping = threading.Event()
@@ -130,6 +137,8 @@ class Agent:
                 stage_urls = {stage: [self._url(name) for name in
                                       self._settings.stage_queues(stage)]
                               for stage in AGENT_STAGES}
+                for stage in OWNED_STAGES:  # our own queue first: work only we can do
+                    stage_urls[stage].insert(0, self._own_queue(stage))
                 return stage_urls, self._url(self._settings.control_queue)
             except ClientError as exc:
                 if once:
@@ -137,6 +146,12 @@ class Agent:
                 log.warning("queues not available yet (%s); retrying", exc)
                 self._stopping.wait(QUEUE_RETRY_SECS)
         return None
+
+    def _own_queue(self, stage: Stage) -> str:
+        answer = self._sqs.create_queue(
+            QueueName=self._settings.own_queue(stage),
+            Attributes={"VisibilityTimeout": str(self._settings.visibility_timeout_secs)})
+        return str(answer["QueueUrl"])
 
     def _url(self, name: str) -> str:
         return str(self._sqs.get_queue_url(QueueName=name)["QueueUrl"])
@@ -169,7 +184,27 @@ class Agent:
                 if self._stopping.is_set():
                     self._answers.release(task.queue_url, task.receipt_handle)
                     continue
+                owner = self._elsewhere(task)
+                if owner is not None:  # another agent holds this ticket's files
+                    self._forward(task, owner)
+                    continue
                 self._start(task)
+
+    def _forward(self, task: StageTask, owner: str) -> None:
+        """Send the message to the owner's own queue and drop it here (same task token)."""
+        stage = task.message.stage
+        extra = {"ticket_id": task.ticket_id, "stage": stage.value, "owner": owner}
+        try:
+            url = self._url(agent_queue_name(self._settings.resource_prefix, owner, stage))
+            self._sqs.send_message(QueueUrl=url, MessageBody=task.body)
+            self._answers.delete(task.queue_url, task.receipt_handle)
+            log.info("forwarded to the agent holding the files", extra=extra)
+        except (ClientError, BotoCoreError, TaskGone, FlowUnreachable) as exc:
+            # No queue of the owner's yet (or SQS hiccup): let it reappear for the owner.
+            log.warning("not forwarded (%s); the message waits for its owner", exc,
+                        extra=extra)
+            with contextlib.suppress(TaskGone, FlowUnreachable):
+                self._answers.keep_hidden(task.queue_url, task.receipt_handle, PASS_SECS)
 
     def _start(self, task: StageTask) -> None:
         if self._metrics is not None and task.sent_at is not None:
@@ -195,7 +230,11 @@ class Agent:
 
     def _poll_control(self, url: str, long_poll: int) -> None:
         next_sweep = time.monotonic() + self._settings.seeding_check_secs
+        next_beat = time.monotonic()
         while not self._stopping.is_set():
+            if self._beacon is not None and time.monotonic() >= next_beat:
+                next_beat = time.monotonic() + self._settings.status_interval_secs
+                self._beacon()
             try:
                 answer = self._sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
                                                    WaitTimeSeconds=long_poll)

@@ -106,6 +106,11 @@ class ConvertStage:
             raise StageFailure(ERROR_CONVERSION_FAILED, reason, retryable=retryable)
         outputs = [{**finished[p.work.item_id], "item_id": p.work.item_id,
                     "dest_path": p.work.dest_path} for p in plans]
+        # Extracted subtitles go next to their video: "<dest stem>.<language>.srt".
+        outputs += [{"item_id": o["item_id"], "work_path": extra["work_path"],
+                     "sha256": extra["sha256"],
+                     "dest_path": str(Path(o["dest_path"]).with_suffix("")) + extra["suffix"]}
+                    for o in list(outputs) for extra in o.pop("sidecars", [])]
         result = {"outputs": outputs}
         workdir.update(convert_result=result)
         elapsed = time.monotonic() - started
@@ -187,12 +192,22 @@ class ConvertStage:
         return self._finalise(workdir, plan, partial, OutputFormat.ORIGINAL)
 
     def _finalise(self, workdir: TicketWorkdir, plan: ItemPlan, partial: Path,
-                  fmt: OutputFormat) -> dict[str, Any]:
+                  fmt: OutputFormat, sidecars: tuple[Path, ...] = ()) -> dict[str, Any]:
         final = workdir.outputs_dir / final_name(plan.work.item_id, fmt, plan.source)
         digest = sha256_of(partial)
         size = partial.stat().st_size
+        # Sidecars (.srt) keep what follows the output's stem: "<stem>.ger.srt" -> ".ger.srt".
+        extras = []
+        for sidecar in sidecars:
+            suffix = sidecar.name[len(partial.stem):]
+            kept = final.with_name(final.stem + suffix)
+            extras.append({"work_path": str(kept), "sha256": sha256_of(sidecar),
+                           "suffix": suffix})
+            os.replace(sidecar, kept)
         os.replace(partial, final)
-        entry = {"work_path": str(final), "sha256": digest, "size": size}
+        entry: dict[str, Any] = {"work_path": str(final), "sha256": digest, "size": size}
+        if extras:
+            entry["sidecars"] = extras
         workdir.record_output(plan.work.item_id, entry)
         return entry
 
@@ -215,7 +230,10 @@ class ConvertStage:
                 if plan.tags is not None:
                     tag_file(plan.job.output if plan.job else plan.source, plan.tags,
                              *(cover or ()))
-                finished[item] = self._finalise(workdir, plan, progress.outcome.job.output, fmt)
+                result = progress.outcome.result
+                sidecars = result.sidecars if result is not None else ()
+                finished[item] = self._finalise(workdir, plan, progress.outcome.job.output, fmt,
+                                                sidecars)
             except (TaggingError, OSError) as exc:
                 errors.append((item, ConversionError(plan.source, f"tagging failed: {exc}",
                                                      retryable=isinstance(exc, OSError))))

@@ -23,6 +23,7 @@ from chalicelib.domain.stage_protocol import (
 )
 from chalicelib.domain.states import TicketState
 from chalicelib.services.catalog_entries import catalog_contents, downloaded_torrent
+from workers.agent.disk_space import FreeBytes, Need, free_bytes, shortage
 from workers.agent.file_selection import SelectedFile, SelectionError, select_files
 from workers.agent.ports import TorrentCatalog, TorrentClient
 from workers.agent.settings import AgentSettings
@@ -61,8 +62,10 @@ class DownloadStage:
     def __init__(self, settings: AgentSettings, client: TorrentClient, *,
                  fetch: Fetcher = fetch_source, poll_secs: float = 0.25,
                  clock: Callable[[], float] = time.monotonic,
-                 catalog: TorrentCatalog | None = None) -> None:
+                 catalog: TorrentCatalog | None = None,
+                 free: FreeBytes = free_bytes) -> None:
         self._settings = settings
+        self._free = free
         self._catalog = catalog
         self._client = client
         self._fetch = fetch
@@ -82,6 +85,7 @@ class DownloadStage:
         candidate = work.candidate
         reporter.enter(TicketState.DOWNLOADING, f"downloading {candidate.title}",
                        {"candidate": candidate.title, "progress_pct": 0})
+        self._await_network(task, reporter, None)
         try:
             info_hash = self._add(task, candidate, workdir, state)
         except StageFailure as failure:
@@ -95,6 +99,8 @@ class DownloadStage:
         try:
             selected = self._select(task, work, info_hash, reporter)
             self._client.set_file_priorities(info_hash, {s.index for s in selected})
+            self._check_space(work, info_hash, selected)
+            self._await_network(task, reporter, info_hash)
             self._client.resume(info_hash)
             self._follow(task, info_hash, selected, reporter)
         except StageFailure as failure:
@@ -110,7 +116,9 @@ class DownloadStage:
         if missing:
             raise StageFailure(ERROR_TRANSIENT, f"finished but {missing[0]} is not on disk",
                                retryable=True)
-        result = {"save_path": str(save_path), "info_hash": info_hash, "files": files}
+        # agent_id: later stages run where the files are (chalicelib/domain/agents.py).
+        result = {"save_path": str(save_path), "info_hash": info_hash, "files": files,
+                  "agent_id": self._settings.agent_id}
         workdir.update(download_result=result)
         self._register(task, work, info_hash, save_path)
         reporter.progress(100.0, force=True, speed_bps=0, eta_secs=0)
@@ -154,7 +162,8 @@ class DownloadStage:
         if missing:
             raise StageFailure(ERROR_DOWNLOAD_FAILED, f"source file {missing[0]} is missing",
                                retryable=False)
-        result = {"save_path": str(root), "info_hash": None, "files": files}
+        result = {"save_path": str(root), "info_hash": None, "files": files,
+                  "agent_id": self._settings.agent_id}
         workdir.update(download_result=result)
         return result
 
@@ -195,6 +204,11 @@ class DownloadStage:
         stall = StallDetector(stall_after_seconds=self._settings.stall_timeout_secs,
                               clock=self._clock)
         while True:  # a magnet's metadata comes from peers; watch it like any progress
+            # Not paused here: a magnet fetches its metadata in upload mode, which pausing
+            # would end; a client bound to the interface sends nothing while it is down.
+            if self._await_network(task, reporter, None):
+                stall = StallDetector(stall_after_seconds=self._settings.stall_timeout_secs,
+                                      clock=self._clock)
             status = self._client.status(info_hash)
             if status.state is not TorrentState.FETCHING_METADATA:
                 break
@@ -225,6 +239,10 @@ class DownloadStage:
         wanted = {s.index for s in selected}
         while True:
             task.check()
+            if self._await_network(task, reporter, info_hash):
+                self._client.resume(info_hash)
+                stall = StallDetector(stall_after_seconds=self._settings.stall_timeout_secs,
+                                      clock=self._clock)
             status = self._client.status(info_hash)
             if status.state is TorrentState.ERROR:
                 raise StageFailure(ERROR_DOWNLOAD_FAILED,
@@ -237,6 +255,51 @@ class DownloadStage:
                                    retryable=False, info_hash=info_hash)
             self._report(task, status, reporter)
             task.wait(self._poll)
+
+    def _check_space(self, work: WorkOrder, info_hash: str,
+                     selected: list[SelectedFile]) -> None:
+        """Room for what is still to download, its conversion and its destinations."""
+        wanted = {s.index for s in selected}
+        entries = [e for e in self._client.files(info_hash) if e.index in wanted]
+        remaining = sum(int(e.size * (1 - e.progress)) for e in entries)
+        total = sum(e.size for e in entries)
+        sizes = {s.item_id: e.size for s in selected for e in entries if e.index == s.index}
+        needs = [Need(self._settings.download_dir, remaining, "download"),
+                 Need(self._settings.work_dir,
+                      total * self._settings.conversion_headroom_pct // 100, "conversion")]
+        needs += [Need(Path(f.dest_path).parent, sizes.get(f.item_id, 0), "destination")
+                  for f in work.files if f.dest_path]
+        problem = shortage(needs, self._free)
+        if problem is not None:
+            # Not the release's fault: no blocklisting; retried, then failed retryably.
+            raise StageFailure(ERROR_TRANSIENT, problem, retryable=True)
+
+    def _await_network(self, task: StageTask, reporter: TicketReporter,
+                       info_hash: str | None) -> bool:
+        """The kill switch: while the client's network is unusable (its bound interface is
+        down), keep the torrent paused and the ticket waiting with the reason; True if it
+        waited (the caller resumes). Heartbeats go on meanwhile, so the flow keeps waiting."""
+        problem = self._client.network_problem()
+        if problem is None:
+            return False
+        if info_hash is not None:
+            with contextlib.suppress(TorrentNotFound):
+                self._client.pause(info_hash)
+        log.warning("download waits: %s", problem, extra={"ticket_id": task.ticket_id})
+        reporter.progress(0.0 if info_hash is None else task.status.get("pct", 0.0),
+                          force=True, waiting_reason=problem)
+        task.show(what="waiting", reason=problem)
+        while problem is not None:
+            reporter.check_not_cancelled()
+            task.wait(self._poll)
+            problem = self._client.network_problem()
+            if problem is not None and problem != task.status.get("reason"):
+                reporter.progress(task.status.get("pct", 0.0), force=True, waiting_reason=problem)
+                task.show(reason=problem)
+        reporter.progress(task.status.get("pct", 0.0), force=True, waiting_reason=None)
+        task.show(what="downloading", reason=None)
+        log.info("network back; download continues", extra={"ticket_id": task.ticket_id})
+        return True
 
     def _files_complete(self, info_hash: str, wanted: set[int]) -> bool:
         return all(e.progress >= 1.0 for e in self._client.files(info_hash) if e.index in wanted)

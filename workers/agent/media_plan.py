@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +94,11 @@ def conversion_job(work: WorkFile, source: Path, output: Path,
             bit_depth=_int(constraints, "bit_depth"),
             expected_duration_secs=work.duration_secs or None,
             video_codec=VideoCodec.parse(str(codec)) if codec and fmt.is_video else None,
+            audio_languages=_languages(constraints, "audio_languages") if fmt.is_video
+            else (),
+            subtitle_languages=_languages(constraints, "subtitle_languages") if fmt.is_video
+            else (),
+            extract_subtitles=bool(constraints.get("extract_subtitles")) and fmt.is_video,
             priority=priority,
             label=work.item_id,
         )
@@ -123,6 +128,8 @@ def plan_items(files: Sequence[WorkFile], sources: Mapping[str, Path], outputs_d
         partial = outputs_dir / f".{item_file_stem(work.item_id)}.partial"
         if work.kind in ("track", "video"):
             job = conversion_job(work, source, partial, constraints, priority)
+            if work.kind == "video" and embed and job.format.is_video:
+                job = replace(job, title=work.name or _text(metadata, "title"))
             tags = track_tags(work, metadata) if (
                 embed and work.kind == "track" and fmt in TAGGABLE_FORMATS) else None
             plans.append(ItemPlan(work, source, job, None, tags))
@@ -164,3 +171,10 @@ def final_name(item_id: str, fmt: OutputFormat, source: Path) -> str:
     extension = spec_of(fmt).extension or source.suffix.lstrip(".")
     stem = item_file_stem(item_id)
     return f"{stem}.{extension}" if extension else stem
+
+
+def _languages(constraints: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    value = constraints.get(key) or ()
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise PlanError(f"constraints.{key} must be a list of language codes")
+    return tuple(value)

@@ -63,6 +63,10 @@ class TorrentClient(Protocol):
 
     def resume(self, info_hash: str) -> None: ...
 
+    def network_problem(self) -> str | None:
+        """Why nothing may download now (e.g. the bound interface is down), or None."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -76,7 +76,7 @@ class BandPoller:
                 continue
             parsed.append((item, message))
         return [StageTask(message=m, queue_url=r.queue_url, receipt_handle=r.receipt_handle,
-                          sent_at=r.sent_at)
+                          sent_at=r.sent_at, body=r.body)
                 for r, m in order_batch(parsed)]
 
     def _receive(self, url: str, rank: int, wanted: int, wait: int) -> list[Received]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import socket
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +22,13 @@ MAX_LONG_POLL_SECS = 20  # SQS refuses longer waits
 def stage_queue_name(prefix: str, stage: Stage, band: str) -> str:
     """`<prefix>-<stage>-<band>`: one queue per agent stage and priority band."""
     return f"{prefix}-{stage.value}-{band}"
+
+
+def agent_queue_name(prefix: str, agent_id: str, stage: Stage) -> str:
+    """`<prefix>-agent-<id>-<stage>`: an agent's own queue, for stage messages of tickets
+    whose files it holds (forwarded there by whichever agent received them first)."""
+    safe = re.sub(r"[^A-Za-z0-9_-]", "_", agent_id)[:40]
+    return f"{prefix}-agent-{safe}-{stage.value}"
 
 
 def control_queue_name(prefix: str) -> str:
@@ -48,6 +57,11 @@ class AgentSettings:
     seed_ratio: float
     seed_time_secs: int
     seeding_check_secs: float
+    agent_id: str = "agent"
+    status_interval_secs: Annotated[float, Field(gt=0)] = 30.0
+    gone_after_secs: Annotated[float, Field(gt=0)] = 900.0
+    # Room kept in work_dir for a conversion, as a share of the selected files' size.
+    conversion_headroom_pct: Annotated[int, Field(ge=0)] = 100
 
     @model_validator(mode="after")
     def _hidden_between_heartbeats(self) -> AgentSettings:
@@ -80,12 +94,19 @@ class AgentSettings:
             seed_ratio=config.torrent_client.seed_ratio,
             seed_time_secs=config.torrent_client.seed_time_secs,
             seeding_check_secs=agent.seeding_check_secs,
+            conversion_headroom_pct=agent.conversion_headroom_pct,
+            agent_id=agent.id or socket.gethostname(),
+            status_interval_secs=agent.status_interval_secs,
+            gone_after_secs=agent.gone_after_secs,
         )
 
     def stage_queues(self, stage: Stage) -> tuple[str, ...]:
         """The stage's queue names, highest band first."""
         return tuple(stage_queue_name(self.resource_prefix, stage, band.value)
                      for band in BANDS_HIGH_FIRST)
+
+    def own_queue(self, stage: Stage) -> str:
+        return agent_queue_name(self.resource_prefix, self.agent_id, stage)
 
     @property
     def control_queue(self) -> str:

@@ -49,6 +49,7 @@ class StageTask:
     stop_reason: StopReason | None = None
     # What a progress view shows: "what" is the current step, pct 0..100.
     status: dict[str, Any] = field(default_factory=dict)
+    body: str = ""  # the message as received, for forwarding it to another agent
 
     @property
     def ticket_id(self) -> str:

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from prometheus_client import CollectorRegistry
 
+from chalicelib.adapters.aws.agent_registry import DynamoAgentRegistry
 from chalicelib.adapters.aws.audit_log import DynamoAuditLog
 from chalicelib.adapters.aws.clients import aws_client
 from chalicelib.adapters.aws.models import build_models
@@ -20,7 +21,7 @@ from chalicelib.adapters.catalogs.wiring import build_cover_sources
 from chalicelib.adapters.clock import SystemClock
 from chalicelib.adapters.torznab.limits import InMemoryRateLimiter
 from chalicelib.bootstrap import build_ticket_events
-from chalicelib.config import Config, ConfigError
+from chalicelib.config import Config, ConfigError, TorrentClientConfig
 from chalicelib.domain.catalog import RetentionPolicy
 from chalicelib.domain.stage_protocol import Stage
 from chalicelib.ports import TicketEvents
@@ -42,31 +43,55 @@ from workers.agent.flow_answers import FlowAnswers
 from workers.agent.place_stage import PlaceStage, placement_dir
 from workers.agent.ports import StageHandler, TorrentClient
 from workers.agent.prometheus import MetricsEndpoint, PrometheusMetrics, TorrentsAndDisks
+from workers.agent.routing import OwnedStage, StageRouter
 from workers.agent.seeding_reaper import SeedingReaper
 from workers.agent.settings import AgentSettings
+from workers.agent.status_beacon import StatusBeacon
 from workers.agent.task_runner import TaskRunner
 from workers.agent.ticket_cleanup import TicketCleanup
 from workers.agent.ticket_reporter import ACTOR, TicketReporter
 from workers.media import Converter, Placer
+from workers.torrent.network import NetworkSettings, ProxySettings
 
 log = logging.getLogger("quentin.agent")
+
+
+def network_settings(tc: TorrentClientConfig) -> NetworkSettings:
+    """[torrent_client]'s network keys as the torrent clients take them (bytes/s)."""
+    kib = 1024
+    return NetworkSettings(
+        interface=tc.interface, listen_port=tc.listen_port, dht=tc.dht,
+        dht_bootstrap_nodes=tc.dht_bootstrap_nodes, lsd=tc.lsd, pex=tc.pex,
+        port_forwarding=tc.port_forwarding, encryption=tc.encryption,
+        proxy=ProxySettings(tc.proxy_type, tc.proxy_host, tc.proxy_port, tc.proxy_username,
+                            tc.proxy_password, tc.proxy_peer_connections),
+        download_limit=tc.download_limit_kib * kib, upload_limit=tc.upload_limit_kib * kib,
+        torrent_download_limit=tc.torrent_download_limit_kib * kib,
+        torrent_upload_limit=tc.torrent_upload_limit_kib * kib,
+        max_connections=tc.max_connections,
+        max_connections_per_torrent=tc.max_connections_per_torrent,
+        anonymous_mode=tc.anonymous_mode)
 
 
 def build_torrent_client(config: Config, base_dir: Path) -> TorrentClient:
     """The configured torrent client: embedded libtorrent, or a qBittorrent Web UI."""
     tc = config.torrent_client
+    net = network_settings(tc)
     if tc.kind == "qbittorrent":
         from workers.torrent.qbittorrent import QbittorrentClient
 
         parts = urlsplit(tc.url)
         if parts.scheme not in ("http", "https") or not parts.hostname or not parts.port:
             raise ConfigError("'torrent_client.url' must be http(s)://host:port for qbittorrent")
-        return QbittorrentClient(parts.hostname, parts.port, tc.username or None,
-                                 tc.password or None, https=parts.scheme == "https")
+        client = QbittorrentClient(parts.hostname, parts.port, tc.username or None,
+                                   tc.password or None, https=parts.scheme == "https")
+        for key in client.apply_network(net):
+            log.warning("qBittorrent has no preference for torrent_client.%s; not applied", key)
+        return client
     from workers.torrent.libtorrent_session import LibtorrentClient, LibtorrentSettings
 
     return LibtorrentClient(LibtorrentSettings(
-        state_dir=(base_dir / tc.state_dir).resolve(), listen_interfaces=tc.listen_interface))
+        state_dir=(base_dir / tc.state_dir).resolve(), network=net))
 
 
 def ticket_events(config: Config) -> TicketEvents:
@@ -125,11 +150,13 @@ def build_agent(config: Config, base_dir: Path, *, client: TorrentClient | None 
         build_searcher_models(config), clock,
         RetentionPolicy(config.torrent_client.seed_ratio, config.torrent_client.seed_time_secs))
     download = DownloadStage(settings, torrents, catalog=catalog)
+    registry = DynamoAgentRegistry(build_searcher_models(config))
+    router = StageRouter(settings.agent_id, registry, settings.gone_after_secs, clock.now)
     handlers: dict[Stage, StageHandler] = {
         Stage.DOWNLOAD: download,
-        Stage.CONVERT: ConvertStage(settings, converter, CoverChain(build_cover_sources(
-            config.external_catalogs, clock, InMemoryRateLimiter(clock, 0.0)))),
-        Stage.PLACE: PlaceStage(settings, placer),
+        Stage.CONVERT: OwnedStage(ConvertStage(settings, converter, CoverChain(build_cover_sources(
+            config.external_catalogs, clock, InMemoryRateLimiter(clock, 0.0)))), router),
+        Stage.PLACE: OwnedStage(PlaceStage(settings, placer), router),
     }
 
     def reporter_for(ticket_id: str) -> TicketReporter:
@@ -139,11 +166,15 @@ def build_agent(config: Config, base_dir: Path, *, client: TorrentClient | None 
     runner = TaskRunner(answers, handlers, reporter_for, cleanup.cancel,
                         heartbeat_secs=settings.heartbeat_interval_secs,
                         visibility_secs=settings.visibility_timeout_secs)
+    beacon = StatusBeacon(settings.agent_id, registry, torrents,
+                          [settings.download_dir, settings.work_dir, *settings.allowed_roots],
+                          clock.now)
     agent = Agent(settings, sqs, answers, runner, cleanup.cancel,
                   seeding_sweep=SeedingReaper(
                       settings, torrents, catalog,
                       budget_bytes=config.torrent_client.storage_budget_bytes).sweep,
-                  metrics=metrics)
+                  metrics=metrics, elsewhere=router.elsewhere, beacon=beacon.beat)
+    beacon.running = lambda: len(agent.active_tasks())
     endpoint = serve_metrics(config, settings, metrics, torrents, placer)
     return AgentParts(agent, settings, torrents, placer, cleanup, metrics, endpoint)
 

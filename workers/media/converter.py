@@ -10,8 +10,9 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
-from workers.media.encoding_plan import EncodingPlan, plan_encoding
+from workers.media.encoding_plan import TEXT_SUBTITLES, EncodingPlan, plan_encoding
 from workers.media.errors import ConversionError, InvalidMediaRequest, ProbeError
 from workers.media.formats import OPUS_CODING_RATE, OutputFormat
 from workers.media.job import ConversionJob
@@ -38,6 +39,7 @@ class ConversionResult:
     notes: tuple[str, ...]
     command: tuple[str, ...]
     elapsed_secs: float
+    sidecars: tuple[Path, ...] = ()  # extracted .srt files next to the output
 
 
 class Converter:
@@ -82,14 +84,51 @@ class Converter:
             _make_output_dir(job)
             self._run(job, command, cancel)
             output = self._validate(job, source, plan)
+            self._check_tracks(job, source, output)
+            sidecars = self._extract_subtitles(job, output, cancel) if job.extract_subtitles \
+                else ()
         except BaseException:
             with contextlib.suppress(OSError):  # keep the real error, not the cleanup's
                 job.output.unlink(missing_ok=True)
+                for extra in subtitle_sidecars(job.output):
+                    extra.unlink(missing_ok=True)
             raise
         elapsed = time.monotonic() - started
         log.info("converted %s to %s in %.2f s", job.name, job.format.value, elapsed,
                  extra={"notes": plan.notes})
-        return ConversionResult(job, output, plan.notes, command, elapsed)
+        return ConversionResult(job, output, plan.notes, command, elapsed, sidecars)
+
+    def _check_tracks(self, job: ConversionJob, source: MediaInfo, output: MediaInfo) -> None:
+        """The output holds exactly the asked languages the source had (ffprobe's view)."""
+        for kind, asked in (("audio", job.audio_languages),
+                            ("subtitle", job.subtitle_languages)):
+            if not asked:
+                continue
+            had = {s.language for s in source.of_kind(kind)} & set(asked)
+            got = [s.language for s in output.of_kind(kind)]
+            if set(got) != had or any(language not in asked for language in got):
+                raise ConversionError(job.source, f"output {kind} languages are {got}, "
+                                      f"expected {sorted(x for x in had if x)}", retryable=False)
+
+    def _extract_subtitles(self, job: ConversionJob, output: MediaInfo,
+                           cancel: threading.Event | None) -> tuple[Path, ...]:
+        """Each text subtitle of the output as `<stem>.<language>.srt` beside it."""
+        written: list[Path] = []
+        for number, stream in enumerate(output.of_kind("subtitle")):
+            if stream.codec not in TEXT_SUBTITLES:
+                continue
+            label = stream.language or f"{number + 1}"
+            target = job.output.with_name(f"{job.output.stem}.{label}.srt")
+            if target in written:
+                target = job.output.with_name(f"{job.output.stem}.{label}.{number + 1}.srt")
+            command = (self.ffmpeg, *FFMPEG_BASE_ARGS, "-i", str(job.output), "-map",
+                       f"0:s:{number}", "-c:s", "srt", "-f", "srt", str(target))
+            self._run(job, command, cancel)
+            if not target.is_file() or target.stat().st_size == 0:
+                raise ConversionError(job.source, f"subtitle {label} extracted empty",
+                                      retryable=False)
+            written.append(target)
+        return tuple(written)
 
     def _probe_source(self, job: ConversionJob) -> MediaInfo:
         try:
@@ -181,6 +220,14 @@ class Converter:
                 job.source, f"output duration {shown} differs from the expected "
                 f"{reference:.1f} s by more than {self.duration_tolerance_secs:g} s",
                 retryable=False)
+
+
+def subtitle_sidecars(output: Path) -> list[Path]:
+    """The .srt files `_extract_subtitles` writes for `output`."""
+    if not output.parent.is_dir():
+        return []
+    return sorted(p for p in output.parent.iterdir()
+                  if p.name.startswith(f"{output.stem}.") and p.suffix == ".srt")
 
 
 def _wait(process: subprocess.Popen[bytes], cancel: threading.Event | None,

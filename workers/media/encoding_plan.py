@@ -19,7 +19,7 @@ from workers.media.formats import (
     spec_of,
 )
 from workers.media.job import ConversionJob
-from workers.media.probe import MediaInfo
+from workers.media.probe import MediaInfo, StreamInfo
 
 # libvorbis' nominal bitrate for each -q:a level at 44.1 kHz stereo. Quality mode is used
 # instead of -b:a because the managed bitrate mode rejects some combinations outright
@@ -29,7 +29,26 @@ _VORBIS_QUALITY_KBPS = {0: 64, 1: 80, 2: 96, 3: 112, 4: 128, 5: 160, 6: 192, 7: 
 # LAME's average bitrate for each -V level, used when VBR is asked with only a bitrate.
 _LAME_VBR_KBPS = {0: 245, 1: 225, 2: 190, 3: 175, 4: 165, 5: 130, 6: 115, 7: 100, 8: 85, 9: 65}
 _DEFAULT_MP3_VBR_QUALITY = 0
-_CRF = {VideoCodec.H264: "20", VideoCodec.HEVC: "22"}
+
+
+# Text subtitle codecs (convertible to mp4's mov_text and to .srt); the rest are images.
+TEXT_SUBTITLES = frozenset({"subrip", "srt", "ass", "ssa", "mov_text", "webvtt", "text"})
+MP4_VIDEO = frozenset({"h264", "hevc", "av1", "vp9", "mpeg4"})  # remuxed into mp4 as is
+
+
+def _chosen(kind: str, streams: list[StreamInfo], languages: tuple[str, ...],
+            notes: list[str]) -> list[str]:
+    """-map arguments keeping `streams` of `kind` ("a", "s"): all, or those in `languages`
+    (in that order); a language the source lacks is noted, not an error."""
+    if not languages:
+        return [a for s in streams for a in ("-map", f"0:{s.index}")]
+    args: list[str] = []
+    for language in languages:
+        matching = [s for s in streams if s.language == language]
+        if not matching:
+            notes.append(f"no {'audio' if kind == 'a' else 'subtitle'} stream in {language}")
+        args += [a for s in matching for a in ("-map", f"0:{s.index}")]
+    return args
 
 
 @dataclass(frozen=True)
@@ -185,24 +204,30 @@ def _plan_video(job: ConversionJob, source: MediaInfo) -> EncodingPlan:
     assert spec.muxer
     notes: list[str] = []
     # 0:V (capital) skips attached pictures, which are not the programme.
-    args = ["-map", "0:V", "-map", "0:a?"]
-    has_subtitles = any(s.kind == "subtitle" for s in source.streams)
-    if job.format is OutputFormat.MKV:
-        args += ["-map", "0:s?"]
-    elif has_subtitles:
-        notes.append("mp4: subtitle streams dropped (mp4 cannot carry them as copied)")
+    args = ["-map", "0:V"]
+    args += _chosen("a", source.of_kind("audio"), job.audio_languages, notes)
+    subtitles = [s for s in source.of_kind("subtitle") if job.format is OutputFormat.MKV
+                 or s.codec in TEXT_SUBTITLES]
+    if len(subtitles) < len(source.of_kind("subtitle")):
+        notes.append("mp4: image subtitles dropped (mp4 carries text subtitles only)")
+    args += _chosen("s", subtitles, job.subtitle_languages, notes)
     args += ["-map_metadata", "0"]
+    if job.title:
+        args += ["-metadata", f"title={job.title}"]
     codec = job.video_codec
+    if codec is None and job.format is OutputFormat.MP4 and video.codec not in MP4_VIDEO:
+        codec = VideoCodec.H264  # the source's codec does not fit mp4: transcode, not remux
+        notes.append(f"mp4 cannot carry {video.codec} video: transcoded to h264")
     if codec is None:
         args += ["-c", "copy"]
         expected = video.codec
     else:
-        args += ["-c", "copy", "-c:v", codec.encoder, "-crf", _CRF[codec], "-preset", "medium"]
-        if codec is VideoCodec.HEVC:
-            args += ["-x265-params", "log-level=error"]
-            if job.format is OutputFormat.MP4:
-                args += ["-tag:v", "hvc1"]  # the tag Apple players require for HEVC in mp4
+        args += ["-c", "copy", *codec.encoder_args]
+        if codec is VideoCodec.HEVC and job.format is OutputFormat.MP4:
+            args += ["-tag:v", "hvc1"]  # the tag Apple players require for HEVC in mp4
         expected = codec.value
+    if job.format is OutputFormat.MP4 and subtitles:
+        args += ["-c:s", "mov_text"]  # mp4's text subtitle format
     if job.format is OutputFormat.MP4:
         args += ["-movflags", "+faststart"]
     for field in ("bitrate_kbps", "sample_rate_hz", "bit_depth"):

@@ -6,24 +6,42 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from chalicelib.domain.request import OutputFormat as OutputFormat
+from chalicelib.domain.video_codecs import COPY, TARGET_VIDEO_CODECS
 
 
 class VideoCodec(StrEnum):
+    """A codec video is transcoded to; the names are chalicelib/domain/video_codecs.py's."""
+
     H264 = "h264"
     HEVC = "hevc"
+    AV1 = "av1"
+    VP9 = "vp9"
 
     @classmethod
-    def parse(cls, value: str) -> VideoCodec:
-        aliases = {"h264": cls.H264, "avc": cls.H264, "x264": cls.H264,
-                   "hevc": cls.HEVC, "h265": cls.HEVC, "x265": cls.HEVC}
+    def parse(cls, value: str) -> VideoCodec | None:
+        """The codec named `value`; None for "copy" (keep the source's video stream)."""
+        name = value.strip().lower()
+        if name == COPY:
+            return None
+        aliases = {"avc": cls.H264, "x264": cls.H264, "h265": cls.HEVC, "x265": cls.HEVC}
         try:
-            return aliases[value.strip().lower()]
-        except KeyError:
-            raise ValueError(f"unknown video codec {value!r}; expected h264 or hevc") from None
+            return aliases.get(name) or cls(name)
+        except ValueError:
+            raise ValueError(f"unknown video codec {value!r}; expected one of "
+                             f"{', '.join(TARGET_VIDEO_CODECS)}") from None
 
     @property
-    def encoder(self) -> str:
-        return {VideoCodec.H264: "libx264", VideoCodec.HEVC: "libx265"}[self]
+    def encoder_args(self) -> tuple[str, ...]:
+        """ffmpeg's encoder and its quality settings (constant quality, sane speed)."""
+        return {
+            VideoCodec.H264: ("-c:v", "libx264", "-crf", "20", "-preset", "medium"),
+            VideoCodec.HEVC: ("-c:v", "libx265", "-crf", "22", "-preset", "medium",
+                              "-x265-params", "log-level=error"),
+            VideoCodec.AV1: ("-c:v", "libsvtav1", "-crf", "35", "-preset", "8"),
+            # -b:v 0 makes libvpx's -crf a constant quality instead of a cap.
+            VideoCodec.VP9: ("-c:v", "libvpx-vp9", "-crf", "32", "-b:v", "0",
+                             "-deadline", "good", "-cpu-used", "4", "-row-mt", "1"),
+        }[self]
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,13 @@ class ConversionJob:
     bit_depth: int | None = None
     expected_duration_secs: float | None = None
     video_codec: VideoCodec | None = None
+    # Video only. Empty: keep every audio / subtitle stream; else only these languages
+    # (ISO 639-2, "eng"), in this order. extract_subtitles: each kept text subtitle also
+    # as `<output stem>.<language>.srt` next to the output.
+    audio_languages: tuple[str, ...] = ()
+    subtitle_languages: tuple[str, ...] = ()
+    extract_subtitles: bool = False
+    title: str | None = None  # video: the container's title tag (mp4 and mkv)
     priority: int = 0
     label: str = ""
 
@@ -50,6 +57,10 @@ class ConversionJob:
             raise InvalidMediaRequest(
                 f"ConversionJob.video_codec needs a video format (mkv, mp4), "
                 f"not {self.format.value}")
+        if (self.audio_languages or self.subtitle_languages or self.extract_subtitles) and \
+                not self.format.is_video:
+            raise InvalidMediaRequest("ConversionJob audio/subtitle choices need a video "
+                                      f"format (mkv, mp4), not {self.format.value}")
         if self.expected_duration_secs is not None and self.expected_duration_secs <= 0:
             raise InvalidMediaRequest("ConversionJob.expected_duration_secs must be > 0")
 

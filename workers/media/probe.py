@@ -29,6 +29,7 @@ class StreamInfo:
     width: int | None = None
     height: int | None = None
     attached_picture: bool = False
+    language: str | None = None  # ISO 639-2 from the stream's tags ("eng"), if any
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,9 @@ class MediaInfo:
     def audio(self) -> StreamInfo | None:
         """The first audio stream, the one conversions keep."""
         return next((s for s in self.streams if s.kind == "audio"), None)
+
+    def of_kind(self, kind: str) -> list[StreamInfo]:
+        return [s for s in self.streams if s.kind == kind]
 
     @property
     def video(self) -> StreamInfo | None:
@@ -133,7 +137,14 @@ def _parse_stream(raw: dict[str, Any]) -> StreamInfo:
         width=_int(raw.get("width")),
         height=_int(raw.get("height")),
         attached_picture=bool(disposition.get("attached_pic")),
+        language=_language(raw),
     )
+
+
+def _language(raw: dict[str, Any]) -> str | None:
+    tags = raw.get("tags")
+    value = tags.get("language") if isinstance(tags, dict) else None
+    return str(value).lower() if value and value != "und" else None
 
 
 def _int(value: object) -> int | None:

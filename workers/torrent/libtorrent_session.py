@@ -1,8 +1,9 @@
 """``TorrentClient`` backed by an embedded libtorrent session (the PyPI ``libtorrent`` wheel).
 
-Loopback-only and with DHT/LSD/UPnP/NAT-PMP off unless configured. Resume data for every torrent
-is kept in a state directory, so a restarted client re-adds its torrents and continues where
-it stopped instead of downloading again.
+Its network behaviour comes from `NetworkSettings` (workers/torrent/network.py); built in code
+it defaults to the closed loopback session, the configuration gives it real-world defaults.
+Resume data for every torrent is kept in a state directory, so a restarted client re-adds its
+torrents and continues where it stopped instead of downloading again.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import builtins
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any, cast
 
 import libtorrent as lt
 
@@ -28,6 +30,7 @@ from workers.torrent.client import (
     check_add_arguments,
     checked_info_hash,
 )
+from workers.torrent.network import NetworkSettings, libtorrent_settings
 from workers.torrent.resume_store import ResumeStore
 
 logger = logging.getLogger(__name__)
@@ -50,19 +53,13 @@ _STATES: dict[int, TorrentState] = {
 
 @dataclass(frozen=True)
 class LibtorrentSettings:
-    """How the embedded session behaves; defaults keep it on 127.0.0.1 with discovery off."""
+    """How the embedded session behaves; `network` defaults to the closed loopback session."""
 
     state_dir: Path
-    listen_interfaces: str = "127.0.0.1:0"  # libtorrent syntax; port 0 = any free port
-    outgoing_interfaces: str = "127.0.0.1"
-    enable_dht: bool = False
-    enable_lsd: bool = False
-    enable_upnp: bool = False
-    enable_natpmp: bool = False
+    network: NetworkSettings = field(default_factory=NetworkSettings.loopback)
     enable_utp: bool = False  # uTP over loopback is several times slower than TCP
-    # bytes/s, 0 = unlimited; libtorrent exempts peers on the local network from these.
-    download_rate_limit: int = 0
-    upload_rate_limit: int = 0
+    # Raw libtorrent settings applied last (tests: a DHT of nodes that all share 127.0.0.1).
+    overrides: tuple[tuple[str, int | bool | str], ...] = ()
     resume_save_interval: float = 30.0  # seconds between saves of changed resume data
     metadata_timeout: float = 120.0
     poll_interval: float = 0.05
@@ -80,6 +77,7 @@ class LibtorrentClient:
         self._outstanding_saves = 0
         self._deleted: set[str] = set()
         self._closed = False
+        self._network_was_down = False
         self._restore()
         self._pump = threading.Thread(target=self._pump_alerts, name="libtorrent-alerts")
         self._pump.daemon = True
@@ -94,6 +92,20 @@ class LibtorrentClient:
     @property
     def listen_port(self) -> int:
         return int(self._session.listen_port())
+
+    def network_problem(self) -> str | None:
+        """Why nothing may download now (the bound interface is down), or None."""
+        problem = self._settings.network.interface_problem()
+        if problem is None and self._network_was_down:
+            # Sockets bound to the interface died with it: listen and connect afresh.
+            self._session.reopen_network_sockets(lt.session.reopen_map_ports)
+        self._network_was_down = problem is not None
+        return problem
+
+    def add_dht_node(self, address: str) -> None:
+        """Ask the DHT node at ``host:port`` to join the routing table (bootstrapping)."""
+        host, _, port = address.rpartition(":")
+        self._session.add_dht_node((host.strip("[]"), int(port)))
 
     def add(
         self,
@@ -121,7 +133,13 @@ class LibtorrentClient:
         if self._find(info_hash) is not None:
             return info_hash
         params.save_path = str(save_path)
+        network = self._settings.network
+        params.download_limit = network.torrent_download_limit or -1
+        params.upload_limit = network.torrent_upload_limit or -1
+        params.max_connections = network.max_connections_per_torrent or -1
         flags = params.flags & ~lt.torrent_flags.auto_managed & ~lt.torrent_flags.paused
+        if not network.pex:
+            flags |= lt.torrent_flags.disable_pex
         if paused:
             # A paused magnet would never fetch metadata. In upload mode it fetches metadata
             # but requests no pieces; on metadata_received we pause it for real.
@@ -374,24 +392,19 @@ class LibtorrentClient:
 
 
 def _session_settings(settings: LibtorrentSettings) -> lt.settings_pack:
-    return {
-        "listen_interfaces": settings.listen_interfaces,
-        "outgoing_interfaces": settings.outgoing_interfaces,
-        "enable_dht": settings.enable_dht,
-        "enable_lsd": settings.enable_lsd,
-        "enable_upnp": settings.enable_upnp,
-        "enable_natpmp": settings.enable_natpmp,
+    pack: dict[str, Any] = {
+        **libtorrent_settings(settings.network),
         "enable_outgoing_utp": settings.enable_utp,
         "enable_incoming_utp": settings.enable_utp,
         # Every test peer shares 127.0.0.1; without this they collapse into one.
         "allow_multiple_connections_per_ip": True,
-        "download_rate_limit": settings.download_rate_limit,
-        "upload_rate_limit": settings.upload_rate_limit,
         "alert_mask": (
             lt.alert_category.error | lt.alert_category.storage | lt.alert_category.status
         ),
         "user_agent": "quentin-torrentino",
     }
+    pack.update(settings.overrides)
+    return cast("lt.settings_pack", pack)
 
 
 def _with_tag(params: lt.add_torrent_params, tag: str) -> bytes:

@@ -25,6 +25,7 @@ from workers.torrent.client import (
     check_add_arguments,
     checked_info_hash,
 )
+from workers.torrent.network import NetworkSettings, qbittorrent_preferences
 
 T = TypeVar("T")
 
@@ -74,6 +75,7 @@ class QbittorrentClient:
         https: bool = False,
     ) -> None:
         self._where = f"{host}:{port}"
+        self._torrent_limits: dict[str, int | None] = {}
         self._metadata_timeout = metadata_timeout
         self._poll_interval = poll_interval
         self._api = qbittorrentapi.Client(
@@ -88,6 +90,21 @@ class QbittorrentClient:
 
     def __repr__(self) -> str:
         return f"QbittorrentClient({self._where})"
+
+    def apply_network(self, net: NetworkSettings) -> tuple[str, ...]:
+        """Set qBittorrent's preferences from `net`; return the settings it cannot take.
+
+        Per-torrent rate limits and connection caps go with every torrent added afterwards.
+        """
+        prefs, not_applicable = qbittorrent_preferences(net)
+        self._call(lambda: self._api.app_set_preferences(prefs))
+        self._torrent_limits = {"download_limit": net.torrent_download_limit or None,
+                                "upload_limit": net.torrent_upload_limit or None}
+        return not_applicable
+
+    def network_problem(self) -> str | None:
+        """Always None: qBittorrent enforces its own interface binding, possibly elsewhere."""
+        return None
 
     def version(self) -> str:
         """qBittorrent's version string; also a cheap check of address and credentials."""
@@ -113,6 +130,7 @@ class QbittorrentClient:
             "tags": tag,
             "use_auto_torrent_management": False,
             "content_layout": "Original",
+            **{k: v for k, v in self._torrent_limits.items() if v},
         }
         if magnet is not None:
             options["urls"] = magnet

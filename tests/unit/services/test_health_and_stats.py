@@ -9,6 +9,7 @@ import pytest
 from chalicelib.domain.audit import AuditEventType as E
 from chalicelib.domain.errors import ValidationError
 from chalicelib.services.audit import AuditRecorder
+from chalicelib.domain.agents import AgentBeat
 from chalicelib.services.health import Check, HealthService
 from chalicelib.services.stats import ProcessingStats, parse_window
 from tests.support.fakes import FakeClock, InMemoryAuditLog
@@ -16,11 +17,17 @@ from tests.support.fakes import FakeClock, InMemoryAuditLog
 
 class Beats:
     def __init__(self, clock: FakeClock) -> None:
-        self.beats = {"nas": clock.now() - timedelta(seconds=10),
-                      "old-box": clock.now() - timedelta(hours=1)}
+        self.beats = [AgentBeat("nas", "0.1.0", clock.now() - timedelta(seconds=10)),
+                      AgentBeat("old-box", "0.1.0", clock.now() - timedelta(hours=1))]
 
-    def last_heartbeats(self) -> dict[str, object]:
-        return dict(self.beats)
+    def beat(self, beat: AgentBeat) -> None:
+        self.beats.append(beat)
+
+    def get(self, agent_id: str) -> AgentBeat | None:
+        return next((b for b in self.beats if b.agent_id == agent_id), None)
+
+    def agents(self) -> list[AgentBeat]:
+        return list(self.beats)
 
 
 def test_health_gives_each_check_a_status_and_latency_and_each_agent_its_age() -> None:
@@ -30,7 +37,7 @@ def test_health_gives_each_check_a_status_and_latency_and_each_agent_its_age() -
         raise ConnectionError("refused")
 
     health = HealthService([Check("dynamodb", lambda: {"table": "t"}), Check("sqs", down)],
-                           agents=Beats(clock), clock=clock)  # type: ignore[arg-type]
+                           agents=Beats(clock), clock=clock)
     report = health.report()
     assert report["status"] == "degraded"
     assert report["checks"]["dynamodb"]["status"] == "ok"

@@ -172,6 +172,12 @@ password = "{c.torrent_client.password}"
 download_dir = "{c.torrent_client.download_dir}"
 state_dir = "{c.torrent_client.state_dir}"
 stall_timeout_secs = {c.torrent_client.stall_timeout_secs}
+interface = "{c.torrent_client.interface}"
+listen_port = {c.torrent_client.listen_port}
+dht = {json.dumps(c.torrent_client.dht)}
+dht_bootstrap_nodes = {json.dumps(list(c.torrent_client.dht_bootstrap_nodes))}
+lsd = {json.dumps(c.torrent_client.lsd)}
+port_forwarding = {json.dumps(c.torrent_client.port_forwarding)}
 [orchestrator]
 max_concurrent_conversions = {c.orchestrator.max_concurrent_conversions}
 heartbeat_timeout_secs = {c.orchestrator.heartbeat_timeout_secs}
@@ -187,6 +193,12 @@ progress_interval_secs = {c.agent.progress_interval_secs}
         return path
 
 
+# Tests never reach another machine: loopback only, no DHT routers, no LSD, no UPnP/NAT-PMP.
+OFFLINE_NETWORK: dict[str, Any] = {"interface": "127.0.0.1", "listen_port": 0, "dht": False,
+                                   "dht_bootstrap_nodes": [], "lsd": False,
+                                   "port_forwarding": False}
+
+
 def make_harness(endpoint: str, base_dir: Path, **sections: Any) -> Harness:
     prefix = f"t{uuid.uuid4().hex[:10]}"
     media = base_dir / "media"
@@ -196,7 +208,7 @@ def make_harness(endpoint: str, base_dir: Path, **sections: Any) -> Harness:
         "aws": {"endpoint_url": endpoint, "resource_prefix": prefix},
         "placement": {"allowed_roots": [str(media)]},
         "torrent_client": {"download_dir": "downloads", "state_dir": "torrent-state",
-                           "stall_timeout_secs": 30},
+                           "stall_timeout_secs": 30, **OFFLINE_NETWORK},
         "orchestrator": {"heartbeat_timeout_secs": 60, "max_concurrent_conversions": 2},
         "agent": {"work_dir": "agent", "poll_wait_secs": 1, "heartbeat_interval_secs": 1.0,
                   "visibility_timeout_secs": 4, "progress_interval_secs": 0.5},

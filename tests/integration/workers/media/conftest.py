@@ -70,3 +70,23 @@ def cover_jpeg(media_dir: Path) -> bytes:
     path = make_media(media_dir / "cover.jpg", "-f", "lavfi", "-i",
                       "color=c=blue:size=32x32", "-frames:v", "1")
     return path.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def movie_mkv(media_dir: Path) -> Path:
+    """2 s of MPEG-2 video (mkv carries it, mp4 gets h264 instead)
+    with English and French audio and English and German SubRip subtitles."""
+    subs = media_dir / "subs"
+    subs.mkdir(exist_ok=True)
+    for lang, text in (("eng", "Hello there"), ("ger", "Hallo")):
+        (subs / f"{lang}.srt").write_text(f"1\n00:00:00,200 --> 00:00:01,500\n{text}\n\n")
+    return make_media(
+        media_dir / "movie.mkv",
+        "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=2",
+        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=2",
+        "-f", "lavfi", "-i", "sine=frequency=660:sample_rate=48000:duration=2",
+        "-i", str(subs / "eng.srt"), "-i", str(subs / "ger.srt"),
+        "-map", "0:v", "-map", "1:a", "-map", "2:a", "-map", "3:s", "-map", "4:s",
+        "-c:v", "mpeg2video", "-c:a", "aac", "-c:s", "srt",
+        "-metadata:s:a:0", "language=eng", "-metadata:s:a:1", "language=fre",
+        "-metadata:s:s:0", "language=eng", "-metadata:s:s:1", "language=ger")

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib.domain.video_codecs import COPY, TARGET_VIDEO_CODECS
 from workers.media.converter import Converter
 from workers.media.errors import ConversionError
 from workers.media.formats import OutputFormat, VideoCodec, spec_of
@@ -228,3 +229,57 @@ def test_output_directory_that_cannot_exist_is_a_conversion_error(
 
     with pytest.raises(ConversionError, match="cannot create"):
         converter.convert(job)
+
+
+@pytest.mark.parametrize("name", [n for n in TARGET_VIDEO_CODECS if n != COPY])
+def test_every_codec_the_api_accepts_is_encoded(converter: Converter, video_mkv: Path,
+                                                tmp_path: Path, name: str) -> None:
+    codec = VideoCodec.parse(name)  # the API's list, read by the agent
+    assert codec is not None
+    result = converter.convert(job_for(video_mkv, tmp_path, OutputFormat.MP4, video_codec=codec))
+
+    info = probe(result.job.output)
+    assert info.codec == name and "mp4" in info.container
+    assert info.duration_secs == pytest.approx(2.0, abs=0.2)
+
+
+def test_chosen_audio_and_subtitles_are_kept_and_extracted_to_srt(
+        converter: Converter, movie_mkv: Path, tmp_path: Path) -> None:
+    result = converter.convert(job_for(movie_mkv, tmp_path, OutputFormat.MKV,
+                                       audio_languages=("fre",), subtitle_languages=("ger",),
+                                       extract_subtitles=True))
+
+    info = probe(result.job.output)
+    assert info.codec == "mpeg2video"  # mkv carries it: a remux
+    assert [(s.codec, s.language) for s in info.of_kind("audio")] == [("aac", "fre")]
+    assert [(s.codec, s.language) for s in info.of_kind("subtitle")] == [("subrip", "ger")]
+    assert info.duration_secs == pytest.approx(2.0, abs=0.2)
+    srt = result.job.output.with_name(f"{result.job.output.stem}.ger.srt")
+    assert result.sidecars == (srt,)
+    # The cue as written (0.2 s to 1.5 s), give or take the container's start offset.
+    lines = srt.read_text().splitlines()
+    assert lines[2] == "Hallo" and lines[1].startswith("00:00:00,2")
+    assert " --> 00:00:01,5" in lines[1]
+
+
+def test_mp4_transcodes_a_codec_it_cannot_carry_and_keeps_text_subtitles(
+        converter: Converter, movie_mkv: Path, tmp_path: Path) -> None:
+    result = converter.convert(job_for(movie_mkv, tmp_path, OutputFormat.MP4,
+                                       audio_languages=("eng", "fre")))
+
+    info = probe(result.job.output)
+    assert info.codec == "h264"  # mpeg2 does not fit mp4: transcoded, not remuxed
+    assert any("transcoded to h264" in note for note in result.notes)
+    assert [s.language for s in info.of_kind("audio")] == ["eng", "fre"]
+    assert [(s.codec, s.language) for s in info.of_kind("subtitle")] == [
+        ("mov_text", "eng"), ("mov_text", "ger")]
+    assert result.sidecars == ()
+
+
+def test_a_language_the_source_lacks_is_noted(converter: Converter, movie_mkv: Path,
+                                               tmp_path: Path) -> None:
+    result = converter.convert(job_for(movie_mkv, tmp_path, OutputFormat.MKV,
+                                       audio_languages=("jpn", "eng")))
+
+    assert [s.language for s in probe(result.job.output).of_kind("audio")] == ["eng"]
+    assert "no audio stream in jpn" in result.notes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -120,13 +121,25 @@ def test_audio_outputs_keep_only_the_first_audio_stream() -> None:
     assert arg(p, "-f") == "ipod"
 
 
-def test_video_remux_copies_everything_and_mp4_drops_subtitles() -> None:
+def test_video_remux_copies_everything_and_mp4_keeps_text_subtitles_as_mov_text() -> None:
     src = source(video="h264", subtitles=True)
+    sub = f"0:{src.of_kind('subtitle')[0].index}"
     mkv = plan(OutputFormat.MKV, src)
     mp4 = plan(OutputFormat.MP4, src)
-    assert arg(mkv, "-c") == "copy" and "0:s?" in mkv.args and mkv.expected_codec == "h264"
-    assert "0:s?" not in mp4.args and any("subtitle" in n for n in mp4.notes)
+    assert arg(mkv, "-c") == "copy" and sub in mkv.args and mkv.expected_codec == "h264"
+    assert "-c:s" not in mkv.args
+    assert sub in mp4.args and arg(mp4, "-c:s") == "mov_text" and not mp4.notes
     assert arg(mp4, "-movflags") == "+faststart"
+
+
+def test_mp4_drops_image_subtitles_with_a_note() -> None:
+    src = source(video="h264")
+    src = dataclasses.replace(src, streams=(*src.streams, StreamInfo(
+        index=len(src.streams), kind="subtitle", codec="hdmv_pgs_subtitle")))
+    mp4 = plan(OutputFormat.MP4, src)
+    assert f"0:{len(src.streams) - 1}" not in mp4.args and "-c:s" not in mp4.args
+    assert any("image subtitles dropped" in n for n in mp4.notes)
+    assert f"0:{len(src.streams) - 1}" in plan(OutputFormat.MKV, src).args
 
 
 def test_video_transcode_sets_the_encoder() -> None:

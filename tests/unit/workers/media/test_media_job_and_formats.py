@@ -37,6 +37,16 @@ def test_output_must_differ_from_source() -> None:
 def test_format_strings_parse_and_unknown_ones_list_the_choices() -> None:
     assert OutputFormat.parse(" OGG_Vorbis ") is OutputFormat.OGG_VORBIS
     assert VideoCodec.parse("x265") is VideoCodec.HEVC
+    with pytest.raises(ValueError, match="copy, h264, hevc, av1, vp9"):
+        VideoCodec.parse("theora")
+
+
+def test_the_agent_knows_every_video_codec_the_api_accepts() -> None:
+    from chalicelib.domain.validation import VIDEO_CODECS
+
+    assert VideoCodec.parse("copy") is None  # keep the source's stream
+    assert {VideoCodec.parse(name) for name in VIDEO_CODECS} == {None, *VideoCodec}
+    assert {c.value for c in VideoCodec} == set(VIDEO_CODECS) - {"copy"}
     with pytest.raises(ValueError, match="ogg_vorbis, opus"):
         OutputFormat.parse("wma")
 

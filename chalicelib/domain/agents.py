@@ -1,0 +1,53 @@
+"""Agents (media hosts): who they are, when they were last heard of, and which one owns a
+ticket's files. Several agents share one stack; the one that downloaded a ticket's files
+converts and places them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+
+@dataclass(frozen=True)
+class AgentBeat:
+    """What an agent last said about itself."""
+
+    agent_id: str
+    version: str
+    seen_at: datetime
+    free_bytes: dict[str, int] = field(default_factory=dict)  # folder -> free bytes
+    client_status: str = "ok"  # "ok", or why the torrent client cannot download now
+    running: int = 0  # stage tasks in progress
+
+    def silent_for(self, now: datetime) -> timedelta:
+        return now - self.seen_at
+
+    def is_gone(self, now: datetime, gone_after_secs: float) -> bool:
+        return self.silent_for(now).total_seconds() > gone_after_secs
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"agent_id": self.agent_id, "version": self.version,
+                "seen_at": self.seen_at.isoformat(), "free_bytes": dict(self.free_bytes),
+                "client_status": self.client_status, "running": self.running}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AgentBeat:
+        return cls(agent_id=str(data["agent_id"]), version=str(data.get("version", "")),
+                   seen_at=datetime.fromisoformat(str(data["seen_at"])),
+                   free_bytes={str(k): int(v) for k, v in dict(data.get("free_bytes", {}))
+                               .items()},
+                   client_status=str(data.get("client_status", "ok")),
+                   running=int(data.get("running", 0)))
+
+
+def owner_of(stage: str, results: dict[str, Any]) -> str | None:
+    """The agent that must run `stage` of a ticket: the one holding its downloaded files.
+
+    A download may run anywhere; convert and place only where the download ran.
+    """
+    if stage not in ("convert", "place"):
+        return None
+    download = results.get("download")
+    owner = download.get("agent_id") if isinstance(download, dict) else None
+    return owner if isinstance(owner, str) and owner else None

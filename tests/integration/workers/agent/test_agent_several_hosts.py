@@ -1,0 +1,117 @@
+"""Several agents (media hosts) on one stack: later stages run where the files are, a gone
+owner fails its tickets retryably, and every agent reports itself for /health."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from chalicelib.adapters.aws.agent_registry import DynamoAgentRegistry
+from chalicelib.adapters.aws.searcher_models import build_searcher_models
+from chalicelib.adapters.clock import SystemClock
+from chalicelib.domain.agents import AgentBeat
+from chalicelib.domain.stage_protocol import Stage
+from chalicelib.domain.states import TicketState
+from chalicelib.services.health import HealthService
+from tests.integration.workers.agent.harness import (
+    AgentThread,
+    Harness,
+    album_mapping,
+    work_order,
+)
+from tests.support.swarm import wait_until
+from workers.agent.wiring import AgentParts, build_agent
+
+ALL = (Stage.DOWNLOAD, Stage.CONVERT, Stage.PLACE)
+
+
+def host(harness: Harness, name: str) -> AgentParts:
+    """An agent with its own id, work dir, downloads and torrent state below base_dir/name."""
+    c = harness.config
+    config = dataclasses.replace(
+        c, agent=dataclasses.replace(c.agent, id=name, work_dir=f"{name}/agent",
+                                     status_interval_secs=0.5),
+        torrent_client=dataclasses.replace(c.torrent_client, download_dir=f"{name}/downloads",
+                                           state_dir=f"{name}/torrent-state"))
+    return build_agent(config, harness.base_dir)
+
+
+def ran(parts: AgentParts, ticket_id: str) -> list[str]:
+    return [stage for tid, stage, outcome in parts.agent.outcomes
+            if tid == ticket_id and outcome == "success"]
+
+
+def test_later_stages_run_on_the_agent_that_downloaded(harness: Harness,
+                                                       album_source: Path) -> None:
+    tickets, executions = [], []
+    for _ in range(6):
+        ticket = harness.create_ticket(tracks=1, with_cover_item=False, embed_cover=False)
+        mapping = album_mapping(ticket, album_source, top=False)
+        work = work_order(ticket, mapping, source_dir=str(album_source))
+        tickets.append(ticket.ticket_id)
+        executions.append(harness.start(ALL, ticket.ticket_id, work))
+    with AgentThread(host(harness, "host-a")) as a, AgentThread(host(harness, "host-b")) as b:
+        done = [harness.wait(e, timeout=120) for e in executions]
+    assert [d["status"] for d in done] == ["SUCCEEDED"] * len(done), done
+    for ticket_id, result in zip(tickets, done, strict=True):
+        owner = result["output"]["results"]["download"]["agent_id"]
+        assert owner in ("host-a", "host-b")
+        here, there = (a, b) if owner == "host-a" else (b, a)
+        assert ran(here.parts, ticket_id) == ["download", "convert", "place"], ticket_id
+        assert ran(there.parts, ticket_id) == []
+        assert harness.store.get(ticket_id).state is TicketState.COMPLETED
+
+
+def test_a_ticket_whose_agent_is_gone_fails_retryably(harness: Harness,
+                                                      album_source: Path) -> None:
+    registry = DynamoAgentRegistry(build_searcher_models(harness.config))
+    long_ago = datetime.now(UTC) - timedelta(hours=2)
+    registry.beat(AgentBeat("ghost", "0.1.0", long_ago))
+    ticket = harness.create_ticket(tracks=1, with_cover_item=False, embed_cover=False)
+    mapping = album_mapping(ticket, album_source, top=False)
+    work = work_order(ticket, mapping, source_dir=str(album_source))
+    results: dict[str, Any] = {"download": {"agent_id": "ghost", "files": [
+        {"item_id": m["item_id"], "local_path": str(album_source / m["path"])}
+        for m in mapping]}}
+    execution = harness.start((Stage.CONVERT, Stage.PLACE), ticket.ticket_id, work, results)
+    with AgentThread(host(harness, "host-a")) as a:
+        done = harness.wait(execution, timeout=60)
+    assert done["status"] == "FAILED" and done["error"] == "Transient", done
+    failure = harness.store.get(ticket.ticket_id).state_payload["last_failure"]
+    assert failure["retryable"] is True
+    assert failure["reason"].startswith("agent ghost, which holds this ticket's downloaded "
+                                        "files, has been silent for ")
+    assert ran(a.parts, ticket.ticket_id) == []
+
+
+def test_a_live_owner_keeps_its_stage_from_other_agents(harness: Harness,
+                                                        album_source: Path) -> None:
+    registry = DynamoAgentRegistry(build_searcher_models(harness.config))
+    registry.beat(AgentBeat("host-b", "0.1.0", datetime.now(UTC)))  # alive, not running yet
+    ticket = harness.create_ticket(tracks=1, with_cover_item=False, embed_cover=False)
+    mapping = album_mapping(ticket, album_source, top=False)
+    work = work_order(ticket, mapping, source_dir=str(album_source))
+    results: dict[str, Any] = {"download": {"agent_id": "host-b", "files": [
+        {"item_id": m["item_id"], "local_path": str(album_source / m["path"])}
+        for m in mapping]}}
+    execution = harness.start((Stage.CONVERT, Stage.PLACE), ticket.ticket_id, work, results)
+    with AgentThread(host(harness, "host-a")) as a:
+        wait_until(lambda: len(registry.agents()) == 2, 10, "host-a's heartbeat")
+        import time
+        time.sleep(3)  # host-a forwards it to host-b's queue, where it waits for host-b
+        assert harness.sfn.describe_execution(executionArn=execution)["status"] == "RUNNING"
+        with AgentThread(host(harness, "host-b")) as b:
+            done = harness.wait(execution, timeout=60)
+    assert done["status"] == "SUCCEEDED", done
+    assert ran(a.parts, ticket.ticket_id) == []
+    assert ran(b.parts, ticket.ticket_id) == ["convert", "place"]
+
+    listed = HealthService([], agents=registry, clock=SystemClock(),
+                           agent_gone_secs=harness.config.agent.gone_after_secs
+                           ).report()["agents"]
+    assert set(listed) == {"host-a", "host-b"}
+    assert listed["host-a"]["version"] == "0.1.0" and listed["host-a"]["gone"] is False
+    assert listed["host-a"]["client_status"] == "ok"
+    assert str(harness.base_dir / "host-a" / "downloads") in listed["host-a"]["free_bytes"]

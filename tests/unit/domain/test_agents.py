@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from chalicelib.domain.agents import AgentBeat, owner_of
+from chalicelib.services.health import HealthService
+
+NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+
+
+def test_only_convert_and_place_belong_to_the_downloading_agent() -> None:
+    results = {"download": {"agent_id": "host-a", "files": []}}
+    assert owner_of("convert", results) == "host-a"
+    assert owner_of("place", results) == "host-a"
+    assert owner_of("download", results) is None
+    assert owner_of("convert", {}) is None
+    assert owner_of("convert", {"download": {"agent_id": ""}}) is None
+
+
+def test_a_beat_survives_its_stored_form_and_knows_when_it_is_gone() -> None:
+    beat = AgentBeat("host-a", "0.1.0", NOW - timedelta(seconds=100), {"/data": 5},
+                     "network interface wg0 is down; nothing downloads until it is up", 2)
+    assert AgentBeat.from_dict(beat.to_dict()) == beat
+    assert not beat.is_gone(NOW, 100.0) and beat.is_gone(NOW, 99.0)
+
+
+class Registry:
+    def __init__(self, *beats: AgentBeat) -> None:
+        self.beats = list(beats)
+
+    def beat(self, beat: AgentBeat) -> None:
+        self.beats.append(beat)
+
+    def get(self, agent_id: str) -> AgentBeat | None:
+        return next((b for b in self.beats if b.agent_id == agent_id), None)
+
+    def agents(self) -> list[AgentBeat]:
+        return self.beats
+
+
+class Clock:
+    def now(self) -> datetime:
+        return NOW
+
+
+def test_health_lists_every_agent_with_its_silence() -> None:
+    health = HealthService([], agents=Registry(AgentBeat("a", "0.1.0", NOW - timedelta(seconds=5)),
+                                               AgentBeat("b", "0.1.0", NOW - timedelta(hours=1))),
+                           clock=Clock(), agent_gone_secs=900.0)
+    report = health.report()
+    assert report["status"] == "ok"  # a gone agent does not degrade the service
+    assert [(a["agent_id"], a["age_secs"], a["gone"]) for a in report["agents"].values()] == [
+        ("a", 5.0, False), ("b", 3600.0, True)]
