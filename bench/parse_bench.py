@@ -261,9 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     options.add_argument(
         "--repeat", type=int, default=4, help="passes over all titles in one timed run"
     )
-    options.add_argument(
-        "--runs", type=int, default=5, help="timed runs; the fastest is reported"
-    )
+    options.add_argument("--runs", type=int, default=5, help="timed runs; the fastest is reported")
     options.add_argument(
         "--failures", type=int, default=0, help="print up to N failures per corpus"
     )
