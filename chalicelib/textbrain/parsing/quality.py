@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from chalicelib.textbrain.parsing.tokens import KeywordPattern, L, R
+from chalicelib.textbrain.parsing.tokens import KeywordPattern, L, R, first_named
 
 _I = re.IGNORECASE
 
-_RESOLUTION = re.compile(r"(?<!\d)(\d{3,4})[pi](?:\d{2})?" + R)  # run on lower-cased text
+# Run on lower-cased text. "(?<!\d)\d{3,4}" written as a digit first, then the look-behind
+# (no digit before it): a pattern that starts with a character class lets `re` skip ahead
+# to the next digit, where a leading look-behind is tried at every position.
+_RESOLUTION = re.compile(r"(\d(?<!\d\d)\d{2,3})[pi](?:\d{2})?" + R)
 # "[BD-1080]", "_1080.BD": a bare 1080 (never an episode number that high in practice);
 # a bare 720 or 480 may be an episode, so it does not count.
 _BARE_HEIGHT = KeywordPattern(("1080",), r"(?<![\w.])(1080)(?![\w.])")
@@ -196,20 +199,12 @@ def resolution_of(title: str) -> str | None:
 
 def source_of(title: str) -> str | None:
     """The canonical source (WEB-DL, BluRay, HDTV, CD, Vinyl...)."""
-    lower = title.lower()
-    for name, pattern in _SOURCES:
-        if pattern.search(title, lower):
-            return name
-    return None
+    return first_named(_SOURCES, title, title.lower())
 
 
 def codec_of(title: str) -> str | None:
     """The canonical video codec (H.264, H.265, XviD...)."""
-    lower = title.lower()
-    for name, pattern in _CODECS:
-        if pattern.search(title, lower):
-            return name
-    return None
+    return first_named(_CODECS, title, title.lower())
 
 
 def _mp3_bitrate(text: str, lower: str) -> str | None:

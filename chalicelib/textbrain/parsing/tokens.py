@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+from typing import TypeVar
+
+T = TypeVar("T")
 
 # A "word edge" in release titles: anything that is not a letter or digit (dots, underscores,
 # dashes and brackets all separate words), which `\b` cannot express because `_` is a word char.
@@ -114,3 +117,18 @@ class KeywordPattern:
             if keyword in folded:
                 return self.pattern.search(text)
         return None
+
+
+def first_named(table: tuple[tuple[T, KeywordPattern], ...], text: str, lower: str) -> T | None:
+    """The name of the first pattern of `table` that matches `text` (`lower` is its lower case).
+
+    `KeywordPattern.search` inlined: a family of a dozen patterns is tried on every title, and
+    the method calls cost more than the keyword checks themselves.
+    """
+    for name, pattern in table:
+        for keyword in pattern.keywords:
+            if keyword in lower:
+                if pattern.pattern.search(text) is not None:
+                    return name
+                break
+    return None

@@ -157,9 +157,9 @@ _LATER_EPISODE = re.compile(
     L + r"(?:episod(?:e|io)|[eé]pisode|epi|ep|e)[ ._]?\.?(\d{1,3})(?![\dpi])" + R
 )
 # "S05DVD2", "S02D1", "S01Disc3": a season pack's disc glued to the season.
+# L + "s" written as "s" then the look-behind: a leading literal lets `re` skip to each "s".
 _SEASON_PACK = re.compile(
-    L
-    + r"s(\d{1,4}| \d{1,2})(?:-s?(\d{1,4})|"
+    r"s(?<![^\W_]s)(\d{1,4}| \d{1,2})(?:-s?(\d{1,4})|"
     + _SEP
     + r"*-"
     + _SEP
