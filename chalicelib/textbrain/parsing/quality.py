@@ -99,8 +99,18 @@ _IMPLIED_RESOLUTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("720p", re.compile(L + r"(?:web[ ._-]?dl|webdl|web[ ._-]?rip|web|mkv|m2ts)" + R, _I)),
 )
 
+# The same without IGNORECASE, for lower-cased text, each behind the words that every one of
+# its matches contains: most titles state a resolution or name none of these tags.
+_IMPLIED_KEYWORDS: tuple[tuple[str, ...], ...] = (
+    ("fhd", "raw", "bd", "remux", "iso", "complete"),
+    ("xvid", "divx"),
+    ("hd", "hr", "blu"),
+    ("tv", "dsr", "dvd", "xvid", "divx", "ntsc", "rip", "mux", "sd", "ws", "avi", "vhs", "dvb"),
+    ("web", "mkv", "m2ts"),
+)
 _IMPLIED_RESOLUTIONS_LOWER = tuple(
-    (resolution, re.compile(pattern.pattern)) for resolution, pattern in _IMPLIED_RESOLUTIONS
+    (resolution, KeywordPattern(keywords, pattern.pattern, 0))
+    for (resolution, pattern), keywords in zip(_IMPLIED_RESOLUTIONS, _IMPLIED_KEYWORDS, strict=True)
 )
 
 # Audio, strongest first: a lossless codec word beats lossy ones found elsewhere in the title.
@@ -191,10 +201,7 @@ def resolution_of(title: str) -> str | None:
     if _UHD.search(lower, lower):
         return "2160p"
     # Lower-cased text and case-sensitive patterns: several times faster in `re`.
-    for resolution, pattern in _IMPLIED_RESOLUTIONS_LOWER:
-        if pattern.search(lower):
-            return resolution
-    return None
+    return first_named(_IMPLIED_RESOLUTIONS_LOWER, lower, lower)
 
 
 def source_of(title: str) -> str | None:
