@@ -174,9 +174,11 @@ def _width_to_resolution(width: int, height: int) -> str:
     return "480p"
 
 
-def states_resolution(title: str) -> bool:
-    """Whether the title names a resolution outright (720p, 1920x1080, 4K), not by inference."""
-    lower = title.lower()
+def states_resolution(title: str, lower: str | None = None) -> bool:
+    """Whether the title names a resolution outright (720p, 1920x1080, 4K), not by inference.
+
+    `lower` is `title.lower()` when the caller has it (the same for the functions below)."""
+    lower = title.lower() if lower is None else lower
     return bool(
         _RESOLUTION.search(lower) or _FRAME_SIZE.search(lower, lower) or _UHD.search(lower, lower)
     )
@@ -204,14 +206,14 @@ def resolution_of(title: str) -> str | None:
     return first_named(_IMPLIED_RESOLUTIONS_LOWER, lower, lower)
 
 
-def source_of(title: str) -> str | None:
+def source_of(title: str, lower: str | None = None) -> str | None:
     """The canonical source (WEB-DL, BluRay, HDTV, CD, Vinyl...)."""
-    return first_named(_SOURCES, title, title.lower())
+    return first_named(_SOURCES, title, title.lower() if lower is None else lower)
 
 
-def codec_of(title: str) -> str | None:
+def codec_of(title: str, lower: str | None = None) -> str | None:
     """The canonical video codec (H.264, H.265, XviD...)."""
-    return first_named(_CODECS, title, title.lower())
+    return first_named(_CODECS, title, title.lower() if lower is None else lower)
 
 
 def _mp3_bitrate(text: str, lower: str) -> str | None:

@@ -129,7 +129,7 @@ def _scan_top(body: str) -> tuple[list[int], int] | None:
     return None if depth or in_class else (bars, -1)
 
 
-_FIRST_ATOM = re.compile(r"(?:[a-z0-9]|\\d|\[[^\]\\^]+\])(?![?*+{])")
+_FIRST_ATOM = re.compile(r"(?:[A-Za-z0-9]|\\d|\[[^\]\\^]+\])(?![?*+{])")
 
 
 def _literal_first_branch(branch: str) -> str | None:
@@ -226,3 +226,17 @@ def first_named(table: tuple[tuple[T, KeywordPattern], ...], text: str, lower: s
                     return name
                 break
     return None
+
+
+def all_named(
+    table: tuple[tuple[T, KeywordPattern], ...], text: str, lower: str
+) -> tuple[T, ...]:
+    """The names of every pattern of `table` that matches `text`, in table order."""
+    found = []
+    for name, pattern in table:
+        for keyword in pattern.keywords:
+            if keyword in lower:
+                if pattern.search_all(text) is not None:
+                    found.append(name)
+                break
+    return tuple(found)
