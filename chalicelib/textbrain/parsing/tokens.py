@@ -46,7 +46,9 @@ def plain_text(title: str) -> str:
 
 def split_extension(title: str) -> tuple[str, str | None]:
     """Return the title without a trailing file extension, and that extension in lower case."""
-    match = _EXTENSION.search(title)
+    # Only spaces may follow the extension: a match can start at the last dot only.
+    dot = title.rfind(".")
+    match = _EXTENSION.match(title, dot) if dot >= 0 else None
     if match is None:
         return title, None
     return title[: match.start()], match.group(1).lower()

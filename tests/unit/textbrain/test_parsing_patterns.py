@@ -3,10 +3,12 @@ search of `KeywordPattern`."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
 
+from chalicelib.textbrain.parsing import parse
 from chalicelib.textbrain.parsing.tokens import (
     KeywordPattern,
     L,
@@ -15,6 +17,7 @@ from chalicelib.textbrain.parsing.tokens import (
     first_named,
     literal_first,
 )
+from chalicelib.textbrain.release import ParsedRelease
 
 # Word edges at the start, in the middle and at the end, glued words, separators of every kind.
 TEXTS = (
@@ -90,3 +93,22 @@ def test_tables_name_the_first_and_every_matching_pattern() -> None:
     assert all_named(table, text, text.lower()) == ("hevc", "avc", "webdl")
     assert all_named(table, "Show.webdlx", "show.webdlx") == ()
     assert first_named(table, "Show.webdlx", "show.webdlx") is None
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Movie.Name.2019.1080p.WEB-DL.DD5.1.H264-GRP",
+        "Show.S01E02.720p.HDTV.x264-GRP",
+        "Artist - Album (2020) [FLAC 24bit] Deluxe Edition",
+        "[Group] Series - 07 [1080p][ABCD1234].mkv",
+        "",
+    ],
+)
+def test_parse_fills_every_field_as_the_dataclass_would(title: str) -> None:
+    parsed = parse(title)
+    assert set(vars(parsed)) == {field.name for field in dataclasses.fields(ParsedRelease)}
+    rebuilt = ParsedRelease(**vars(parsed))  # through the dataclass's own __init__
+    assert rebuilt == parsed
+    assert hash(rebuilt) == hash(parsed)
+    assert repr(rebuilt) == repr(parsed)
