@@ -155,6 +155,8 @@ def _names_any(lower: str, keywords: tuple[str, ...]) -> bool:
 
 _EDITION_KEYWORDS = _all_keywords(_EDITIONS)
 _RED_FLAG_KEYWORDS = _all_keywords((*_RED_FLAGS, (None, _BOOKLET)))
+# Sixty keywords: one regex alternation finds any of them faster than sixty substring checks.
+_RED_FLAG_GATE = re.compile("|".join(re.escape(keyword) for keyword in _RED_FLAG_KEYWORDS))
 
 
 def editions_of(title: str, lower: str | None = None) -> tuple[str, ...]:
@@ -177,7 +179,7 @@ def red_flags_of(
 ) -> frozenset[RedFlag]:
     """Signs the release is not the original studio recording or not the content itself."""
     lower = title.lower() if lower is None else lower
-    if not _names_any(lower, _RED_FLAG_KEYWORDS):
+    if _RED_FLAG_GATE.search(lower) is None:
         return frozenset()
     flags = set(all_named(_RED_FLAGS, title, lower))
     if not has_audio_format and _BOOKLET.search(title, lower):

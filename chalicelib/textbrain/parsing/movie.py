@@ -81,7 +81,9 @@ _LANGUAGE_WORDS = frozenset(
         "finnish",
     ]
 )
-_YEAR = re.compile(r"(?<![^\W_])([(\[]?)((?:18[89]|19\d|20[0-3])\d)([)\]]?)(?![^\W_])")
+# The look-ahead first: `re` rejects most positions on their first character, before the
+# look-behind.
+_YEAR = re.compile(r"(?=[(\[12])(?<![^\W_])([(\[]?)((?:18[89]|19\d|20[0-3])\d)([)\]]?)(?![^\W_])")
 _PART = KeywordPattern(("part",), L + r"part[ ._]?(?:\d{1,2}|[ivx]{1,4}|one|two|three)" + R)
 # "Crouching Tiger Hidden Dragon AKA Wo hu cang long 2000": the alternative title is not the title.
 _AKA = KeywordPattern(("aka", "a.k.a"), r"[\s._]+(?:aka|a\.k\.a\.?)[\s._]+(?=\S)")

@@ -16,7 +16,7 @@ _RESOLUTION = re.compile(r"(\d(?<!\d\d)\d{2,3})[pi](?:\d{2})?" + R)
 # "[BD-1080]", "_1080.BD": a bare 1080 (never an episode number that high in practice);
 # a bare 720 or 480 may be an episode, so it does not count.
 _BARE_HEIGHT = KeywordPattern(("1080",), r"(?<![\w.])(1080)(?![\w.])")
-_FRAME_SIZE = KeywordPattern(("x", "*", "×"), r"(?<!\d)(\d{3,4}) ?[x*×] ?(\d{3,4})(?!\d)")
+_FRAME_SIZE = KeywordPattern(("x", "*", "×"), r"(\d(?<!\d\d)\d{2,3}) ?[x*×] ?(\d{3,4})(?!\d)")
 _UHD = KeywordPattern(
     ("4k", "uhd", "ultrahd", "2160"), L + r"(?:4k|uhd(?:bd|remux)?|ultrahd|2160)" + R
 )
