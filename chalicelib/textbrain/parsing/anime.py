@@ -84,12 +84,17 @@ class _Token(NamedTuple):
     bracket: bool
 
 
+# What `_Token(...)` calls, without its Python-level __new__: a title has a dozen tokens.
+_new_token = tuple.__new__
+
+
 def _tokens(title: str) -> list[_Token]:
     """Bracketed groups as single tokens; the text between them split into words."""
+    # A bracketed group is the whole match of the first alternative (group 1).
     return [
-        _Token(match.group(1)[1:-1], match.start(), True)
-        if match.group(1) is not None
-        else _Token(match.group(), match.start(), False)
+        _new_token(_Token, (match.group()[1:-1], match.start(), True))
+        if match.lastindex
+        else _new_token(_Token, (match.group(), match.start(), False))
         for match in _TOKEN.finditer(title)
     ]
 
