@@ -6,7 +6,7 @@ import html
 import re
 from typing import TypeVar
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 # A "word edge" in release titles: anything that is not a letter or digit (dots, underscores,
 # dashes and brackets all separate words), which `\b` cannot express because `_` is a word char.
@@ -215,7 +215,7 @@ class KeywordPattern:
         return None if found is None else self.pattern.match(text, found.start())
 
 
-def first_named(table: tuple[tuple[T, KeywordPattern], ...], text: str, lower: str) -> T | None:
+def first_named(table: tuple[tuple[_T, KeywordPattern], ...], text: str, lower: str) -> _T | None:
     """The name of the first pattern of `table` that matches `text` (`lower` is its lower case).
 
     `KeywordPattern.search` inlined: a family of a dozen patterns is tried on every title, and
@@ -231,8 +231,8 @@ def first_named(table: tuple[tuple[T, KeywordPattern], ...], text: str, lower: s
 
 
 def all_named(
-    table: tuple[tuple[T, KeywordPattern], ...], text: str, lower: str
-) -> tuple[T, ...]:
+    table: tuple[tuple[_T, KeywordPattern], ...], text: str, lower: str
+) -> tuple[_T, ...]:
     """The names of every pattern of `table` that matches `text`, in table order."""
     found = []
     for name, pattern in table:
