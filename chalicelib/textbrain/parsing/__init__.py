@@ -40,6 +40,7 @@ from chalicelib.textbrain.parsing.quality import (
 from chalicelib.textbrain.parsing.tokens import (
     KeywordPattern,
     clean_name,
+    literal_first,
     plain_text,
     split_extension,
     strip_leading_noise,
@@ -55,7 +56,10 @@ _VIDEO_SOURCES = frozenset(
 )
 _MUSIC_SOURCES = frozenset({"CD", "Vinyl"})
 _VIDEO_LANGUAGE = re.compile(
-    r"(?<![^\W_])(?:GERMAN|FRENCH|TRUEFRENCH|VOSTFR|MULTi|MULTI|ITA|FR|VFF|VFQ|SWISSGERMAN)(?![^\W_])"
+    literal_first(
+        r"(?<![^\W_])(?:GERMAN|FRENCH|TRUEFRENCH|VOSTFR|MULTi|MULTI|ITA|FR|VFF|VFQ|SWISSGERMAN)"
+        r"(?![^\W_])"
+    )
 )
 _MUSIC_WORDS = re.compile(
     r"(?<![^\W_])(?:album|single|ost|soundtrack|discograph\w*|discografia|lossless|kbps"
@@ -68,8 +72,10 @@ _EBOOK = KeywordPattern(
     r"(?<![^\W_])(?:epub|mobi|azw3?|ebooks?|cbr|cbz|djvu)(?![^\W_])",
 )
 _SOFTWARE = re.compile(
-    r"(?<![^\W_])(?:x64|x86|win(?:dows)?(?:[ ._]?(?:7|8|10|11|xp))?|macos|mac[ ._]os|linux|keygen"
-    r"|crack(?:ed)?|portable|setup|installer|multilingual|iso)(?![^\W_])",
+    literal_first(
+        r"(?<![^\W_])(?:x64|x86|win(?:dows)?(?:[ ._]?(?:7|8|10|11|xp))?|macos|mac[ ._]os|linux"
+        r"|keygen|crack(?:ed)?|portable|setup|installer|multilingual|iso)(?![^\W_])"
+    ),
     _I,
 )
 _DISCS = KeywordPattern(("cd", "disc"), r"(?<![^\W_])(\d{1,2})[ ._-]?(?:cds?|discs?)(?![^\W_])")
@@ -83,6 +89,7 @@ _TRAILING_PACKAGING = KeywordPattern(
     r"|collection|box[\s._]?set|tv[\s._]series))?)+[\s._\-(\[]*$",
     re.IGNORECASE,
 )
+_new_instance = object.__new__
 _BRACKETED_YEAR = re.compile(r"[(\[]((?:19|20)\d\d)[)\]]")
 _NAME_YEAR = re.compile(r"(?<![^\W_])[(\[]?((?:19|20)\d\d)[)\]]?$")
 
@@ -107,6 +114,7 @@ def _bracketed_after_number(body: str, marker: EpisodeMarker) -> bool:
 
 def _kind(
     body: str,
+    lower: str,
     extension: str | None,
     marker: EpisodeMarker | None,
     source: str | None,
@@ -119,7 +127,7 @@ def _kind(
         (extension in extensions.VIDEO)
         or codec is not None
         or source in _VIDEO_SOURCES
-        or states_resolution(body)
+        or states_resolution(body, lower)
         or _VIDEO_LANGUAGE.search(body) is not None
         or has_documentary_label(body)
     )
@@ -130,7 +138,7 @@ def _kind(
     )
     if marker is not None and marker.explicit and not music_evidence:
         return ReleaseKind.TV
-    if _EBOOK.search(body):
+    if _EBOOK.search(body, lower):
         return ReleaseKind.EBOOK
     if music_evidence:
         return ReleaseKind.MUSIC
@@ -180,10 +188,11 @@ def parse(
             marker = EpisodeMarker(len(body), absolute.seasons, absolute.episodes)
     if marker is None:
         marker = find_terse_marker(body, first_tag)
-    source = source_of(body)
-    codec = codec_of(body)
-    discography = is_discography(body)
-    kind = _kind(body, extension, marker, source, codec, discography)
+    lower = body.lower()  # for every keyword check on the body below
+    source = source_of(body, lower)
+    codec = codec_of(body, lower)
+    discography = is_discography(body, lower)
+    kind = _kind(body, lower, extension, marker, source, codec, discography)
 
     artist = album = name = None
     year: int | None = None
@@ -222,7 +231,7 @@ def parse(
     ):
         resolution = resolution or resolution_of(extension)
 
-    flags = set(red_flags_of(body, audio_format is not None))
+    flags = set(red_flags_of(body, audio_format is not None, lower))
     if is_various_artists(artist):
         flags.add(RedFlag.VA_COMPILATION)
     if RedFlag.AUDIOBOOK in flags and kind in (ReleaseKind.MUSIC, ReleaseKind.UNKNOWN):
@@ -230,8 +239,12 @@ def parse(
     year_range = year_range_of(body)
     if discography and year_range is not None:
         year = None  # a discography spans its year range; no single year describes it
-    discs = _DISCS.search(body)
-    return ParsedRelease(
+    discs = _DISCS.search(body, lower)
+    # A frozen dataclass sets each field through object.__setattr__ in its __init__, a twentieth
+    # of the parser's time for twenty fields. Every field is given here (a test holds it to
+    # that) and ParsedRelease has no __post_init__: the instance is filled in one update.
+    release = _new_instance(ParsedRelease)
+    release.__dict__.update(
         raw_title=title,
         content_type=kind,
         artist=artist,
@@ -247,9 +260,10 @@ def parse(
         codec=codec,
         audio_format=audio_format,
         release_group=release_group_of(stripped),
-        edition=editions_of(body),
+        edition=editions_of(body, lower),
         is_discography=discography,
-        is_collection=is_collection(body),
+        is_collection=is_collection(body, lower),
         disc_count=int(discs.group(1)) if discs is not None else None,
         red_flags=frozenset(flags),
     )
+    return release

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 _I = re.IGNORECASE
@@ -52,9 +53,12 @@ _WORDED_STARTS = frozenset("EeＥFf#第")
 # Cheap pre-check: a number that could be an episode (not a year, not glued to letters, not a
 # decimal like 5.1), or an episode word. Most titles without a season marker are movies and
 # music whose only number is a year: they skip the tokeniser.
+# Each branch starts with its first character and checks what precedes it after that (a
+# leading look-behind would be tried at every position; a leading character lets `re` skip).
 _CANDIDATE = re.compile(
-    r"(?:(?<![^\W_])(?<!\d\.)(?!(?:19|20)\d\d(?!\d))\d{1,4}(?:v\d)?(?![^\W_])(?!\.\d)"
-    r"|(?<![^\W_])(?:ep?|episode|#)\.?\s?\d|第\d|\d[話话集])"
+    r"(?:\d(?<![^\W_]\d)(?<!\d\.\d)(?!(?<=1)9\d\d(?!\d)|(?<=2)0\d\d(?!\d))\d{0,3}(?:v\d)?"
+    r"(?![^\W_])(?!\.\d)"
+    r"|e(?<![^\W_]e)(?:p?|pisode)\.?\s?\d|#(?<![^\W_]#)\.?\s?\d|第\d|\d[話话集])"
 )  # run on lower-cased text: case-insensitive matching is several times slower in `re`
 
 
@@ -80,20 +84,32 @@ class _Token(NamedTuple):
     bracket: bool
 
 
+# What `_Token(...)` calls, without its Python-level __new__: a title has a dozen tokens.
+_new_token = tuple.__new__
+
+
 def _tokens(title: str) -> list[_Token]:
     """Bracketed groups as single tokens; the text between them split into words."""
+    # A bracketed group is the whole match of the first alternative (group 1).
     return [
-        _Token(match.group(1)[1:-1], match.start(), True)
-        if match.group(1) is not None
-        else _Token(match.group(), match.start(), False)
+        _new_token(_Token, (match.group()[1:-1], match.start(), True))
+        if match.lastindex
+        else _new_token(_Token, (match.group(), match.start(), False))
         for match in _TOKEN.finditer(title)
     ]
 
 
+# Words repeat across titles (1080p, x264, 01, a group's tag): the per-word verdicts below are
+# pure functions of the word, so a small cache answers most of them without a regex.
+_WORD_CACHE = 2048
+
+
+@lru_cache(maxsize=_WORD_CACHE)
 def _is_tag(text: str) -> bool:
     return _TAG_LOWER.fullmatch(text.lower()) is not None
 
 
+@lru_cache(maxsize=_WORD_CACHE)
 def _bracket_is_metadata(text: str) -> bool:
     if _CHECKSUM.fullmatch(text):
         return True
@@ -101,6 +117,7 @@ def _bracket_is_metadata(text: str) -> bool:
     return any(_is_tag(word) for word in words)
 
 
+@lru_cache(maxsize=_WORD_CACHE)
 def _episodes_of(text: str, prefixed: bool) -> tuple[int, ...] | None:
     """The episodes a word names: '07', '01v2', '13-15', '01+02', 'Ep01', '#1-4'."""
     glued = _GLUED_EPISODE.fullmatch(text) if prefixed or not text[:1].isdigit() else None

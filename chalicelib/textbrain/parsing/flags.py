@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from chalicelib.textbrain.parsing.tokens import KeywordPattern, L, R
+from chalicelib.textbrain.parsing.tokens import KeywordPattern, L, R, all_named
 from chalicelib.textbrain.release import RedFlag
 
 _I = re.IGNORECASE
@@ -134,7 +134,10 @@ _COLLECTION = KeywordPattern(
     L + r"(?:collection|trilogy|quadrilog(?:y|ie)|duology|saga|complete[ ._-]series|box[ ._-]?set"
     r"|greatest[ ._-]hits|best[ ._-]of|essentials)" + R,
 )
-_YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d\d)[\s._]*[-–~][\s._]*((?:19|20)\d\d)(?!\d)")
+# "(?<!\d)(?:19|20)" written as "[12]\d" then the look-behinds, so that `re` skips to each 1/2.
+_YEAR_RANGE = re.compile(
+    r"([12]\d(?<!\d\d\d)(?<=19|20)\d\d)[\s._]*[-–~][\s._]*((?:19|20)\d\d)(?!\d)"
+)
 
 
 def _all_keywords(patterns: tuple[tuple[object, KeywordPattern], ...]) -> tuple[str, ...]:
@@ -152,14 +155,18 @@ def _names_any(lower: str, keywords: tuple[str, ...]) -> bool:
 
 _EDITION_KEYWORDS = _all_keywords(_EDITIONS)
 _RED_FLAG_KEYWORDS = _all_keywords((*_RED_FLAGS, (None, _BOOKLET)))
+# Sixty keywords: one regex alternation finds any of them faster than sixty substring checks.
+_RED_FLAG_GATE = re.compile("|".join(re.escape(keyword) for keyword in _RED_FLAG_KEYWORDS))
 
 
-def editions_of(title: str) -> tuple[str, ...]:
-    """Canonical edition words named in the title, in a fixed order."""
-    lower = title.lower()
+def editions_of(title: str, lower: str | None = None) -> tuple[str, ...]:
+    """Canonical edition words named in the title, in a fixed order.
+
+    `lower` is `title.lower()` when the caller has it (the same for the functions below)."""
+    lower = title.lower() if lower is None else lower
     if not _names_any(lower, _EDITION_KEYWORDS):
         return ()
-    return tuple(name for name, pattern in _EDITIONS if pattern.search(title, lower))
+    return all_named(_EDITIONS, title, lower)
 
 
 def is_various_artists(artist: str | None) -> bool:
@@ -167,25 +174,27 @@ def is_various_artists(artist: str | None) -> bool:
     return artist is not None and _VARIOUS_ARTISTS.match(artist) is not None
 
 
-def red_flags_of(title: str, has_audio_format: bool) -> frozenset[RedFlag]:
+def red_flags_of(
+    title: str, has_audio_format: bool, lower: str | None = None
+) -> frozenset[RedFlag]:
     """Signs the release is not the original studio recording or not the content itself."""
-    lower = title.lower()
-    if not _names_any(lower, _RED_FLAG_KEYWORDS):
+    lower = title.lower() if lower is None else lower
+    if _RED_FLAG_GATE.search(lower) is None:
         return frozenset()
-    flags = {flag for flag, pattern in _RED_FLAGS if pattern.search(title, lower)}
+    flags = set(all_named(_RED_FLAGS, title, lower))
     if not has_audio_format and _BOOKLET.search(title, lower):
         flags.add(RedFlag.BOOKLET_ONLY)
     return frozenset(flags)
 
 
-def is_discography(title: str) -> bool:
+def is_discography(title: str, lower: str | None = None) -> bool:
     """Whether the title announces a whole discography."""
-    return _DISCOGRAPHY.search(title) is not None
+    return _DISCOGRAPHY.search(title, lower) is not None
 
 
-def is_collection(title: str) -> bool:
+def is_collection(title: str, lower: str | None = None) -> bool:
     """Whether the title announces a collection, box set or pack of several works."""
-    return _COLLECTION.search(title) is not None
+    return _COLLECTION.search(title, lower) is not None
 
 
 def year_range_of(title: str) -> tuple[int, int] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from chalicelib.textbrain.parsing.tokens import KeywordPattern, L, R, clean_name
+from chalicelib.textbrain.parsing.tokens import KeywordPattern, L, R, clean_name, literal_first
 
 _I = re.IGNORECASE
 
@@ -26,18 +26,25 @@ _STRONG_TAG = re.compile(
 )
 # Language names are tags when written the scene way (GERMAN), ordinary words otherwise.
 _UPPER_LANGUAGE = re.compile(
-    r"(?<![^\W_])(?:GERMAN|FRENCH|ENGLISH|ITALIAN|SPANISH|ITA|ENG|RUS|FR|VO|DUTCH|NL|POLISH|PL"
-    r"|HINDI|JAPANESE|KOREAN|LATINO|CASTELLANO)(?![^\W_])"
+    literal_first(
+        r"(?<![^\W_])(?:GERMAN|FRENCH|ENGLISH|ITALIAN|SPANISH|ITA|ENG|RUS|FR|VO|DUTCH|NL|POLISH"
+        r"|PL|HINDI|JAPANESE|KOREAN|LATINO|CASTELLANO)(?![^\W_])"
+    )
 )
 # Words that end a name only right before a year, a strong tag or another such word
 # ("Movie.Title.Imax.2018", "World.War.Z.EXTENDED.2013", but "The French Connection").
 _WEAK_TAG = re.compile(
-    L + r"(?:extended(?:[ ._-](?:cut|edition))?|unrated|uncut|theatrical(?:[ ._-](?:cut|edition))?"
-    r"|imax(?:[ ._-]edition)?|limited|remastered|colorized|director'?s?[ ._-]?cut|dc|se|om|oar"
-    r"|special[ ._-]edition|criterion|complete|festival|stv|docu|doku|convert|3d|xxx|recut"
-    r"|alternative[ ._-]cut|integral|german|french|english|italian|spanish|russian|japanese"
-    r"|korean|hindi|polish|dutch|latino|swedish|danish|norwegian|finnish|ita|eng|line|ws|fs|real|proof)"
-    + R,
+    literal_first(
+        L
+        + r"(?:extended(?:[ ._-](?:cut|edition))?|unrated|uncut"
+        r"|theatrical(?:[ ._-](?:cut|edition))?"
+        r"|imax(?:[ ._-]edition)?|limited|remastered|colorized|director'?s?[ ._-]?cut|dc|se|om|oar"
+        r"|special[ ._-]edition|criterion|complete|festival|stv|docu|doku|convert|3d|xxx|recut"
+        r"|alternative[ ._-]cut|integral|german|french|english|italian|spanish|russian|japanese"
+        r"|korean|hindi|polish|dutch|latino|swedish|danish|norwegian|finnish|ita|eng|line|ws|fs"
+        r"|real|proof)"
+        + R
+    ),
     _I,
 )
 _WEAK_TAG_AT_END = re.compile(_WEAK_TAG.pattern + r"[\s._\-\[\](){}]*\Z", _I)
@@ -74,7 +81,9 @@ _LANGUAGE_WORDS = frozenset(
         "finnish",
     ]
 )
-_YEAR = re.compile(r"(?<![^\W_])([(\[]?)((?:18[89]|19\d|20[0-3])\d)([)\]]?)(?![^\W_])")
+# The look-ahead first: `re` rejects most positions on their first character, before the
+# look-behind.
+_YEAR = re.compile(r"(?=[(\[12])(?<![^\W_])([(\[]?)((?:18[89]|19\d|20[0-3])\d)([)\]]?)(?![^\W_])")
 _PART = KeywordPattern(("part",), L + r"part[ ._]?(?:\d{1,2}|[ivx]{1,4}|one|two|three)" + R)
 # "Crouching Tiger Hidden Dragon AKA Wo hu cang long 2000": the alternative title is not the title.
 _AKA = KeywordPattern(("aka", "a.k.a"), r"[\s._]+(?:aka|a\.k\.a\.?)[\s._]+(?=\S)")

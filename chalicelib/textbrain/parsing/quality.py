@@ -5,15 +5,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from chalicelib.textbrain.parsing.tokens import KeywordPattern, L, R
+from chalicelib.textbrain.parsing.tokens import KeywordPattern, L, R, first_named
 
 _I = re.IGNORECASE
 
-_RESOLUTION = re.compile(r"(?<!\d)(\d{3,4})[pi](?:\d{2})?" + R)  # run on lower-cased text
+# Run on lower-cased text. "(?<!\d)\d{3,4}" written as a digit first, then the look-behind
+# (no digit before it): a pattern that starts with a character class lets `re` skip ahead
+# to the next digit, where a leading look-behind is tried at every position.
+_RESOLUTION = re.compile(r"(\d(?<!\d\d)\d{2,3})[pi](?:\d{2})?" + R)
 # "[BD-1080]", "_1080.BD": a bare 1080 (never an episode number that high in practice);
 # a bare 720 or 480 may be an episode, so it does not count.
 _BARE_HEIGHT = KeywordPattern(("1080",), r"(?<![\w.])(1080)(?![\w.])")
-_FRAME_SIZE = KeywordPattern(("x", "*", "×"), r"(?<!\d)(\d{3,4}) ?[x*×] ?(\d{3,4})(?!\d)")
+_FRAME_SIZE = KeywordPattern(("x", "*", "×"), r"(\d(?<!\d\d)\d{2,3}) ?[x*×] ?(\d{3,4})(?!\d)")
 _UHD = KeywordPattern(
     ("4k", "uhd", "ultrahd", "2160"), L + r"(?:4k|uhd(?:bd|remux)?|ultrahd|2160)" + R
 )
@@ -96,8 +99,18 @@ _IMPLIED_RESOLUTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("720p", re.compile(L + r"(?:web[ ._-]?dl|webdl|web[ ._-]?rip|web|mkv|m2ts)" + R, _I)),
 )
 
+# The same without IGNORECASE, for lower-cased text, each behind the words that every one of
+# its matches contains: most titles state a resolution or name none of these tags.
+_IMPLIED_KEYWORDS: tuple[tuple[str, ...], ...] = (
+    ("fhd", "raw", "bd", "remux", "iso", "complete"),
+    ("xvid", "divx"),
+    ("hd", "hr", "blu"),
+    ("tv", "dsr", "dvd", "xvid", "divx", "ntsc", "rip", "mux", "sd", "ws", "avi", "vhs", "dvb"),
+    ("web", "mkv", "m2ts"),
+)
 _IMPLIED_RESOLUTIONS_LOWER = tuple(
-    (resolution, re.compile(pattern.pattern)) for resolution, pattern in _IMPLIED_RESOLUTIONS
+    (resolution, KeywordPattern(keywords, pattern.pattern, 0))
+    for (resolution, pattern), keywords in zip(_IMPLIED_RESOLUTIONS, _IMPLIED_KEYWORDS, strict=True)
 )
 
 # Audio, strongest first: a lossless codec word beats lossy ones found elsewhere in the title.
@@ -161,9 +174,11 @@ def _width_to_resolution(width: int, height: int) -> str:
     return "480p"
 
 
-def states_resolution(title: str) -> bool:
-    """Whether the title names a resolution outright (720p, 1920x1080, 4K), not by inference."""
-    lower = title.lower()
+def states_resolution(title: str, lower: str | None = None) -> bool:
+    """Whether the title names a resolution outright (720p, 1920x1080, 4K), not by inference.
+
+    `lower` is `title.lower()` when the caller has it (the same for the functions below)."""
+    lower = title.lower() if lower is None else lower
     return bool(
         _RESOLUTION.search(lower) or _FRAME_SIZE.search(lower, lower) or _UHD.search(lower, lower)
     )
@@ -188,28 +203,17 @@ def resolution_of(title: str) -> str | None:
     if _UHD.search(lower, lower):
         return "2160p"
     # Lower-cased text and case-sensitive patterns: several times faster in `re`.
-    for resolution, pattern in _IMPLIED_RESOLUTIONS_LOWER:
-        if pattern.search(lower):
-            return resolution
-    return None
+    return first_named(_IMPLIED_RESOLUTIONS_LOWER, lower, lower)
 
 
-def source_of(title: str) -> str | None:
+def source_of(title: str, lower: str | None = None) -> str | None:
     """The canonical source (WEB-DL, BluRay, HDTV, CD, Vinyl...)."""
-    lower = title.lower()
-    for name, pattern in _SOURCES:
-        if pattern.search(title, lower):
-            return name
-    return None
+    return first_named(_SOURCES, title, title.lower() if lower is None else lower)
 
 
-def codec_of(title: str) -> str | None:
+def codec_of(title: str, lower: str | None = None) -> str | None:
     """The canonical video codec (H.264, H.265, XviD...)."""
-    lower = title.lower()
-    for name, pattern in _CODECS:
-        if pattern.search(title, lower):
-            return name
-    return None
+    return first_named(_CODECS, title, title.lower() if lower is None else lower)
 
 
 def _mp3_bitrate(text: str, lower: str) -> str | None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+from typing import TypeVar
+
+_T = TypeVar("_T")
 
 # A "word edge" in release titles: anything that is not a letter or digit (dots, underscores,
 # dashes and brackets all separate words), which `\b` cannot express because `_` is a word char.
@@ -43,7 +46,9 @@ def plain_text(title: str) -> str:
 
 def split_extension(title: str) -> tuple[str, str | None]:
     """Return the title without a trailing file extension, and that extension in lower case."""
-    match = _EXTENSION.search(title)
+    # Only spaces may follow the extension: a match can start at the last dot only.
+    dot = title.rfind(".")
+    match = _EXTENSION.match(title, dot) if dot >= 0 else None
     if match is None:
         return title, None
     return title[: match.start()], match.group(1).lower()
@@ -94,6 +99,85 @@ def clean_name(fragment: str) -> str:
     return text.lstrip(_LEADING_JUNK_CHARS).rstrip(_TRAILING_JUNK_CHARS)
 
 
+def _scan_top(body: str) -> tuple[list[int], int] | None:
+    """Positions of the top-level `|` of `body` and of the `)` that closes it (or -1 at its
+    end); None when a character class or a group is left open."""
+    bars: list[int] = []
+    depth, index, in_class = 0, 0, False
+    while index < len(body):
+        char = body[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            index += 1
+            if body[index : index + 1] == "^":
+                index += 1
+            if body[index : index + 1] == "]":  # a "]" first in a class is a literal
+                index += 1
+            continue
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                return bars, index
+            depth -= 1
+        elif char == "|" and depth == 0:
+            bars.append(index)
+        index += 1
+    return None if depth or in_class else (bars, -1)
+
+
+_FIRST_ATOM = re.compile(r"(?:[A-Za-z0-9]|\\d|\[[^\]\\^]+\])(?![?*+{])")
+
+
+def _literal_first_branch(branch: str) -> str | None:
+    first = _FIRST_ATOM.match(branch)
+    if first is None:
+        return None
+    atom = first.group()
+    return atom + f"(?<![^\\W_]{atom})" + branch[len(atom) :]
+
+
+def literal_first(pattern: str) -> str:
+    """`pattern` with a leading word-start look-behind (`L`) moved behind the first character
+    of each alternative: "L(?:web|dvd)" -> "(?:w(?<![^\\W_]w)eb|d(?<![^\\W_]d)vd)".
+
+    The same matches: no letter or digit before the position of a `c` is the same as no
+    letter or digit followed by that `c` before the end of the `c` just matched. But `re`
+    skips ahead to the characters that can start a match when a pattern begins with them,
+    where a leading look-behind is tried at every position of the title. Returns `pattern`
+    unchanged when an alternative does not start with a plain character (or class) that is
+    not optional.
+    """
+    if not pattern.startswith(L):
+        return pattern
+    rest = pattern[len(L) :]
+    if not rest.startswith("(?:"):
+        moved = _literal_first_branch(rest)
+        return pattern if moved is None else moved
+    scanned = _scan_top(rest[3:])
+    if scanned is None or scanned[1] < 0:
+        return pattern
+    bars, close = scanned
+    inner, tail = rest[3 : 3 + close], rest[3 + close :]
+    edges = [-1, *bars, close]
+    branches = [
+        _literal_first_branch(inner[edges[i] + 1 : edges[i + 1]]) for i in range(len(edges) - 1)
+    ]
+    if any(branch is None for branch in branches):
+        return pattern
+    return "(?:" + "|".join(branch for branch in branches if branch is not None) + tail
+
+
+# An upper-case letter in a pattern outside an escape (\W, \Z...): such a pattern cannot run
+# on lower-cased text unchanged.
+_UPPER_LITERAL = re.compile(r"(?<!\\)[A-Z]")
+
+
 class KeywordPattern:
     """A regex tried only when one of its keywords occurs in the lower-cased text.
 
@@ -101,16 +185,60 @@ class KeywordPattern:
     microseconds, and most tag patterns miss on most titles.
     """
 
-    __slots__ = ("keywords", "pattern")
+    __slots__ = ("keywords", "lower_pattern", "pattern")
 
     def __init__(self, keywords: tuple[str, ...], pattern: str, flags: int = re.IGNORECASE) -> None:
         self.keywords = keywords
-        self.pattern = re.compile(pattern, flags)
+        self.pattern = re.compile(literal_first(pattern), flags)
+        # Case-insensitive matching costs `re` up to tens of microseconds a title: an ASCII
+        # title is searched in lower case by the same pattern without IGNORECASE (the same
+        # matches for ASCII text, as long as the pattern names no upper-case letter).
+        folds = bool(flags & re.IGNORECASE) and _UPPER_LITERAL.search(pattern) is None
+        self.lower_pattern = (
+            re.compile(self.pattern.pattern, flags & ~re.IGNORECASE) if folds else None
+        )
 
     def search(self, text: str, lower: str | None = None) -> re.Match[str] | None:
         """Like `re.Pattern.search`; `lower` is `text.lower()` when the caller has it."""
         folded = text.lower() if lower is None else lower
         for keyword in self.keywords:
             if keyword in folded:
-                return self.pattern.search(text)
+                return self.search_all(text)
         return None
+
+    def search_all(self, text: str) -> re.Match[str] | None:
+        """`re.Pattern.search` without the keyword check."""
+        if self.lower_pattern is None or not text.isascii():
+            return self.pattern.search(text)
+        found = self.lower_pattern.search(text.lower())
+        # The match on `text` itself (its groups keep their case) starts where that one does.
+        return None if found is None else self.pattern.match(text, found.start())
+
+
+def first_named(table: tuple[tuple[_T, KeywordPattern], ...], text: str, lower: str) -> _T | None:
+    """The name of the first pattern of `table` that matches `text` (`lower` is its lower case).
+
+    `KeywordPattern.search` inlined: a family of a dozen patterns is tried on every title, and
+    the method calls cost more than the keyword checks themselves.
+    """
+    for name, pattern in table:
+        for keyword in pattern.keywords:
+            if keyword in lower:
+                if pattern.search_all(text) is not None:
+                    return name
+                break
+    return None
+
+
+def all_named(
+    table: tuple[tuple[_T, KeywordPattern], ...], text: str, lower: str
+) -> tuple[_T, ...]:
+    """The names of every pattern of `table` that matches `text`, in table order."""
+    found = []
+    for name, pattern in table:
+        for keyword in pattern.keywords:
+            if keyword in lower:
+                if pattern.search_all(text) is not None:
+                    found.append(name)
+                break
+    return tuple(found)

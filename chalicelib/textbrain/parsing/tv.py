@@ -51,8 +51,11 @@ _ROMAN = {"i": 1, "v": 5, "x": 10}
 _NUMBER = r"(?:\d{1,4}|[ivx]{1,5}|" + "|".join(_NUMBER_WORDS) + r")"
 
 # S01E02, S01.E02, S01 - E02, S01EP02, s01e02 glued to a word ("zoos01e11" is zoo S01E11).
+# The patterns of this module start with their first literal and check what precedes it after
+# that ("s(?<!\ds)" for "(?<!\d)s"): `re` then skips straight to each occurrence of that
+# letter, where a leading look-behind is tried at every position of the title.
 _SE = re.compile(
-    r"(?<!\d)s(\d{1,4})(?:"
+    r"s(?<!\ds)(\d{1,4})(?:"
     + _SEP
     + r"*-?"
     + _SEP
@@ -157,9 +160,9 @@ _LATER_EPISODE = re.compile(
     L + r"(?:episod(?:e|io)|[eé]pisode|epi|ep|e)[ ._]?\.?(\d{1,3})(?![\dpi])" + R
 )
 # "S05DVD2", "S02D1", "S01Disc3": a season pack's disc glued to the season.
+# L + "s" written as "s" then the look-behind: a leading literal lets `re` skip to each "s".
 _SEASON_PACK = re.compile(
-    L
-    + r"s(\d{1,4}| \d{1,2})(?:-s?(\d{1,4})|"
+    r"s(?<![^\W_]s)(\d{1,4}| \d{1,2})(?:-s?(\d{1,4})|"
     + _SEP
     + r"*-"
     + _SEP
@@ -171,10 +174,9 @@ _SEASON_PACK = re.compile(
     _I,
 )
 _EPISODE_ONLY = re.compile(
-    L
-    + r"(?:ep(?:isode)?"
+    r"e(?<![^\W_]e)(?:p(?:isode)?"
     + _SEP
-    + r"?|e)(\d{1,4})(?:"
+    + r"?)?(\d{1,4})(?:"
     + _SEP
     + r"*-"
     + _SEP
@@ -184,7 +186,7 @@ _EPISODE_ONLY = re.compile(
 _N_OF_M = _keywords(("of",), L + r"(\d{1,2})" + _SEP + r"?of" + _SEP + r"?\d{1,2}" + R)
 _NUMERIC = re.compile(r"[ ._-](\d{3,6})(?=$|[ ._\[]|-(?!-))")
 _NUMERIC_NEXT = re.compile(r"[ ._](\d{3})(?=$|[ ._\[-])")
-_TRAILING_NUMBER = re.compile(r"(?<=[^\W_])-(\d{3,4})$")
+_TRAILING_NUMBER = re.compile(r"-(?<=[^\W_]-)(\d{3,4})$")
 _PART = _keywords(
     ("part",), L + r"part" + _SEP + r"?(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r"|[ivx]{1,4})" + R
 )
