@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
+from chalicelib.domain.agents import AgentBeat
 from chalicelib.domain.audit import AuditEventType as E
 from chalicelib.domain.errors import ValidationError
 from chalicelib.services.audit import AuditRecorder
-from chalicelib.domain.agents import AgentBeat
 from chalicelib.services.health import Check, HealthService
 from chalicelib.services.stats import ProcessingStats, parse_window
 from tests.support.fakes import FakeClock, InMemoryAuditLog
