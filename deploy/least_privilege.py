@@ -25,6 +25,12 @@ STAR_RESOURCE_ACTIONS = {
 PSEUDO = {"AWS::Partition", "AWS::Region", "AWS::AccountId", "AWS::URLSuffix"}
 TRUSTED_SERVICES = {"lambda.amazonaws.com", "states.amazonaws.com"}
 AGENT_ROLE = "AgentRole"
+# The queues each agent makes for itself on start (`<prefix>-agent-<id>-<stage>`, see
+# workers/agent/settings.agent_queue_name): named by the stack's prefix, not by a resource.
+AGENT_OWN_QUEUES = tuple(
+    f"arn:${{AWS::Partition}}:sqs:${{AWS::Region}}:${{AWS::AccountId}}:${{Prefix}}-agent-*-{stage}"
+    for stage in ("convert", "place"))
+AGENT_OWN_QUEUE_ACTIONS = {"sqs:CreateQueue", "sqs:SendMessage"}
 AGENT_QUEUES = {f"{stage}{band}Queue" for stage in ("Download", "Convert", "Place")
                 for band in ("High", "Normal", "Low")} | {"AgentControlQueue"}
 AGENT_ACTIONS = {
@@ -32,7 +38,7 @@ AGENT_ACTIONS = {
     "sqs:ChangeMessageVisibility", "states:SendTaskSuccess", "states:SendTaskFailure",
     "states:SendTaskHeartbeat", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
     "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem",
-    "execute-api:ManageConnections",
+    "execute-api:ManageConnections", *AGENT_OWN_QUEUE_ACTIONS,
 }
 _ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9]+$")
 _REF = re.compile(r"\$\{([^}!]+)\}")
@@ -48,8 +54,14 @@ def _statements(role: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
             yield policy.get("PolicyName", "?"), statement
 
 
+def _own_queue(resource: Any) -> bool:
+    return isinstance(resource, dict) and resource.get("Fn::Sub") in AGENT_OWN_QUEUES
+
+
 def _resource_problem(resource: Any, resources: dict[str, Any]) -> str | None:
     """Why this Resource entry names more than resources of the stack (None when it does not)."""
+    if _own_queue(resource):
+        return None
     if isinstance(resource, dict) and "Fn::GetAtt" in resource:
         return None if resource["Fn::GetAtt"][0] in resources else "GetAtt of an unknown resource"
     if isinstance(resource, dict) and "Ref" in resource:
@@ -87,9 +99,13 @@ def _agent_problems(statement: dict[str, Any], actions: list[str]) -> Iterator[s
             yield f"{AGENT_ROLE}: {action} is not among the agent's actions"
     if any(a.startswith("sqs:") for a in actions):
         for resource in _as_list(statement["Resource"]):
+            if _own_queue(resource):
+                continue
             queue = resource.get("Fn::GetAtt", [""])[0] if isinstance(resource, dict) else ""
             if queue not in AGENT_QUEUES:
                 yield f"{AGENT_ROLE}: SQS access to {json.dumps(resource)}, not an agent queue"
+            for action in sorted(AGENT_OWN_QUEUE_ACTIONS & set(actions)):
+                yield f"{AGENT_ROLE}: {action} on {json.dumps(resource)}, not its own queue"
 
 
 def wider_grants(template: dict[str, Any]) -> list[str]:

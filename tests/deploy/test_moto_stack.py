@@ -227,8 +227,10 @@ def test_local_stack_creates_the_same_resources_as_the_deployed_stack(stack: Sta
     provision(stack.client, local_prefix)
 
     def created(prefix: str, stack_made: bool) -> dict[str, set[str]]:
-        tables = {n.removeprefix(prefix) for n in stack.client("dynamodb").list_tables()[
-            "TableNames"] if n.startswith(prefix + "-")}
+        # Paginated: the shared emulator holds other tests' tables too (a page is 100 names).
+        pages = stack.client("dynamodb").get_paginator("list_tables").paginate()
+        tables = {n.removeprefix(prefix) for page in pages for n in page["TableNames"]
+                  if n.startswith(prefix + "-")}
         queues = {u.rsplit("/", 1)[1].removeprefix(prefix) for u in stack.client("sqs").list_queues(
             QueueNamePrefix=prefix + "-").get("QueueUrls", [])}
         buckets = {b["Name"].removeprefix(prefix) for b in stack.client("s3").list_buckets()[

@@ -99,8 +99,18 @@ def test_the_check_fails_on_each_kind_of_wider_grant(packaged: Packaged) -> None
         agent = r["AgentRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][2]
         agent["Action"].append("dynamodb:Scan")
 
+    def agent_creates_stack_queues(r: dict[str, Any]) -> None:
+        agent = r["AgentRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0]
+        agent["Action"].append("sqs:CreateQueue")
+
+    def agent_owns_every_prefixed_queue(r: dict[str, Any]) -> None:
+        own = r["AgentRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][-1]
+        assert own["Sid"] == "OwnConvertAndPlaceQueuesMadeOnStart"
+        own["Resource"][0] = {"Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:"
+                                         "${AWS::AccountId}:${Prefix}-*"}
+
     for change in (star_action, star_resource, whole_account, managed, agent_reads_acquire,
-                   agent_scans):
+                   agent_scans, agent_creates_stack_queues, agent_owns_every_prefixed_queue):
         assert widened(change), change.__name__
 
 

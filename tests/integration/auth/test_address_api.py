@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import socket
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 from websockets.exceptions import InvalidStatus
@@ -99,8 +100,9 @@ def test_failures_are_audited_then_the_address_is_slowed_down(stack: RunningStac
 
 def _ws_from(stack: RunningStack, source_ip: str) -> tuple[str, str]:
     url = stack.call("GET", "/api/v1/realtime", key=None).body["url"]
-    host, port = url.removeprefix("ws://").split(":")
-    sock = socket.create_connection((host, int(port)), source_address=(source_ip, 0))
+    where = urlsplit(url)
+    assert where.hostname is not None and where.port is not None
+    sock = socket.create_connection((where.hostname, where.port), source_address=(source_ip, 0))
     with connect(url, sock=sock, subprotocols=[Subprotocol(PROTOCOL)], open_timeout=10) as ws:
         ws.send(json.dumps({"action": "subscribe", "include_terminal": True}))
         while True:
