@@ -29,6 +29,7 @@ from workers.agent.media_plan import (
     plan_items,
 )
 from workers.agent.settings import AgentSettings
+from workers.agent.subtitle_fetch import SubtitleFetcher
 from workers.agent.task import StageFailure, StageStopped, StageTask
 from workers.agent.ticket_reporter import TicketReporter
 from workers.agent.ticket_workdir import TicketWorkdir, item_file_stem
@@ -61,10 +62,12 @@ class ConvertStage:
     """Runs convert work orders with ffmpeg (up to `settings.max_conversions` at once)."""
 
     def __init__(self, settings: AgentSettings, converter: Converter | None = None,
-                 covers: CoverChain | None = None) -> None:
+                 covers: CoverChain | None = None,
+                 subtitles: SubtitleFetcher | None = None) -> None:
         self._settings = settings
         self._converter = converter or Converter()
         self._covers = covers or CoverChain()
+        self._subtitles = subtitles  # None: only the video's own streams give sidecars
 
     def run(self, task: StageTask, reporter: TicketReporter) -> dict[str, Any]:
         work = require_work(task)
@@ -96,7 +99,9 @@ class ConvertStage:
                 finished[plan.work.item_id] = self._finish_copy(workdir, plan)
                 counter.add(task, reporter)
         jobs = [p for p in plans if p.job is not None and p.work.item_id not in finished]
-        errors = self._convert(task, reporter, workdir, jobs, fmt, cover, finished, counter)
+        notes: list[dict[str, Any]] = []
+        errors = self._convert(task, reporter, workdir, jobs, fmt, cover, finished, counter,
+                               work.metadata, notes)
         task.check()
         if errors:
             reason = "; ".join(f"{item}: {err.reason}" for item, err in errors)
@@ -111,12 +116,15 @@ class ConvertStage:
                      "sha256": extra["sha256"],
                      "dest_path": str(Path(o["dest_path"]).with_suffix("")) + extra["suffix"]}
                     for o in list(outputs) for extra in o.pop("sidecars", [])]
-        result = {"outputs": outputs}
+        result: dict[str, Any] = {"outputs": outputs}
+        if notes:
+            result["subtitles"] = sorted(notes, key=lambda n: (n["item_id"], n["language"]))
         workdir.update(convert_result=result)
         elapsed = time.monotonic() - started
         reporter.progress(100.0, force=True)
         reporter.record(AuditEventType.CONVERSION_COMPLETED, files=len(outputs),
-                        format=fmt.value, elapsed_secs=round(elapsed, 3))
+                        format=fmt.value, elapsed_secs=round(elapsed, 3),
+                        **({"subtitles": result["subtitles"]} if notes else {}))
         return result
 
     # --- inputs --------------------------------------------------------------------------
@@ -213,7 +221,8 @@ class ConvertStage:
 
     def _convert(self, task: StageTask, reporter: TicketReporter, workdir: TicketWorkdir,
                  plans: list[ItemPlan], fmt: OutputFormat, cover: tuple[bytes, str] | None,
-                 finished: dict[str, dict[str, Any]], counter: _Counter
+                 finished: dict[str, dict[str, Any]], counter: _Counter,
+                 metadata: dict[str, Any], notes: list[dict[str, Any]]
                  ) -> list[tuple[str, ConversionError]]:
         errors: list[tuple[str, ConversionError]] = []
         by_job = {id(p.job): p for p in plans}
@@ -232,6 +241,8 @@ class ConvertStage:
                              *(cover or ()))
                 result = progress.outcome.result
                 sidecars = result.sidecars if result is not None else ()
+                sidecars += self._remote_subtitles(plan, progress.outcome.job.output, metadata,
+                                                   notes)
                 finished[item] = self._finalise(workdir, plan, progress.outcome.job.output, fmt,
                                                 sidecars)
             except (TaggingError, OSError) as exc:
@@ -246,6 +257,16 @@ class ConvertStage:
         convert_all(jobs, self._settings.max_conversions, progress=on_done,
                     cancel=task.stop_event, converter=self._converter)
         return errors
+
+    def _remote_subtitles(self, plan: ItemPlan, output: Path, metadata: dict[str, Any],
+                          notes: list[dict[str, Any]]) -> tuple[Path, ...]:
+        """Sidecars for the wanted languages the source lacks (never raises for a miss)."""
+        job = plan.job
+        if self._subtitles is None or job is None or not job.subtitle_languages:
+            return ()
+        fetched = self._subtitles.fetch(plan.source, output, job.subtitle_languages, metadata)
+        notes.extend({"item_id": plan.work.item_id, **note} for note in fetched.notes)
+        return fetched.sidecars
 
 
 class _Counter:

@@ -47,6 +47,7 @@ from workers.agent.routing import OwnedStage, StageRouter
 from workers.agent.seeding_reaper import SeedingReaper
 from workers.agent.settings import AgentSettings
 from workers.agent.status_beacon import StatusBeacon
+from workers.agent.subtitle_source import build_remote_subtitles
 from workers.agent.task_runner import TaskRunner
 from workers.agent.ticket_cleanup import TicketCleanup
 from workers.agent.ticket_reporter import ACTOR, TicketReporter
@@ -155,7 +156,8 @@ def build_agent(config: Config, base_dir: Path, *, client: TorrentClient | None 
     handlers: dict[Stage, StageHandler] = {
         Stage.DOWNLOAD: download,
         Stage.CONVERT: OwnedStage(ConvertStage(settings, converter, CoverChain(build_cover_sources(
-            config.external_catalogs, clock, InMemoryRateLimiter(clock, 0.0)))), router),
+            config.external_catalogs, clock, InMemoryRateLimiter(clock, 0.0))),
+            build_remote_subtitles(config, clock)), router),
         Stage.PLACE: OwnedStage(PlaceStage(settings, placer), router),
     }
 
