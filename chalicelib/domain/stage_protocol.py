@@ -98,6 +98,9 @@ class WorkOrder:
     source_dir: str | None = None
     constraints: dict[str, Any] = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict)
+    # What identifies the content for lookups on the agent (subtitles): title, year, season,
+    # episode, imdb_id from the ticket's query; `metadata` (the tags to embed) wins over it.
+    lookup: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -114,6 +117,7 @@ class WorkOrder:
                 source_dir=d.get("source_dir"),
                 constraints=dict(d.get("constraints") or {}),
                 metadata=dict(d.get("metadata") or {}),
+                lookup=dict(d.get("lookup") or {}),
             )
         except (KeyError, TypeError, ValueError) as e:
             raise ProtocolError(f"invalid work order: {e}") from e

@@ -13,6 +13,8 @@ from chalicelib.domain.ticket import Ticket
 from chalicelib.textbrain.mapping import map_files
 
 LINK_SEPARATOR = ":"
+# The query's fields the agent may look the content up by (subtitles).
+LOOKUP_KEYS = ("title", "year", "season", "episode", "imdb_id")
 
 
 def linked_item_id(ticket_id: str, item_id: str) -> str:
@@ -96,4 +98,6 @@ def work_order(
         source_dir=source_dir,
         constraints=constraints,
         metadata=dict(request.metadata_to_embed),
+        lookup={key: value for key in LOOKUP_KEYS
+                if (value := getattr(request.query, key)) is not None},
     )

@@ -101,7 +101,7 @@ class ConvertStage:
         jobs = [p for p in plans if p.job is not None and p.work.item_id not in finished]
         notes: list[dict[str, Any]] = []
         errors = self._convert(task, reporter, workdir, jobs, fmt, cover, finished, counter,
-                               work.metadata, notes)
+                               {**work.lookup, **work.metadata}, notes)
         task.check()
         if errors:
             reason = "; ".join(f"{item}: {err.reason}" for item, err in errors)

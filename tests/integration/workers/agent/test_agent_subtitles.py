@@ -54,10 +54,12 @@ def opensubtitles_routes(base: str) -> dict[str, Reply]:
     }
 
 
-def run_convert_and_place(harness: Harness, movie: Path, metadata: dict[str, Any]
+def run_convert_and_place(harness: Harness, movie: Path, metadata: dict[str, Any],
+                          query: dict[str, Any] | None = None
                           ) -> tuple[Ticket, dict[str, Any], Path]:
     dest = harness.media_root / "movies" / "Test Movie (2020)" / "Test Movie (2020).mkv"
-    body = {"query_context": {"expected": "movie", "title": "Test Movie", "year": 2020},
+    body = {"query_context": {"expected": "movie", "title": "Test Movie", "year": 2020,
+                              **(query or {})},
             "items": [{"item_id": "main", "kind": "video", "name": "Test Movie",
                        "duration_secs": 2, "dest_path": str(dest)}],
             "constraints": {"format": "mkv", "video_codec": "copy",
@@ -89,8 +91,9 @@ def test_french_comes_from_opensubtitles_and_english_from_the_video(
             "opensubtitles_api_key": "os-key",
             "opensubtitles_url": server.base_url + "/api/v1"})
         movie = make_movie(tmp_path / "seed" / "Test.Movie.2020.mkv")
+        # The IMDb id only in the ticket's query: it reaches the agent in the work order.
         ticket, convert, dest = run_convert_and_place(
-            harness, movie, {"title": "Test Movie", "year": 2020, "imdb_id": "tt0133093"})
+            harness, movie, {"title": "Test Movie", "year": 2020}, {"imdb_id": "tt0133093"})
         searches = [s.query for s in server.seen if s.method == "GET"
                     and s.path == "/api/v1/subtitles"]
     assert searches == [{"imdb_id": "133093", "languages": "fr"}]  # English is embedded
