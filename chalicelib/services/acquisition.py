@@ -260,13 +260,16 @@ class AcquisitionService:
         if not torrent.save_path:
             return None
         paths = {m.item_id: m.path for m in coverage.matches}
-        work = work_order(ticket, None, source_dir=torrent.save_path, source_paths=paths)
+        # Only the agent keeping the files can serve them (a catalog entry older than agent
+        # ids names none: then any agent may try, as before).
+        work = work_order(ticket, None, source_dir=torrent.save_path, source_paths=paths,
+                          agent_id=torrent.agent_id)
         acquisition = AcquisitionRecord(
             method="catalog", confidence=1.0, recommended_index=None,
             reasoning=f"every requested item is in the kept torrent {torrent.name!r}: "
                       "no search, no download",
             catalog={**coverage.to_dict(), "torrent": torrent.name,
-                     "info_hash": torrent.info_hash})
+                     "info_hash": torrent.info_hash, "agent_id": torrent.agent_id})
         current = self._store.get(ticket.ticket_id)
         self._store.save(replace(current, acquisition=acquisition, work_order=work), current)
         self._catalog.touch(torrent.info_hash)

@@ -30,6 +30,7 @@ def work_order(
     linked: Sequence[Ticket] = (),
     files: Sequence[TorrentFile] | None = None,
     source_paths: dict[str, str] | None = None,
+    agent_id: str | None = None,
 ) -> WorkOrder:
     """The work order for `scored` (a ScoredCandidate dict), a forced magnet, or kept files.
 
@@ -96,4 +97,5 @@ def work_order(
         source_dir=source_dir,
         constraints=constraints,
         metadata=dict(request.metadata_to_embed),
+        agent_id=agent_id,
     )

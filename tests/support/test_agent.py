@@ -199,7 +199,7 @@ class TestAgent:
             self.catalog.register_torrent(
                 downloaded_torrent(name, msg.work.candidate.info_hash or "0" * 40,
                                    sizes.items()),
-                catalog_contents(msg.work, sizes), save_path=SAVE_PATH)
+                catalog_contents(msg.work, sizes), save_path=SAVE_PATH, agent_id="test-agent")
         if msg.stage is Stage.PLACE:
             try:
                 self.flow.enter(msg.ticket_id, TicketState.COMPLETED, "placed",
