@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
+
+import pytest
 
 from chalicelib.adapters.aws.agent_registry import DynamoAgentRegistry
 from chalicelib.adapters.aws.searcher_models import build_searcher_models
 from chalicelib.adapters.aws.torrent_catalog import DynamoTorrentCatalog
 from chalicelib.adapters.clock import SystemClock
+from chalicelib.bootstrap import agent_alive
 from chalicelib.domain.agents import AgentBeat
 from chalicelib.domain.catalog import CatalogContent
 from chalicelib.domain.stage_protocol import Stage, StageMessage
@@ -123,11 +127,15 @@ def test_a_live_owner_keeps_its_stage_from_other_agents(harness: Harness,
     assert str(harness.base_dir / "host-a" / "downloads") in listed["host-a"]["free_bytes"]
 
 
+class Searched(Exception):
+    """The acquisition went on to search: the catalog did not serve the ticket."""
+
+
 class NotSearched:
     """Search and LLM stand-in: a ticket the catalog covers must never reach them."""
 
     def __getattr__(self, name: str) -> Any:
-        raise AssertionError(f"a catalog-covered ticket used {name}")
+        raise Searched(name)
 
 
 def keep_in_catalog(harness: Harness, album_source: Path, agent_id: str,
@@ -143,12 +151,13 @@ def keep_in_catalog(harness: Harness, album_source: Path, agent_id: str,
     return catalog
 
 
-def covered_by_catalog(harness: Harness, catalog: DynamoTorrentCatalog,
-                       ticket_id: str) -> dict[str, Any]:
+def covered_by_catalog(harness: Harness, catalog: DynamoTorrentCatalog, ticket_id: str,
+                       keeper_alive: Callable[[str], bool] | None = None) -> dict[str, Any]:
     """The acquisition stage's answer for the ticket: the work order over the kept files."""
     acquisition = AcquisitionService(
         harness.flow, harness.store, cast(Any, NotSearched()), cast(Any, NotSearched()),
-        AuditRecorder(harness.audit_log, SystemClock()), catalog=catalog)
+        AuditRecorder(harness.audit_log, SystemClock()), catalog=catalog,
+        keeper_alive=keeper_alive)
     answer = acquisition.acquire(StageMessage(Stage.ACQUIRE, ticket_id, "token"))
     assert answer["outcome"] == "covered", answer
     return dict(answer["work"])
@@ -192,3 +201,14 @@ def test_a_catalog_hit_whose_keeping_agent_is_gone_fails_retryably(
     assert failure["retryable"] is True
     assert failure["reason"].startswith("agent ghost, which holds this ticket's ")
     assert ran(a.parts, ticket.ticket_id) == []
+    # The service knows the keeper is gone: a new (or retried) ticket searches instead.
+    alive = agent_alive(registry, SystemClock(), harness.config.agent.gone_after_secs)
+    again = harness.create_ticket(tracks=1, with_cover_item=False, embed_cover=False,
+                                  state=TicketState.PENDING)
+    with pytest.raises(Searched):
+        covered_by_catalog(harness, catalog, again.ticket_id, alive)
+    harness.flow.enter(again.ticket_id, TicketState.ACQUISITION_FAILED, "not searched here")
+    registry.beat(AgentBeat("ghost", "0.1.0", datetime.now(UTC)))  # back: its files serve
+    back = harness.create_ticket(tracks=1, with_cover_item=False, embed_cover=False,
+                                 state=TicketState.PENDING)
+    assert covered_by_catalog(harness, catalog, back.ticket_id, alive)["agent_id"] == "ghost"
