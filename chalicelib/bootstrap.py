@@ -7,7 +7,9 @@ else from here; the agent has its own root, workers/agent/wiring.py, which reuse
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
@@ -46,6 +48,7 @@ from chalicelib.config import Config, ConfigError, load_config
 from chalicelib.domain.catalog import RetentionPolicy
 from chalicelib.domain.errors import ValidationError
 from chalicelib.ports import (
+    AgentRegistry,
     AuditLog,
     BlobStore,
     Blocklist,
@@ -83,6 +86,7 @@ from chalicelib.textbrain.preferences import RankingPreferences
 if TYPE_CHECKING:
     from chalicelib.adapters.llm.config import LlmConfig
 
+log = logging.getLogger("quentin.bootstrap")
 CONFIG_ENV = "QT_CONFIG_FILE"
 
 
@@ -277,6 +281,20 @@ def build_brain(config: Config) -> TextBrain:
                      preferences=preferences)
 
 
+def agent_alive(registry: AgentRegistry, clock: Clock,
+                gone_after_secs: float) -> Callable[[str], bool]:
+    """Whether an agent has been heard of lately (the registry unreachable: assume so, never
+    give up kept files on a guess)."""
+    def alive(agent_id: str) -> bool:
+        try:
+            beat = registry.get(agent_id)
+        except Exception:
+            log.warning("agent registry unreachable", exc_info=True)
+            return True
+        return beat is not None and not beat.is_gone(clock.now(), gone_after_secs)
+    return alive
+
+
 def build_flow(config: Config, workflow: StepFunctionsWorkflow, store: TicketStore,
                recorder: AuditRecorder, events: TicketEvents, clock: Clock,
                searching: Searching, music: MusicCatalog | None = None) -> Flow:
@@ -289,6 +307,8 @@ def build_flow(config: Config, workflow: StepFunctionsWorkflow, store: TicketSto
         CatalogEnrichment(music),
         LlmPrices(config.textbrain.llm.prompt_usd_per_mtok,
                   config.textbrain.llm.completion_usd_per_mtok),
+        keeper_alive=agent_alive(DynamoAgentRegistry(build_searcher_models(config)), clock,
+                                 config.agent.gone_after_secs),
     )
     state = FlowState(store, recorder, events, clock)
     return Flow(workflow, workflow, state, acquisition, FlowStages(store, state, workflow))

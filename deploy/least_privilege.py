@@ -29,7 +29,7 @@ AGENT_ROLE = "AgentRole"
 # workers/agent/settings.agent_queue_name): named by the stack's prefix, not by a resource.
 AGENT_OWN_QUEUES = tuple(
     f"arn:${{AWS::Partition}}:sqs:${{AWS::Region}}:${{AWS::AccountId}}:${{Prefix}}-agent-*-{stage}"
-    for stage in ("convert", "place"))
+    for stage in ("download", "convert", "place"))
 AGENT_OWN_QUEUE_ACTIONS = {"sqs:CreateQueue", "sqs:SendMessage"}
 AGENT_QUEUES = {f"{stage}{band}Queue" for stage in ("Download", "Convert", "Place")
                 for band in ("High", "Normal", "Low")} | {"AgentControlQueue"}

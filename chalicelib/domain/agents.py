@@ -1,6 +1,6 @@
 """Agents (media hosts): who they are, when they were last heard of, and which one owns a
 ticket's files. Several agents share one stack; the one that downloaded a ticket's files
-converts and places them."""
+converts and places them, and the one that keeps a catalogued torrent serves it."""
 
 from __future__ import annotations
 
@@ -41,11 +41,16 @@ class AgentBeat:
                    running=int(data.get("running", 0)))
 
 
-def owner_of(stage: str, results: dict[str, Any]) -> str | None:
-    """The agent that must run `stage` of a ticket: the one holding its downloaded files.
+def owner_of(stage: str, results: dict[str, Any],
+             work_agent_id: str | None = None) -> str | None:
+    """The agent that must run `stage` of a ticket: the one holding its files.
 
-    A download may run anywhere; convert and place only where the download ran.
+    A download may run anywhere, unless its work order serves kept files (the torrent
+    catalog): then only on `work_agent_id`, the agent keeping them. Convert and place run
+    only where the download ran.
     """
+    if stage == "download":
+        return work_agent_id or None
     if stage not in ("convert", "place"):
         return None
     download = results.get("download")

@@ -90,6 +90,8 @@ class CatalogTorrent:
     contents: tuple[CatalogContent, ...] = ()
     # Where the agent keeps the torrent's content: the folder that holds its root folder.
     save_path: str | None = None
+    # The agent (media host) that keeps the content: only it can serve the files.
+    agent_id: str | None = None
 
     def __post_init__(self) -> None:
         if not self.info_hash:

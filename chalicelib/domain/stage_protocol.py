@@ -20,10 +20,12 @@ everything the agent needs, so it never reads the ticket store to do its work:
      "download_url", "indexer", "size"} | null, "source_dir": str | null,
      "files": [{"item_id", "kind", "file_index", "path", "dest_path", "name",
                 "disc_number", "track_number", "duration_secs"}],
-     "constraints": {...}, "metadata": {...}}
+     "constraints": {...}, "metadata": {...}, "agent_id": str | null}
 
 `files[].path` is the file's path inside the torrent (or below `source_dir`); `file_index` its
-index in the torrent (null when unknown, e.g. for a magnet before metadata).
+index in the torrent (null when unknown, e.g. for a magnet before metadata). `agent_id` names
+the agent that keeps `source_dir` (a work order over kept files, from the torrent catalog):
+only that agent can run its download stage; null means any agent may.
 
 Agent control messages (the agent's control queue) are `{"schema": "qt.control/1",
 "action": "cancel", "ticket_id": str}`: stop work on that ticket and clean up.
@@ -101,6 +103,7 @@ class WorkOrder:
     # What identifies the content for lookups on the agent (subtitles): title, year, season,
     # episode, imdb_id from the ticket's query; `metadata` (the tags to embed) wins over it.
     lookup: dict[str, Any] = field(default_factory=dict)
+    agent_id: str | None = None  # the agent that keeps source_dir; None: any agent
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -118,6 +121,7 @@ class WorkOrder:
                 constraints=dict(d.get("constraints") or {}),
                 metadata=dict(d.get("metadata") or {}),
                 lookup=dict(d.get("lookup") or {}),
+                agent_id=str(d["agent_id"]) if d.get("agent_id") else None,
             )
         except (KeyError, TypeError, ValueError) as e:
             raise ProtocolError(f"invalid work order: {e}") from e

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -52,6 +53,7 @@ class AcquisitionService:
         catalog: TorrentCatalog | None = None,
         enrichment: CatalogEnrichment | None = None,
         llm_prices: LlmPrices | None = None,
+        keeper_alive: Callable[[str], bool] | None = None,
     ) -> None:
         self._flow = flow
         self._store = store
@@ -63,6 +65,8 @@ class AcquisitionService:
         self._catalog = catalog
         self._enrichment = enrichment or CatalogEnrichment(None)
         self._prices = llm_prices or LlmPrices()
+        # Whether an agent still answers: kept files on a gone agent cannot serve a ticket.
+        self._keeper_alive = keeper_alive or (lambda agent_id: True)
 
     # --- acquire -------------------------------------------------------------------------
     def acquire(self, msg: StageMessage) -> dict[str, Any]:
@@ -259,14 +263,23 @@ class AcquisitionService:
         torrent = self._catalog.get(coverage.torrents[0])
         if not torrent.save_path:
             return None
+        if torrent.agent_id and not self._keeper_alive(torrent.agent_id):
+            # Its keeper is gone (maybe for a while): search and download elsewhere; the
+            # entry stays, for when the keeper is back.
+            log.info("kept files on a gone agent", extra={"ticket_id": ticket.ticket_id,
+                                                          "agent_id": torrent.agent_id})
+            return None
         paths = {m.item_id: m.path for m in coverage.matches}
-        work = work_order(ticket, None, source_dir=torrent.save_path, source_paths=paths)
+        # Only the agent keeping the files can serve them (a catalog entry older than agent
+        # ids names none: then any agent may try, as before).
+        work = work_order(ticket, None, source_dir=torrent.save_path, source_paths=paths,
+                          agent_id=torrent.agent_id)
         acquisition = AcquisitionRecord(
             method="catalog", confidence=1.0, recommended_index=None,
             reasoning=f"every requested item is in the kept torrent {torrent.name!r}: "
                       "no search, no download",
             catalog={**coverage.to_dict(), "torrent": torrent.name,
-                     "info_hash": torrent.info_hash})
+                     "info_hash": torrent.info_hash, "agent_id": torrent.agent_id})
         current = self._store.get(ticket.ticket_id)
         self._store.save(replace(current, acquisition=acquisition, work_order=work), current)
         self._catalog.touch(torrent.info_hash)

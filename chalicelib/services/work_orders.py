@@ -32,6 +32,7 @@ def work_order(
     linked: Sequence[Ticket] = (),
     files: Sequence[TorrentFile] | None = None,
     source_paths: dict[str, str] | None = None,
+    agent_id: str | None = None,
 ) -> WorkOrder:
     """The work order for `scored` (a ScoredCandidate dict), a forced magnet, or kept files.
 
@@ -100,4 +101,5 @@ def work_order(
         metadata=dict(request.metadata_to_embed),
         lookup={key: value for key in LOOKUP_KEYS
                 if (value := getattr(request.query, key)) is not None},
+        agent_id=agent_id,
     )

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from chalicelib.adapters.aws.agent_registry import DynamoAgentRegistry
 from chalicelib.adapters.aws.audit_log import DynamoAuditLog
 from chalicelib.adapters.aws.clients import aws_client
 from chalicelib.adapters.aws.models import build_models
@@ -35,6 +36,7 @@ from chalicelib.adapters.aws.ticket_store import DynamoTicketStore
 from chalicelib.adapters.aws.torrent_catalog import DynamoTorrentCatalog
 from chalicelib.adapters.clock import SystemClock
 from chalicelib.config import Config
+from chalicelib.domain.agents import AgentBeat
 from chalicelib.domain.priority import BANDS_HIGH_FIRST
 from chalicelib.domain.stage_protocol import (
     ERROR_CANCELLED,
@@ -51,6 +53,7 @@ from chalicelib.services.flow_state import FlowState, TicketCancelled
 from chalicelib.services.tickets import NoEvents
 
 SAVE_PATH = "/tmp/test-agent"
+AGENT_ID = "test-agent"
 STAGE_STATE = {Stage.DOWNLOAD: TicketState.DOWNLOADING, Stage.CONVERT: TicketState.CONVERTING,
                Stage.PLACE: TicketState.PLACING}
 
@@ -68,6 +71,7 @@ class TestAgent:
         self.flow = FlowState(self.store, AuditRecorder(DynamoAuditLog(models), SystemClock()),
                               NoEvents(), SystemClock(), actor="test-agent")
         self.catalog = DynamoTorrentCatalog(build_searcher_models(config), SystemClock(), None)
+        self.registry = DynamoAgentRegistry(build_searcher_models(config))
         prefix = config.aws.resource_prefix
         self.queues = [self._url(f"{prefix}-{stage}-{band.value}")
                        for band in BANDS_HIGH_FIRST for stage in ("place", "convert", "download")]
@@ -199,7 +203,9 @@ class TestAgent:
             self.catalog.register_torrent(
                 downloaded_torrent(name, msg.work.candidate.info_hash or "0" * 40,
                                    sizes.items()),
-                catalog_contents(msg.work, sizes), save_path=SAVE_PATH)
+                catalog_contents(msg.work, sizes), save_path=SAVE_PATH, agent_id=AGENT_ID)
+            # Alive as far as the service knows: it serves kept files only from live agents.
+            self.registry.beat(AgentBeat(AGENT_ID, "test", SystemClock().now()))
         if msg.stage is Stage.PLACE:
             try:
                 self.flow.enter(msg.ticket_id, TicketState.COMPLETED, "placed",

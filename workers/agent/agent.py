@@ -31,7 +31,8 @@ from workers.agent.task_runner import TaskRunner
 log = logging.getLogger("quentin.agent")
 ONCE_IDLE_SECS = 2.0  # --once: stop after every queue was empty and nothing ran this long
 QUEUE_RETRY_SECS = 5.0
-OWNED_STAGES = (Stage.CONVERT, Stage.PLACE)  # run only where the download ran
+# Run only where the files are: the download ran there, or (download) the catalog keeps them.
+OWNED_STAGES = (Stage.DOWNLOAD, Stage.CONVERT, Stage.PLACE)
 
 
 class Agent:

@@ -137,7 +137,8 @@ class DownloadStage:
             name = listed[0][0].split("/", 1)[0] if listed else info_hash
             meta = downloaded_torrent(name, info_hash, listed)
             contents = catalog_contents(work, dict(listed))
-            self._catalog.register_torrent(meta, contents, save_path=str(save_path))
+            self._catalog.register_torrent(meta, contents, save_path=str(save_path),
+                                           agent_id=self._settings.agent_id)
         except Exception:  # the download is done; a missing catalog entry only costs reuse
             log.warning("torrent not registered in the catalog", exc_info=True,
                         extra={"ticket_id": task.ticket_id, "info_hash": info_hash})

@@ -74,7 +74,8 @@ class TorrentCatalog(Protocol):
     """The torrent catalog as the agent feeds it: what it downloaded and how it seeds."""
 
     def register_torrent(self, torrent: TorrentMeta, contents: Sequence[CatalogContent], *,
-                         save_path: str | None = None) -> object: ...
+                         save_path: str | None = None,
+                         agent_id: str | None = None) -> object: ...
 
     def update_seeding(self, info_hash: str, ratio: float, seeding_secs: int) -> None: ...
 

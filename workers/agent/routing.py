@@ -1,11 +1,12 @@
-"""Which agent runs a stage: the one holding the ticket's downloaded files.
+"""Which agent runs a stage: the one holding the ticket's files.
 
-Stage queues are shared by every agent; each agent also has its own convert and place
-queues (created on start, polled before the shared ones). A convert or place message names
-its owner (the download result's `agent_id`); another agent that receives it forwards it to
-the owner's queue, unless the owner has been silent longer than `gone_after_secs`: then
-the stage fails retryably here, and a retry of the ticket downloads again on an agent that
-is alive. No change to the flow: the task token travels with the message.
+Stage queues are shared by every agent; each agent also has its own download, convert and
+place queues (created on start, polled before the shared ones). A convert or place message
+names its owner (the download result's `agent_id`), a download over kept files the agent
+keeping them (the work order's `agent_id`, from the torrent catalog); another agent that
+receives it forwards it to the owner's queue, unless the owner has been silent longer than
+`gone_after_secs`: then the stage fails retryably here, and a retry of the ticket downloads
+again on an agent that is alive. No change to the flow: the task token travels with the message.
 """
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ class StageRouter:
         self._now = now
 
     def owner(self, task: StageTask) -> str | None:
-        return owner_of(task.message.stage.value, task.message.results)
+        work = task.message.work
+        return owner_of(task.message.stage.value, task.message.results,
+                        work.agent_id if work is not None else None)
 
     def elsewhere(self, task: StageTask) -> str | None:
         """The live agent that must run `task`, when that is not this one; None: run it here
@@ -63,7 +66,7 @@ class StageRouter:
 
 
 class OwnedStage:
-    """A convert or place stage that runs only on the owner; fails when the owner is gone."""
+    """A stage that runs only on its owner, if it has one; fails when the owner is gone."""
 
     def __init__(self, inner: StageHandler, router: StageRouter) -> None:
         self._inner = inner

@@ -154,7 +154,7 @@ def build_agent(config: Config, base_dir: Path, *, client: TorrentClient | None 
     registry = DynamoAgentRegistry(build_searcher_models(config))
     router = StageRouter(settings.agent_id, registry, settings.gone_after_secs, clock.now)
     handlers: dict[Stage, StageHandler] = {
-        Stage.DOWNLOAD: download,
+        Stage.DOWNLOAD: OwnedStage(download, router),
         Stage.CONVERT: OwnedStage(ConvertStage(settings, converter, CoverChain(build_cover_sources(
             config.external_catalogs, clock, InMemoryRateLimiter(clock, 0.0))),
             build_remote_subtitles(config, clock)), router),

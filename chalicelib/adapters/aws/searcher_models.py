@@ -95,6 +95,7 @@ def build_searcher_models(config: Config) -> SearcherModels:
         ratio = NumberAttribute(null=True)
         seeding_secs = NumberAttribute(null=True)
         save_path = UnicodeAttribute(null=True)
+        agent_id = UnicodeAttribute(null=True)  # the agent that keeps the files
         document = UnicodeAttribute(null=True)
         by_track = CatalogByTrack()
         by_album = CatalogByAlbum()

@@ -69,6 +69,7 @@ class DynamoTorrentCatalog:
         contents: Sequence[CatalogContent],
         *,
         save_path: str | None = None,
+        agent_id: str | None = None,
     ) -> CatalogTorrent:
         """Add (or refresh) a torrent and its named contents; seeding figures are kept.
 
@@ -93,6 +94,7 @@ class DynamoTorrentCatalog:
             seeding_secs=old.seeding_secs if old else 0,
             contents=named,
             save_path=save_path or (old.save_path if old else None),
+            agent_id=agent_id or (old.agent_id if old else None),
         )
         fresh = {f"{CONTENT_PREFIX}{index:05d}" for index in range(len(named))}
         # One batch may not both delete and put the same key: drop only rows not rewritten.
@@ -225,6 +227,7 @@ class DynamoTorrentCatalog:
             ratio=entry.ratio,
             seeding_secs=entry.seeding_secs,
             save_path=entry.save_path,
+            agent_id=entry.agent_id,
         )
 
     def _content_row(self, info_hash: str, index: int, content: CatalogContent) -> Any:
@@ -250,6 +253,7 @@ class DynamoTorrentCatalog:
             seeding_secs=int(row.seeding_secs or 0),
             contents=tuple(contents),
             save_path=row.save_path,
+            agent_id=row.agent_id,
         )
 
 

@@ -67,6 +67,7 @@ def test_a_kept_torrent_serves_a_later_ticket_without_search_or_download(rig: Fl
     assert done["acquisition"]["method"] == "catalog"
     assert done["work_order"]["candidate"] is None
     assert done["work_order"]["source_dir"] == "/tmp/test-agent"
+    assert done["work_order"]["agent_id"] == "test-agent"  # only it keeps those files
     paths = {f["item_id"]: f["path"] for f in done["work_order"]["files"]}
     assert paths["t2"].endswith("02 - Second Song.flac")
     searches = rig.stack.call("GET", f"/api/v1/audit?ticket_id={later}&event_type="

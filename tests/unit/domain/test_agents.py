@@ -17,6 +17,16 @@ def test_only_convert_and_place_belong_to_the_downloading_agent() -> None:
     assert owner_of("convert", {"download": {"agent_id": ""}}) is None
 
 
+def test_a_download_over_kept_files_belongs_to_the_agent_keeping_them() -> None:
+    assert owner_of("download", {}, "host-b") == "host-b"
+    assert owner_of("download", {}, "") is None
+    assert owner_of("download", {}, None) is None
+    # The work order's keeper decides only the download; later stages follow its result.
+    results = {"download": {"agent_id": "host-b", "files": []}}
+    assert owner_of("convert", results, "host-a") == "host-b"
+    assert owner_of("acquire", {}, "host-b") is None
+
+
 def test_a_beat_survives_its_stored_form_and_knows_when_it_is_gone() -> None:
     beat = AgentBeat("host-a", "0.1.0", NOW - timedelta(seconds=100), {"/data": 5},
                      "network interface wg0 is down; nothing downloads until it is up", 2)

@@ -77,6 +77,21 @@ def test_register_and_read_back(catalog: DynamoTorrentCatalog, tmp_path: Path) -
         catalog.get("nope")
 
 
+def test_the_keeping_agent_is_recorded_and_kept_on_refresh(
+    catalog: DynamoTorrentCatalog, tmp_path: Path
+) -> None:
+    meta = album_torrent(tmp_path, "OKC", range(1, 3))
+    catalog.register_torrent(meta, probed(meta, range(1, 3), with_ids=True),
+                             save_path="/srv/b/downloads/t1", agent_id="host-b")
+    assert catalog.get(meta.info_hash).agent_id == "host-b"
+    assert [t.agent_id for t in catalog.list_torrents()] == ["host-b"]
+    catalog.register_torrent(meta, probed(meta, range(1, 3), with_ids=True))
+    stored = catalog.get(meta.info_hash)
+    assert (stored.agent_id, stored.save_path) == ("host-b", "/srv/b/downloads/t1")
+    catalog.register_torrent(meta, [], save_path="/srv/a/downloads/t2", agent_id="host-a")
+    assert catalog.get(meta.info_hash).agent_id == "host-a"
+
+
 def test_coverage_by_track_id_is_partial_for_five_of_eight(
     catalog: DynamoTorrentCatalog, models: SearcherModels, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,

@@ -4,18 +4,29 @@ owner fails its tickets retryably, and every agent reports itself for /health.""
 from __future__ import annotations
 
 import dataclasses
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+
+import pytest
 
 from chalicelib.adapters.aws.agent_registry import DynamoAgentRegistry
 from chalicelib.adapters.aws.searcher_models import build_searcher_models
+from chalicelib.adapters.aws.torrent_catalog import DynamoTorrentCatalog
 from chalicelib.adapters.clock import SystemClock
+from chalicelib.bootstrap import agent_alive
 from chalicelib.domain.agents import AgentBeat
-from chalicelib.domain.stage_protocol import Stage
+from chalicelib.domain.catalog import CatalogContent
+from chalicelib.domain.stage_protocol import Stage, StageMessage
 from chalicelib.domain.states import TicketState
+from chalicelib.services.acquisition import AcquisitionService
+from chalicelib.services.audit import AuditRecorder
+from chalicelib.services.catalog_entries import downloaded_torrent
 from chalicelib.services.health import HealthService
 from tests.integration.workers.agent.harness import (
+    TRACKS,
     AgentThread,
     Harness,
     album_mapping,
@@ -99,7 +110,6 @@ def test_a_live_owner_keeps_its_stage_from_other_agents(harness: Harness,
     execution = harness.start((Stage.CONVERT, Stage.PLACE), ticket.ticket_id, work, results)
     with AgentThread(host(harness, "host-a")) as a:
         wait_until(lambda: len(registry.agents()) == 2, 10, "host-a's heartbeat")
-        import time
         time.sleep(3)  # host-a forwards it to host-b's queue, where it waits for host-b
         assert harness.sfn.describe_execution(executionArn=execution)["status"] == "RUNNING"
         with AgentThread(host(harness, "host-b")) as b:
@@ -115,3 +125,90 @@ def test_a_live_owner_keeps_its_stage_from_other_agents(harness: Harness,
     assert listed["host-a"]["version"] == "0.1.0" and listed["host-a"]["gone"] is False
     assert listed["host-a"]["client_status"] == "ok"
     assert str(harness.base_dir / "host-a" / "downloads") in listed["host-a"]["free_bytes"]
+
+
+class Searched(Exception):
+    """The acquisition went on to search: the catalog did not serve the ticket."""
+
+
+class NotSearched:
+    """Search and LLM stand-in: a ticket the catalog covers must never reach them."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise Searched(name)
+
+
+def keep_in_catalog(harness: Harness, album_source: Path, agent_id: str,
+                    tracks: int) -> DynamoTorrentCatalog:
+    """What the download stage leaves in the catalog once `agent_id` downloaded the album."""
+    catalog = DynamoTorrentCatalog(build_searcher_models(harness.config), SystemClock())
+    root = album_source.name
+    contents = [CatalogContent(path=f"{root}/{n:02d} - {TRACKS[n - 1]}.flac", size=1000,
+                               catalog_track_id=f"t{n}") for n in range(1, tracks + 1)]
+    meta = downloaded_torrent(root, "ab" * 20, [(c.path, c.size) for c in contents])
+    catalog.register_torrent(meta, contents, save_path=str(album_source.parent),
+                             agent_id=agent_id)
+    return catalog
+
+
+def covered_by_catalog(harness: Harness, catalog: DynamoTorrentCatalog, ticket_id: str,
+                       keeper_alive: Callable[[str], bool] | None = None) -> dict[str, Any]:
+    """The acquisition stage's answer for the ticket: the work order over the kept files."""
+    acquisition = AcquisitionService(
+        harness.flow, harness.store, cast(Any, NotSearched()), cast(Any, NotSearched()),
+        AuditRecorder(harness.audit_log, SystemClock()), catalog=catalog,
+        keeper_alive=keeper_alive)
+    answer = acquisition.acquire(StageMessage(Stage.ACQUIRE, ticket_id, "token"))
+    assert answer["outcome"] == "covered", answer
+    return dict(answer["work"])
+
+
+def test_a_catalog_hit_is_served_only_by_the_agent_keeping_the_files(
+        harness: Harness, album_source: Path) -> None:
+    catalog = keep_in_catalog(harness, album_source, "host-b", tracks=2)
+    ticket = harness.create_ticket(tracks=2, with_cover_item=False, embed_cover=False,
+                                   state=TicketState.PENDING)
+    work = covered_by_catalog(harness, catalog, ticket.ticket_id)
+    assert work["agent_id"] == "host-b" and work["candidate"] is None
+    registry = DynamoAgentRegistry(build_searcher_models(harness.config))
+    registry.beat(AgentBeat("host-b", "0.1.0", datetime.now(UTC)))  # alive, not running yet
+    execution = harness.start(ALL, ticket.ticket_id, work)
+    with AgentThread(host(harness, "host-a")) as a:
+        time.sleep(3)  # host-a receives the download and forwards it to host-b's queue
+        assert harness.sfn.describe_execution(executionArn=execution)["status"] == "RUNNING"
+        with AgentThread(host(harness, "host-b")) as b:
+            done = harness.wait(execution, timeout=60)
+    assert done["status"] == "SUCCEEDED", done
+    assert done["output"]["results"]["download"]["agent_id"] == "host-b"
+    assert ran(a.parts, ticket.ticket_id) == []
+    assert ran(b.parts, ticket.ticket_id) == ["download", "convert", "place"]
+    assert harness.store.get(ticket.ticket_id).state is TicketState.COMPLETED
+
+
+def test_a_catalog_hit_whose_keeping_agent_is_gone_fails_retryably(
+        harness: Harness, album_source: Path) -> None:
+    registry = DynamoAgentRegistry(build_searcher_models(harness.config))
+    registry.beat(AgentBeat("ghost", "0.1.0", datetime.now(UTC) - timedelta(hours=2)))
+    catalog = keep_in_catalog(harness, album_source, "ghost", tracks=1)
+    ticket = harness.create_ticket(tracks=1, with_cover_item=False, embed_cover=False,
+                                   state=TicketState.PENDING)
+    work = covered_by_catalog(harness, catalog, ticket.ticket_id)
+    execution = harness.start(ALL, ticket.ticket_id, work)
+    with AgentThread(host(harness, "host-a")) as a:
+        done = harness.wait(execution, timeout=60)
+    assert done["status"] == "FAILED" and done["error"] == "Transient", done
+    failure = harness.store.get(ticket.ticket_id).state_payload["last_failure"]
+    assert failure["retryable"] is True
+    assert failure["reason"].startswith("agent ghost, which holds this ticket's ")
+    assert ran(a.parts, ticket.ticket_id) == []
+    # The service knows the keeper is gone: a new (or retried) ticket searches instead.
+    alive = agent_alive(registry, SystemClock(), harness.config.agent.gone_after_secs)
+    again = harness.create_ticket(tracks=1, with_cover_item=False, embed_cover=False,
+                                  state=TicketState.PENDING)
+    with pytest.raises(Searched):
+        covered_by_catalog(harness, catalog, again.ticket_id, alive)
+    harness.flow.enter(again.ticket_id, TicketState.ACQUISITION_FAILED, "not searched here")
+    registry.beat(AgentBeat("ghost", "0.1.0", datetime.now(UTC)))  # back: its files serve
+    back = harness.create_ticket(tracks=1, with_cover_item=False, embed_cover=False,
+                                 state=TicketState.PENDING)
+    assert covered_by_catalog(harness, catalog, back.ticket_id, alive)["agent_id"] == "ghost"
