@@ -1,7 +1,8 @@
 """Builds the ranking benchmark's tickets: real names, real release styles, near misses.
 
 Run: `.venv/bin/python -m bench.rank_cases > bench/data/rank_tickets.jsonl`.
-Each line: {"id", "kind", "ticket", "candidates", "expected", "acceptable", "labels"}.
+Each line: {"id", "kind", "ticket", "candidates", "expected", "acceptable", "labels"}, and for
+music "catalog": the release a catalog (MusicBrainz) answers for the ticket's artist + album.
 `expected` is the index of the right release; `acceptable` holds releases that would also
 serve the ticket (a season pack for one episode, the album for one track): ranking them first
 is not right, but approving them is not wrong either. `labels` name each candidate's class.
@@ -31,6 +32,8 @@ class Case:
     right: list[tuple[str, Candidate]]  # the first is the expected one
     wrong: list[tuple[str, Candidate]]
     acceptable: list[tuple[str, Candidate]] = field(default_factory=list)
+    # The release a music catalog answers for the ticket's artist + album (None: it has none).
+    catalog: dict[str, Any] | None = None
 
 
 def cand(title: str, size: int, seeders: int, files: list[tuple[str, int]] | None = None
@@ -176,6 +179,19 @@ def album_ticket(album: Album, fmt: str) -> dict[str, Any]:
     }
 
 
+def album_catalog(album: Album) -> dict[str, Any]:
+    """The album as MusicBrainz would list it: every track with its length."""
+    return catalog_release(album.artist, album.title, album.year,
+                           list(zip(album.tracks, _durations(album), strict=True)))
+
+
+def catalog_release(artist: str, title: str, year: int,
+                    tracks: list[tuple[str, float]]) -> dict[str, Any]:
+    return {"release_id": f"bench-{dotted(artist)}-{dotted(title)}".lower(), "title": title,
+            "artist": artist, "date": str(year),
+            "tracks": [[1, n, name, secs] for n, (name, secs) in enumerate(tracks, start=1)]}
+
+
 def track_files(album: Album, root: str, ext: str, kbps: int, style: int) -> list[tuple[str, int]]:
     durations = _durations(album)
     out = []
@@ -192,9 +208,7 @@ def track_files(album: Album, root: str, ext: str, kbps: int, style: int) -> lis
 
 def album_cases(album: Album, index: int) -> list[Case]:
     a, t, y = album.artist, album.title, album.year
-    secs = sum(_durations(album))
-    flac = int(secs * 900 * 1000 / 8)
-    mp3 = int(secs * 320 * 1000 / 8)
+    flac = int(sum(_durations(album)) * 900 * 1000 / 8)
     da, dt = dotted(a), dotted(t)
     styles = [
         f"{a} - {t} ({y}) [FLAC]",
@@ -208,6 +222,19 @@ def album_cases(album: Album, index: int) -> list[Case]:
     root = right_title.replace("/", "-")
     right_files = track_files(album, root, "flac", 900, index % 3) if index % 2 == 0 else None
     right = cand(right_title, flac, 40 + index * 7, right_files)
+    wrong, acceptable = album_near_misses(album, index)
+    return [Case("album", album_ticket(album, "flac"), [("right", right)], wrong, acceptable,
+                 album_catalog(album))]
+
+
+def album_near_misses(album: Album, index: int
+                      ) -> tuple[list[tuple[str, Candidate]], list[tuple[str, Candidate]]]:
+    """What indexers also answer for an album: wrong releases, and other fine copies."""
+    a, t, y = album.artist, album.title, album.year
+    secs = sum(_durations(album))
+    flac = int(secs * 900 * 1000 / 8)
+    mp3 = int(secs * 320 * 1000 / 8)
+    da, dt = dotted(a), dotted(t)
     rnd = random.Random(f"album-{t}")
     act = COVER_ACTS[index % len(COVER_ACTS)]
     wrong: list[tuple[str, Candidate]] = [
@@ -266,7 +293,36 @@ def album_cases(album: Album, index: int) -> list[Case]:
     acceptable = [("mp3_of_album", cand(f"{a} - {t} ({y}) [MP3 320]", mp3, 200)),
                   ("deluxe_edition", cand(f"{a} - {t} (Deluxe Edition) ({y + 20}) [FLAC]",
                                           flac * 2, 30))]
-    return [Case("album", album_ticket(album, "flac"), [("right", right)], wrong, acceptable)]
+    return wrong, acceptable
+
+
+# Which tracks a consumer wants of an album when it wants only some (1-based positions).
+PART_PICKS = ((2, 5, 8), (1, 4), (3,), (1, 2, 3, 6), (6, 7))
+
+
+def album_part_case(album: Album, index: int) -> Case:
+    """A few tracks of an album: the consumer lists only those, so only the catalog knows
+    how big the whole album (the torrent that holds them) is."""
+    a, t, y = album.artist, album.title, album.year
+    picks = PART_PICKS[index % len(PART_PICKS)]
+    durations = _durations(album)
+    ticket = album_ticket(album, "flac")
+    ticket["request_scope"] = "tracks"
+    ticket["tracks"] = [ticket["tracks"][n - 1] for n in picks]
+    flac = int(sum(durations) * 900 * 1000 / 8)
+    style = [f"{a} - {t} ({y}) [FLAC]", f"{dotted(a)}-{dotted(t)}-CD-FLAC-{y}-GRP",
+             f"{a} - {t} [{y}] FLAC 16-44"][index % 3]
+    root = style.replace("/", "-")
+    right = cand(style, flac, 50 + index * 5,
+                 track_files(album, root, "flac", 900, index % 3) if index % 2 else None)
+    wrong, acceptable = album_near_misses(album, index)
+    # Someone uploaded just these tracks: it serves the ticket, the whole album is better.
+    chosen = [(p, s) for p, s in track_files(album, f"{a} - {t} (selected)", "flac", 900, 0)
+              if any(p.split("/")[-1].startswith(f"{n:02d}") for n in picks)]
+    acceptable.append(("part_of_album", cand(f"{a} - {t} ({y}) [FLAC]",
+                                             sum(s for _, s in chosen), 150, chosen)))
+    return Case("album_part", ticket, [("right", right)], wrong, acceptable,
+                album_catalog(album))
 
 
 def album_mp3_case(album: Album, index: int) -> Case:
@@ -286,7 +342,7 @@ def album_mp3_case(album: Album, index: int) -> Case:
             (f"{a} - {t}/Install.bat", 2000), (f"{a} - {t}/{t}.zip", mp3)])),
     ]
     ticket = album_ticket(album, "mp3")
-    return Case("album_mp3", ticket, [("right", right)], wrong)
+    return Case("album_mp3", ticket, [("right", right)], wrong, catalog=album_catalog(album))
 
 
 # --- tracks ------------------------------------------------------------------------------
@@ -370,7 +426,11 @@ def track_case(track: Track, index: int) -> Case:
         ("tiny_flac", cand(f"{a} - {n} ({y}) [FLAC]", 900_000, 600)),
     ]
     if with_album:
-        return Case("track", ticket, [("right", album)], wrong, [("single", single)])
+        # The catalog's album: the wanted track among eleven (the other lengths made alike).
+        listing = [(n, track.secs), (track.other_track, track.secs)] + [
+            (f"{track.album} (part {k})", track.secs) for k in range(3, 12)]
+        return Case("track", ticket, [("right", album)], wrong, [("single", single)],
+                    catalog_release(a, track.album, y, listing))
     return Case("track", ticket, [("right", single)], wrong, [("album_with_track", album)])
 
 
@@ -705,6 +765,8 @@ def cases() -> list[Case]:
         out += album_cases(album, i)
         if i % 2 == 0:
             out.append(album_mp3_case(album, i))
+        else:
+            out.append(album_part_case(album, i))
     out += [track_case(t, i) for i, t in enumerate(TRACKS)]
     out += [movie_case(m, i) for i, m in enumerate(MOVIES)]
     out += [episode_case(s, i) for i, s in enumerate(SHOWS)]
@@ -729,6 +791,7 @@ def rows() -> list[dict[str, Any]]:
             "expected": labels.index("right"),
             "acceptable": [i for i, label in enumerate(labels) if label.startswith("accept")],
             "labels": labels,
+            **({"catalog": case.catalog} if case.catalog is not None else {}),
         })
     return out
 

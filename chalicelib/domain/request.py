@@ -91,6 +91,11 @@ class QueryContext:
     tags: tuple[str, ...] = ()
     imdb_id: str | None = None
     musicbrainz_release_id: str | None = None
+    # What the music catalog knows of the whole release (filled in before searching when the
+    # ticket lacks it; never read from the consumer): how many tracks it has and how long it
+    # plays. A ticket may ask for a few tracks, but an album torrent holds them all.
+    release_track_count: int | None = None
+    release_secs: float | None = None
 
 
 @dataclass(frozen=True)

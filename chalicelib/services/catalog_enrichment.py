@@ -1,12 +1,14 @@
-"""Fill in what a music ticket left out (track durations) from the music catalog.
+"""Fill in what a music ticket left out (track durations, the release's size) from the catalog.
 
-TextBrain's scorer (size plausibility, duration fit) and file mapping use each track's
-expected duration when the ticket gives it; a consumer that only knows "this album" gives
-none. Before searching, the acquisition stage asks the catalog for the release (by its
-MusicBrainz id, else the best match for artist + album + year) and copies the lengths onto
-the tracks that lack them, matched by disc and track number, else by title. A catalog that
-is not configured, down or without the album changes nothing: the ticket goes on without
-catalog data.
+TextBrain's scorer (size plausibility, duration fit, track count) and file mapping use each
+track's expected duration and the whole release's track count when the ticket gives them; a
+consumer that only knows "this album" gives none, and one that wants a few tracks of an album
+does not say how many the album has. Before searching, the acquisition stage asks the catalog
+for the release (by its MusicBrainz id, else the best match for artist + album + year), copies
+the lengths onto the tracks that lack them, matched by disc and track number, else by title,
+and notes the release's track count and length on the query once a track is found on it. A
+catalog that is not configured, down or without the album changes nothing: the ticket goes on
+without catalog data.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ class CatalogEnrichment:
 
     def enrich(self, request: TicketRequest) -> Enrichment:
         tracks = request.tracks
-        if self._music is None or not tracks or all(t.duration_secs for t in tracks):
+        if self._music is None or not tracks or _complete(request):
             return Enrichment(request, {})
         try:
             release = self._release(self._music, request)
@@ -50,18 +52,26 @@ class CatalogEnrichment:
             return Enrichment(request, {"used": False, "reason": type(e).__name__})
         if release is None:
             return Enrichment(request, {"used": False, "reason": "no matching release"})
-        filled = 0
+        filled = found = 0
         items: list[TicketItem] = []
         for item in request.items:
-            match = _match(item, release) if item in tracks and not item.duration_secs else None
-            if match is not None and match.duration_secs:
+            match = _match(item, release) if item in tracks else None
+            found += match is not None
+            if match is not None and match.duration_secs and not item.duration_secs:
                 item = replace(item, duration_secs=match.duration_secs)
                 filled += 1
             items.append(item)
         s = release.summary
-        note = {"used": True, "source": "musicbrainz", "release_id": s.release_id,
-                "release_track_count": s.track_count, "durations_filled": filled}
-        return Enrichment(replace(request, items=tuple(items)), note)
+        note: dict[str, Any] = {"used": True, "source": "musicbrainz",
+                                "release_id": s.release_id, "release_track_count": s.track_count,
+                                "durations_filled": filled}
+        query = request.query
+        if found:  # a wanted track is on it: this release is the one the ticket means
+            count = len(release.tracks) or s.track_count
+            query = replace(query, release_track_count=count,
+                            release_secs=release.total_duration_secs)
+            note["release_secs"] = release.total_duration_secs
+        return Enrichment(replace(request, query=query, items=tuple(items)), note)
 
     @staticmethod
     def _release(music: MusicCatalog, request: TicketRequest) -> Release | None:
@@ -74,6 +84,11 @@ class CatalogEnrichment:
         found = [r for r in music.search_releases(q.artist, q.album, q.year, limit=10)
                  if normalise_text(r.title) == wanted and r.track_count >= len(request.tracks)]
         return music.release(found[0].release_id) if found else None
+
+
+def _complete(request: TicketRequest) -> bool:
+    """The ticket already says all the catalog could: a full album with every duration."""
+    return request.request_scope == "full_album" and all(t.duration_secs for t in request.tracks)
 
 
 def _match(item: TicketItem, release: Release) -> CatalogTrack | None:

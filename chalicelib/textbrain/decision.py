@@ -21,6 +21,9 @@ _NAME_COMPONENTS = frozenset({"artist", "album", "title"})
 SURE_NAME = 0.85
 _CONSTRAINT_COMPONENTS = frozenset({"resolution", "format"})
 MET_CONSTRAINT = 0.5
+# Below this the release cannot be the wanted one by its size in tracks (a single for an
+# album): however well the names match, a person decides.
+FITTING_TRACK_COUNT = 0.3
 
 
 class DecisionMethod(StrEnum):
@@ -148,6 +151,8 @@ def _unsure_parts(best: ScoredCandidate) -> list[str]:
             unsure.append(f"{part.name} is not a sure match ({part.reason})")
         elif part.name in _CONSTRAINT_COMPONENTS and part.value < MET_CONSTRAINT:
             unsure.append(f"{part.name} misses the request ({part.reason})")
+        elif part.name == "track_count" and part.value < FITTING_TRACK_COUNT:
+            unsure.append(f"the track count does not fit ({part.reason})")
     return unsure
 
 

@@ -34,7 +34,8 @@ def map_files(
     folder: str | None = None
     tracks = [i for i in wanted if i.kind is ItemKind.TRACK]
     if tracks:
-        result = map_tracks(tracks, files, query.album, query.year, durations or {})
+        result = map_tracks(tracks, files, query.album, query.year, durations or {},
+                            query.release_track_count)
         mapped += result.mapped
         unmapped += result.unmapped
         notes += result.notes

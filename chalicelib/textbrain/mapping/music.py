@@ -96,13 +96,18 @@ def map_tracks(
     album: str | None,
     year: int | None,
     durations: Mapping[str, float],
+    release_tracks: int | None = None,
 ) -> TrackMapping:
-    """Map requested track items to audio files by numbers, names and durations."""
+    """Map requested track items to audio files by numbers, names and durations.
+
+    `release_tracks` is the whole release's track count when the catalog told (a ticket may
+    want a few tracks): the album folder holding that many is the likelier edition.
+    """
     audio = audio_files(files)
     if not audio:
         return TrackMapping((), tuple(UnmappedItem(t.item_id, "no audio files in the torrent")
                                       for t in tracks), None, ())
-    folder, note = choose_album_folder(audio, album, year, len(tracks))
+    folder, note = choose_album_folder(audio, album, year, max(release_tracks or 0, len(tracks)))
     notes = (note,) if note else ()
     pool = [a for a in audio if folder is None or a.folder == folder]
     wanted_names = [normalise_text(t.name) if t.name else "" for t in tracks]

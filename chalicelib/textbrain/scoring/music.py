@@ -31,6 +31,8 @@ EXTRA_WORDS_CAP = 0.8
 # Guests after these words do not change who the artist is.
 _FEATURING = re.compile(r"\s+(?:feat\.?|ft\.?|featuring|with|vs\.?|x)\s+", re.IGNORECASE)
 _SHORT_RELEASE_WORDS = frozenset({"single", "ep", "cds", "maxi"})
+# A torrent holding the wanted tracks but not the whole release ranks a little lower.
+PARTIAL_RELEASE_FACTOR = 0.9
 
 
 def music_components(
@@ -189,6 +191,8 @@ def _track_count(
 ) -> tuple[Component, Rejection | None]:
     weight = terms.rules.weight("track_count")
     wanted = terms.track_count
+    # The catalog's count of the whole release, when the ticket asks for only some of it.
+    release = terms.release_tracks if terms.release_tracks > wanted else None
     mapping = offer.mapping
     if mapping is not None:
         tracks = {i.item_id for i in terms.request.requested_items if i.kind is ItemKind.TRACK}
@@ -200,19 +204,41 @@ def _track_count(
             wrong = f"only {len(found)} of {wanted} requested tracks found ({missing})"
             return Component("track_count", weight, confidence, reason), Rejection(
                 "missing_tracks", wrong)
+        audio = _audio_files(offer, mapping.folder)
+        if release is not None and audio < release:
+            # Every wanted track is there, but not the whole release: a partial upload
+            # or a sampler, which a complete album should outrank.
+            confidence *= PARTIAL_RELEASE_FACTOR
+            reason += f"; {audio} audio files of the release's {release} tracks"
         return Component("track_count", weight, confidence, reason), None
     count = offer.candidate.files_count
     if count is not None and count < wanted:
         wrong = f"{count} files cannot hold the {wanted} requested tracks"
         return Component("track_count", weight, 0.0, wrong), Rejection("too_few_files", wrong)
-    if scope == "single" and wanted > 2:
-        return Component("track_count", weight, 0.2, f"a single/EP, but {wanted} tracks "
-                                                     "requested"), None
+    album_tracks = release if release and terms.request.query.expected is ContentType.ALBUM \
+        else wanted
+    if scope == "single" and album_tracks > 2:
+        what = "requested" if album_tracks == wanted else "on the album"
+        return Component("track_count", weight, 0.2, f"a single/EP, but {album_tracks} tracks "
+                                                     f"{what}"), None
+    if count is not None and release is not None:
+        if count < release:
+            return Component("track_count", weight, 0.6, f"{count} files: fewer than the "
+                                                         f"release's {release} tracks"), None
+        return Component("track_count", weight, 0.8, f"{count} files for the release's "
+                                                     f"{release} tracks"), None
     if count is not None:
         return Component("track_count", weight, 0.8, f"{count} files for {wanted} tracks "
                                                      "(file list not yet known)"), None
     return Component("track_count", weight, 0.6, "track count unknown until the file list "
                                                  "is fetched"), None
+
+
+def _audio_files(offer: Offer, folder: str | None) -> int:
+    """How many audio files the torrent holds (in the album folder the mapping chose)."""
+    files = offer.files or ()
+    return sum(1 for f in files if extensions.extension_of(f.path) in extensions.AUDIO
+               and (folder is None or f.path.startswith(folder.rstrip("/") + "/")))
 
 
 def _durations(terms: TicketTerms, offer: Offer) -> Component | None:
@@ -234,9 +260,20 @@ def _durations(terms: TicketTerms, offer: Offer) -> Component | None:
 def _size(terms: TicketTerms, offer: Offer) -> Component | None:
     quality = offered_quality(offer)
     kbps = quality.nominal_kbps if quality else 320
-    expected = terms.track_secs * kbps * 1000 / 8
-    # A pack, or an album holding the one wanted track, is rightly much larger.
-    roomy = _is_pack(terms, offer) or terms.request.query.expected is ContentType.TRACK
-    high = expected * (40 if roomy else 3.0)
-    return size_component(terms, offer.candidate.size, expected * 0.3, high,
+    per_sec = kbps * 1000 / 8
+    requested = terms.track_secs * per_sec
+    if _is_pack(terms, offer):
+        return size_component(terms, offer.candidate.size, requested * 0.3, requested * 40,
+                              f"a pack holding {terms.track_count} tracks at ~{kbps} kbit/s")
+    if terms.release_tracks > terms.track_count:
+        # The catalog knows the whole release: a torrent of it weighs the whole album, and
+        # one of just the requested tracks is fine too.
+        return size_component(terms, offer.candidate.size, requested * 0.3,
+                              terms.release_secs * per_sec * 3.0,
+                              f"{terms.track_count} of the release's {terms.release_tracks} "
+                              f"tracks at ~{kbps} kbit/s")
+    # An album holding the one wanted track is rightly much larger.
+    roomy = terms.request.query.expected is ContentType.TRACK
+    return size_component(terms, offer.candidate.size, requested * 0.3,
+                          requested * (40 if roomy else 3.0),
                           f"{terms.track_count} tracks at ~{kbps} kbit/s")

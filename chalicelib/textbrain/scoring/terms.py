@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from chalicelib.content.music import TYPICAL_TRACK_SECS
 from chalicelib.content.rules import ContentRules, rules_for
-from chalicelib.domain.request import ContentType, ItemKind, TicketRequest
+from chalicelib.domain.request import ContentType, ItemKind, QueryContext, TicketRequest
 from chalicelib.textbrain.normalise import normalise_text
 from chalicelib.textbrain.preferences import RankingPreferences
 from chalicelib.textbrain.scoring.names import name_forms, title_variants
@@ -36,6 +36,18 @@ def _title_forms(title: str | None, year: int | None) -> tuple[str, ...]:
     return tuple(forms)
 
 
+def _release_size(q: QueryContext, tracks: int, track_secs: float) -> tuple[int, float]:
+    """The whole release's track count and seconds: the catalog's when it is larger than the
+    request (a few tracks of an album), else the requested tracks'."""
+    count = q.release_track_count or 0
+    if count <= tracks:
+        return tracks, track_secs
+    secs = q.release_secs or 0.0
+    if secs <= track_secs:  # no length from the catalog: typical lengths for the rest
+        secs = track_secs + (count - tracks) * TYPICAL_TRACK_SECS
+    return count, secs
+
+
 @dataclass(frozen=True)
 class TicketTerms:
     """A request with its comparable strings and counts precomputed."""
@@ -56,6 +68,10 @@ class TicketTerms:
     # Every word of the ticket's own description, so 'Live at Wembley' may be live.
     words: frozenset[str]
     various_artists: bool
+    # The whole release the tracks come from, when the catalog told (else the requested
+    # tracks): an album torrent holds every track of it, not just the requested ones.
+    release_tracks: int = 0
+    release_secs: float = 0.0
     # Every comparable form of the names ('P!nk' is also 'pink', 'Part One' also 'part 1').
     artist_forms: tuple[str, ...] = ()
     album_forms: tuple[str, ...] = ()
@@ -81,6 +97,8 @@ class TicketTerms:
         names = [t.name or "" for t in tracks] if q.expected is ContentType.TRACK else []
         text = " ".join(filter(None, (q.artist, q.album, q.title, q.description,
                                       *q.tags, *names)))
+        track_secs = sum(t.duration_secs or TYPICAL_TRACK_SECS for t in tracks)
+        release_tracks, release_secs = _release_size(q, len(tracks), track_secs)
         return cls(
             request=request,
             rules=rules_for(q.expected),
@@ -91,11 +109,13 @@ class TicketTerms:
             version=_norm(q.version),
             track_names=tuple(_norm(t.name) for t in tracks if t.name),
             track_count=len(tracks),
-            track_secs=sum(t.duration_secs or TYPICAL_TRACK_SECS for t in tracks),
+            track_secs=track_secs,
             video_count=len(videos),
             episodes=episodes,
             words=frozenset(_norm(text).split()),
             various_artists=_norm(q.artist) in _VARIOUS,
+            release_tracks=release_tracks,
+            release_secs=release_secs,
             artist_forms=name_forms(q.artist) if q.artist else (),
             album_forms=name_forms(q.album) if q.album else (),
             title_forms=_title_forms(q.title, q.year),

@@ -60,7 +60,10 @@ def test_missing_durations_are_filled_by_disc_and_track_number() -> None:
     result = CatalogEnrichment(music).enrich(request)
     assert [t.duration_secs for t in result.request.tracks] == [281.0, 282.0, 283.0]
     assert result.note == {"used": True, "source": "musicbrainz", "release_id": MBID,
-                           "release_track_count": 3, "durations_filled": 3}
+                           "release_track_count": 3, "durations_filled": 3,
+                           "release_secs": 846.0}
+    assert (result.request.query.release_track_count, result.request.query.release_secs) == (
+        3, 846.0)
     assert music.asked == ["search Radiohead OK Computer 1997", f"release {MBID}"]
 
 
@@ -73,11 +76,25 @@ def test_a_release_id_is_looked_up_directly_and_known_durations_are_kept() -> No
     assert music.asked == [f"release {MBID}"]
 
 
-def test_a_ticket_with_every_duration_asks_nothing() -> None:
+def test_a_full_album_with_every_duration_asks_nothing() -> None:
     music = Music()
     request = parse_ticket_request(album_request(), ["/media"])
     assert CatalogEnrichment(music).enrich(request).request is request
     assert music.asked == []
+
+
+def test_a_few_tracks_of_an_album_learn_how_big_the_whole_release_is() -> None:
+    body = album_request()
+    body["request_scope"] = "tracks"
+    body["tracks"] = body["tracks"][1:2]  # track 2 alone, its duration known
+    result = CatalogEnrichment(Music()).enrich(parse_ticket_request(body, ["/media"]))
+    assert result.request.query.release_track_count == 3
+    assert result.request.query.release_secs == 846.0
+    assert result.note["durations_filled"] == 0
+    # A release none of whose tracks is wanted says nothing about the ticket.
+    body["tracks"][0].update(name="Something Else Entirely", track_number=7)
+    other = CatalogEnrichment(Music()).enrich(parse_ticket_request(body, ["/media"]))
+    assert other.request.query.release_track_count is None
 
 
 def test_another_album_or_track_title_is_not_borrowed_from() -> None:
@@ -88,6 +105,7 @@ def test_another_album_or_track_title_is_not_borrowed_from() -> None:
     body["tracks"][1]["name"] = "Something Else Entirely"
     result = CatalogEnrichment(Music()).enrich(parse_ticket_request(body, ["/media"]))
     assert [t.duration_secs for t in result.request.tracks] == [281.0, None, 283.0]
+    assert result.request.query.release_track_count == 3
 
 
 def test_a_catalog_outage_leaves_the_ticket_as_it_was() -> None:
