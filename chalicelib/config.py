@@ -310,6 +310,10 @@ class LocalConfig(Section):
     aws_port: Port = setting(0, "Port of the embedded AWS; 0: any free port.")
     snapshot_interval_secs: Float = setting(1.0, "How often the embedded AWS is saved.", gt=0)
     run_agent: Bool = setting(False, "Run the agent inside the stack too.")
+    catalog_replay: Bool = setting(
+        True, "Serve recorded MusicBrainz, Cover Art Archive and TMDB answers on 127.0.0.1 and "
+              "point the [external_catalogs] left unset at them.")
+    catalog_replay_port: Port = setting(0, "Port of the catalog replay; 0: any free port.")
 
 
 @dataclass(frozen=True, config=SECTION)

@@ -21,6 +21,7 @@ from chalicelib.domain.audit import AuditEventType
 from chalicelib.services.reconciler import reconcile
 from chalicelib.version import VERSION, config_hash
 from local.aws_emulator import EmbeddedAws
+from local.catalog_replay import CatalogReplayServer, pointed_at_replay
 from local.dispatcher import Dispatcher
 from local.http_server import local_server, tls_context
 from local.journal import Journal, replay
@@ -64,6 +65,7 @@ class LocalStack:
         self._config_dir = config_dir
         self._agent: Any = None  # workers.agent.wiring.AgentParts when [local] run_agent
         self._agent_thread: threading.Thread | None = None
+        self._replay: CatalogReplayServer | None = None
         self.services: Services | None = None
 
     def _ws_opened(self, connection_id: str) -> None:
@@ -98,6 +100,10 @@ class LocalStack:
                                             self._data_dir / "aws-snapshot.json",
                                             read_table=lambda name: aws.table_items(region, name))
             self._restore(self._aws, self._snapshotter)
+
+        if config.local.catalog_replay:
+            config = self._start_catalog_replay(config)
+            self._config = config
 
         import app as api  # the Chalice app object; imported here so config is ready first
 
@@ -166,6 +172,16 @@ class LocalStack:
                            str(self._config_dir / config.server.tls_key_file),
                            client_ca if config.auth.method == "cert" else None)
 
+    def _start_catalog_replay(self, config: Config) -> Config:
+        """Recorded catalog answers for the catalogs left unset (see local/catalog_replay.py)."""
+        self._replay = CatalogReplayServer(config.local.catalog_replay_port)
+        url = self._replay.start()
+        catalogs = pointed_at_replay(config.external_catalogs, url)
+        replayed = sorted(k for k, v in vars(catalogs).items()
+                          if v != getattr(config.external_catalogs, k) and k.endswith("url"))
+        log.info("catalog replay started", extra={"url": url, "replaces": replayed})
+        return replace(config, external_catalogs=catalogs)
+
     def _start_agent(self, config: Config) -> None:
         """The on-prem agent in this process, on the embedded AWS (imported only when asked:
         it needs the agent's own dependencies)."""
@@ -226,5 +242,7 @@ class LocalStack:
         self.snapshot_if_dirty(force=True)
         if self._aws is not None:
             self._aws.stop()
+        if self._replay is not None:
+            self._replay.stop()
         if self._journal is not None:
             self._journal.close()

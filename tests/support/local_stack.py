@@ -42,9 +42,11 @@ admin = false
 
 
 def write_config(directory: Path, port: int, extra: str = "", aws_port: int = 0,
-                 auth: str = API_KEYS_AUTH, server: str = "") -> Path:
+                 auth: str = API_KEYS_AUTH, server: str = "",
+                 catalog_replay: bool = False) -> Path:
     """A config for a test stack: two keys (or `auth`), loopback, data inside `directory`;
-    `server` adds lines to [server]."""
+    `server` adds lines to [server]. The catalog replay is off unless asked for, so a test
+    meets only the catalogs it configures."""
     path = directory / "config.toml"
     path.write_text(
         f"""{auth}
@@ -59,6 +61,7 @@ max_body_bytes = 65536
 data_dir = "data"
 snapshot_interval_secs = 0.2
 aws_port = {aws_port}
+catalog_replay = {str(catalog_replay).lower()}
 
 [placement]
 allowed_roots = ["/media", "{directory}/media"]
