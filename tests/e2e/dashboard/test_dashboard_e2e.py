@@ -18,8 +18,6 @@ import pytest
 
 from local.torrent_maker import make_torrent
 from local.torznab_server import LocalRelease, TorznabServer
-from tests.support import catalog_replies
-from tests.support.catalog_server import CatalogServer, Reply
 from tests.support.local_stack import (
     ADMIN_KEY,
     REPO,
@@ -82,17 +80,8 @@ def indexer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TorznabServer]
 
 
 @pytest.fixture(scope="module")
-def musicbrainz() -> Iterator[CatalogServer]:
-    """MusicBrainz's ws/2 replayed locally, for the new-ticket form's lookups."""
-    release = catalog_replies.mb_release()
-    with CatalogServer({"/ws/2/release": Reply(200, catalog_replies.mb_search()),
-                        f"/ws/2/release/{release['id']}": Reply(200, release)}) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory, indexer: TorznabServer,
-          musicbrainz: CatalogServer) -> Iterator[RunningStack]:
+def stack(tmp_path_factory: pytest.TempPathFactory, indexer: TorznabServer
+          ) -> Iterator[RunningStack]:
     if not (DASHBOARD / "dist" / "index.html").is_file():
         pytest.fail("the dashboard is not built: run `make dashboard` (make test does)")
     directory = tmp_path_factory.mktemp("dashboard-stack")
@@ -109,10 +98,10 @@ timeout_secs = 5.0
 auto_approve_threshold = 1.0
 
 [external_catalogs]
-musicbrainz_url = "{musicbrainz.base_url}"
 musicbrainz_min_interval_secs = 0.0
 """
-    running = start_stack(write_config(directory, port, extra), port)
+    # The new-ticket form's lookups are answered by `make run`'s catalog replay.
+    running = start_stack(write_config(directory, port, extra, catalog_replay=True), port)
     try:
         yield running
     finally:
@@ -155,6 +144,13 @@ def test_dashboard_end_to_end_in_chromium(stack: RunningStack) -> None:
     shots = sorted(p.name for p in ARTIFACTS.glob("*.png"))
     assert len(shots) == 13, shots
     assert ADMIN_KEY not in stack.log_path.read_text()
+    # The ticket made from the catalog lookup holds the replayed release's tracks.
+    made = [t for t in stack.call("GET", "/api/v1/tickets?limit=100").body["tickets"]
+            if t["request"]["query_context"].get("musicbrainz_release_id")]
+    assert len(made) == 1 and made[0]["dry_run"]
+    tracks = made[0]["request"]["items"]
+    assert len(tracks) == 12 and tracks[1]["name"] == "Paranoid Android"
+    assert all(t["duration_secs"] > 0 for t in tracks)
     # The approval went through the API and was announced to every dashboard.
     events = stack.call("GET", f"/api/v1/audit?ticket_id={approval_id}").body["events"]
     assert "ApprovalGranted" in json.dumps(events)
