@@ -40,8 +40,11 @@ class CatalogEnrichment:
 
     def enrich(self, request: TicketRequest) -> Enrichment:
         tracks = request.tracks
-        if self._music is None or not tracks or _complete(request):
-            return Enrichment(request, {})
+        q = request.query
+        nameless = not (q.musicbrainz_release_id or (q.artist and q.album))
+        if self._music is None or not tracks or _complete(request) or (
+                nameless and all(t.duration_secs for t in tracks)):
+            return Enrichment(request, {})  # nothing to learn, or no album to ask about
         try:
             release = self._release(self._music, request)
         except DomainError as e:  # an outage or a miss: search without catalog data

@@ -80,6 +80,11 @@ def test_a_full_album_with_every_duration_asks_nothing() -> None:
     music = Music()
     request = parse_ticket_request(album_request(), ["/media"])
     assert CatalogEnrichment(music).enrich(request).request is request
+    # A few tracks with their durations but no album to look up: nothing to ask either.
+    body = album_request()
+    body.update(request_scope="tracks", search={"artist": "Radiohead"})
+    track = CatalogEnrichment(music).enrich(parse_ticket_request(body, ["/media"]))
+    assert track.note == {}
     assert music.asked == []
 
 
