@@ -7,6 +7,7 @@ from dataclasses import replace
 from chalicelib.domain.candidate import TorrentFile
 from chalicelib.domain.request import TicketRequest
 from chalicelib.textbrain.brain import BrainMode, TextBrain
+from chalicelib.textbrain.mapping import map_files
 from chalicelib.textbrain.release import ParsedRelease, ReleaseKind
 from chalicelib.textbrain.scoring import DumbMatcher
 
@@ -75,3 +76,11 @@ def test_a_single_named_like_the_album_is_never_approved_alone() -> None:
     decision = TextBrain(BrainMode.DUMB_ONLY).decide(few_tracks(12), [single], {})
     assert decision.recommended is not None and not decision.auto_approve
     assert "a single/EP, but 12 tracks on the album" in decision.reasoning
+
+
+def test_file_mapping_takes_the_folder_as_big_as_the_release() -> None:
+    # Two editions of the album in one torrent: the full one, and a three-track one.
+    listing = [*tracks("Radiohead/OK Computer [CD]", tuple(range(1, 13))),
+               *tracks("Radiohead/OK Computer [LP]", WANTED)]
+    assert map_files(few_tracks(None), listing).folder == "Radiohead/OK Computer [LP]"
+    assert map_files(few_tracks(12), listing).folder == "Radiohead/OK Computer [CD]"
