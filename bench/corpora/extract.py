@@ -296,7 +296,9 @@ def ptt_rows(directory: Path, commit: str) -> dict[str, list[dict[str, Any]]]:
                         "src_index": index,
                     }
                     if "resolution" in expect:
-                        resolution.append({**row, "expect": {"resolution": expect.pop("resolution")}})
+                        resolution.append(
+                            {**row, "expect": {"resolution": expect.pop("resolution")}}
+                        )
                     if not expect:
                         continue
                     episodic = expect.get("seasons") is not None or "episode" in expect

@@ -55,40 +55,53 @@ _NUMBER = r"(?:\d{1,4}|[ivx]{1,5}|" + "|".join(_NUMBER_WORDS) + r")"
 # that ("s(?<!\ds)" for "(?<!\d)s"): `re` then skips straight to each occurrence of that
 # letter, where a leading look-behind is tried at every position of the title.
 _SE = re.compile(
-    r"s(?<!\ds)(\d{1,4})(?:"
+    r"s(?<!\ds)n?(\d{1,4})(?:"
     + _SEP
     + r"*-?"
     + _SEP
-    + r"*)e(?:p\.?)?"
+    + r"*)x?e(?:p\.?)?"
     + _SEP
     + r"?\(?(\d{1,5})(?![\dpi])",
     _I,
 )
-_SE_NEXT = re.compile(
-    r"-(?P<bare>\d{1,4})(?![\dpi])"
-    r"|"
-    + _SEP
-    + r"*[-~]"
-    + _SEP
-    + r"*(?:s\d{1,4}"
-    + _SEP
-    + r"?)?e(?:p\.?)?"
-    + _SEP
-    + r"?(?P<range>\d{1,5})(?![\dpi])"
-    r"|(?:"
-    + _SEP
-    + r"*(?:[+&,]|and)"
-    + _SEP
-    + r"*|"
-    + _SEP
-    + r"*)(?:s\d{1,4}"
-    + _SEP
-    + r"?)?e(?:p\.?)?"
-    + _SEP
-    + r"?(?P<list>\d{1,5})(?![\dpi])"
-    r"|\+(?P<plus>\d{1,4})(?!\d)",
-    _I,
-)
+
+
+def _se_next(range_word: str) -> re.Pattern[str]:
+    """More episodes after S01E02: "-03", "-E03", "E03", "+E03", "& E03", "E01 à E12".
+
+    A spaced range names its end the way the marker named its start: after "S05E53" a
+    spaced "- Ep.129" is an absolute number, after "S42 Ep10718" "- Ep10722" ends a range.
+    """
+    return re.compile(
+        r"-(?P<bare>\d{1,4})(?![\dpi])"
+        r"|"
+        + _SEP
+        + r"*(?:[-~]|(?<= )(?:à|a|ao|al|to)(?= ))"
+        + _SEP
+        + r"*(?:s\d{1,4}"
+        + _SEP
+        + r"?)?"
+        + range_word
+        + _SEP
+        + r"?(?P<range>\d{1,5})(?![\dpi])"
+        r"|(?:"
+        + _SEP
+        + r"*(?:[+&,]|and)"
+        + _SEP
+        + r"*|"
+        + _SEP
+        + r"*)(?:s\d{1,4}"
+        + _SEP
+        + r"?)?e(?:p\.?)?"
+        + _SEP
+        + r"?(?P<list>\d{1,5})(?![\dpi])"
+        r"|\+(?P<plus>\d{1,4})(?!\d)",
+        _I,
+    )
+
+
+_SE_NEXT = _se_next("e")
+_SE_NEXT_EP = _se_next(r"e(?:p\.?)?")
 # 1x02, [02x01], 2010x15; a frame size (1920x1080, 848x480) is not an episode.
 # Digits first (no look-behind) lets the regex engine skip non-digits quickly; the rest of the
 # checks (not glued to a letter or digit, a plausible season) are done in `_cross`.
@@ -134,13 +147,8 @@ _PACK_MORE = re.compile(
     r"(?:" + _SEP + r"*(?P<sep>[+&,]|and|-|to)?" + _SEP + r"*)s(?P<season>\d{1,2})" + R, _I
 )
 _SEASON_EPISODE = re.compile(
-    r"[ ._-]*(?:episod(?:e|io)|[eé]pisode|cap[ií]tulo|folge|aflevering|puntata|ep\.?|e)\(?"
-    + _SEP
-    + r"*(\d{1,4})(?:"
-    + _SEP
-    + r"*-"
-    + _SEP
-    + r"*(\d{1,4}))?(?![\dpi])"
+    r"[ ._-]*(?:episod(?:es?|ios?)|[eé]pisodes?|cap[ií]tulos?|folge|aflevering|puntata"
+    r"|eps?\.?|e)\(?" + _SEP + r"*(\d{1,4})(?:" + _SEP + r"*-" + _SEP + r"*(\d{1,4}))?(?![\dpi])"
     r"|"
     + _SEP
     + r"+(\d{1,3})"
@@ -157,7 +165,7 @@ _SEASON_EPISODE = re.compile(
 )
 # "Season.2.epi.02", "Stagione 6 (2016) 720p Episodio 13": an episode word after the season.
 _LATER_EPISODE = re.compile(
-    L + r"(?:episod(?:e|io)|[eé]pisode|epi|ep|e)[ ._]?\.?(\d{1,3})(?![\dpi])" + R
+    L + r"(?:episod(?:es?|io)|[eé]pisodes?|epi|eps?|e)[ ._]?\.?(\d{1,3})(?![\dpi])" + R
 )
 # "S05DVD2", "S02D1", "S01Disc3": a season pack's disc glued to the season.
 # L + "s" written as "s" then the look-behind: a leading literal lets `re` skip to each "s".
@@ -200,6 +208,24 @@ _BEFORE_BROADCAST = _keywords(
     r"[ ._-](\d{1,2})(?:v\d)?[ ._-](?=(?:hdtv|pdtv|sdtv|dsr|tvrip)" + R + ")",
 )
 _BROADCAST = _keywords(("tv", "dsr"), L + r"(?:hdtv|pdtv|sdtv|dsr|tvrip)" + R)
+
+
+# Season and episode words of other languages, and numbers written before the word:
+# "3ª Temporada", "1a. Temporada", "10 th season", "Сезон: 1-8", "5-й сезон", "8.sez",
+# "Серия №180", "Серии 1-6", "05 сер.", "21.ser", "7.Bölüm", "12. Bölüm", "Эпизод 09".
+_WORDED = KeywordPattern(
+    ("сез", "sez", "сер", "ser", "temporada", "bölüm", "bolum", "эпизод", "season"),
+    r"(?P<sn>(?<!\d)(?P<s1>\d{1,2})(?:[ ._]?(?:st|nd|rd|th)|â?º|ª|°|a\.?|-?й)?"
+    r"(?:[ ._]*(?:a|-|to)[ ._]*(?P<s2>\d{1,2})(?:â?º|ª|°)?)?[ ._]*"
+    r"(?:seasons?|temporadas?|сезон\w*|sezon|sez\.?)(?!\w))"
+    r"|(?P<sa>(?<!\w)(?:сезон\w*|sezon|sez\.?)[ ._:№]*(?P<s3>\d{1,2})(?!\d)"
+    r"(?:[ ._]*(?P<sj>[-,])[ ._]*(?P<s4>\d{1,2})(?!\d))?)"
+    r"|(?P<en>(?<!\d)(?<!\d\.)(?P<e1>\d{1,4})(?:-?я|-?й)?[ ._]*"
+    r"(?:серия|серии|сер\.|seriya|serija|seria|ser\.|bölüm|bolum)(?:(?<=\.)|(?!\w)))"
+    r"|(?P<ea>(?<!\w)(?:серия|серии|серія|эпизод|seriya|serija|bölüm|bolum)[ ._:№#]*"
+    r"(?P<e2>\d{1,4})(?!\d)(?:[ ._]*-[ ._]*(?P<e3>\d{1,4})(?!\d))?)",
+    0,
+)
 
 
 @dataclass(frozen=True)
@@ -260,7 +286,8 @@ def _season_episode(text: str) -> EpisodeMarker | None:
     if match is None:
         return None
     episodes = [int(match.group(2))]
-    _follow(_SE_NEXT, text, match.end(), episodes)
+    worded = "p" in text[match.end(1) : match.start(2)]
+    _follow(_SE_NEXT_EP if worded else _SE_NEXT, text, match.end(), episodes)
     return EpisodeMarker(match.start(), (int(match.group(1)),), tuple(episodes))
 
 
@@ -270,7 +297,13 @@ def _cross(text: str) -> EpisodeMarker | None:
         before = text[match.start() - 1] if match.start() > 0 else " "
         # "Fringe2x05": a season glued to a word of three or more letters still counts.
         glued = before.isalnum() and not _GLUED_NAME.search(text, 0, match.start())
-        if before.isdigit() or glued:
+        # "AC3 5.1x2", "2.0x3": a count of audio tracks after a channel layout.
+        channels = (
+            before == "."
+            and text[match.start() - 2 : match.start() - 1].isdigit()
+            and not text[match.start() - 3 : match.start() - 2].isdigit()
+        )
+        if before.isdigit() or glued or channels:
             continue
         if len(season) == 3 or (len(season) == 4 and season[:2] not in ("19", "20")):
             continue
@@ -316,6 +349,32 @@ def _season_word(text: str) -> EpisodeMarker | None:
             if episode.group(2) is not None:
                 _add_range(episodes, int(episode.group(2)))
     return EpisodeMarker(match.start(), tuple(seasons), tuple(episodes), end=pos)
+
+
+def _worded(text: str) -> EpisodeMarker | None:
+    """Season and episode words of other languages and numbers before the word (`_WORDED`)."""
+    match = _WORDED.search(text, text)
+    if match is None:
+        return None
+    start = match.start()
+    seasons: list[int] = []
+    episodes: list[int] = []
+    while match is not None and not (seasons and episodes):
+        groups = match.groupdict()
+        if not seasons and (groups["sn"] or groups["sa"]):
+            first = int(groups["s1"] or groups["s3"])
+            last = groups["s2"] or groups["s4"]
+            seasons.append(first)
+            if last is not None and groups["sj"] == ",":
+                seasons.append(int(last))
+            elif last is not None and int(last) > first:
+                seasons.extend(range(first + 1, int(last) + 1))
+        elif not episodes and (groups["en"] or groups["ea"]):
+            episodes.append(int(groups["e1"] or groups["e2"]))
+            if groups["e3"] is not None:
+                _add_range(episodes, int(groups["e3"]))
+        match = _WORDED.pattern.search(text, match.end())
+    return EpisodeMarker(start, tuple(seasons), tuple(episodes))
 
 
 def _season_pack(text: str) -> EpisodeMarker | None:
@@ -435,6 +494,7 @@ _STRONG: tuple[Callable[[str], EpisodeMarker | None], ...] = (
     _ordinal_season,
     _season_word,
     _season_pack,
+    _worded,
 )
 _WEAK: tuple[Callable[[str], EpisodeMarker | None], ...] = (
     _episode_only,

@@ -1,0 +1,88 @@
+"""Episode and season notations of other languages and scene habits (issue 12, second pass).
+
+Every case is written here for its class (invented names, several separators and positions),
+not copied from a bench corpus, so that a rule fitted to one title fails the others.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.textbrain.normalise import normalise_text
+from chalicelib.textbrain.parsing import parse
+from chalicelib.textbrain.release import ReleaseKind
+
+
+def _read(title: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+    release = parse(title)
+    assert release.content_type is ReleaseKind.TV, title
+    return normalise_text(release.title or "", False), release.seasons, release.episodes
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "seasons", "episodes"),
+    [
+        # A number written before the season word, with or without an ordinal mark.
+        ("Casa Azul 2ª Temporada Completa 720p", "casa azul", (2,), ()),
+        ("Los Vecinos - 05º Temporada [HDTV]", "los vecinos", (5,), ()),
+        ("Ruta Norte 1a. Temporada DVDRip", "ruta norte", (1,), ()),
+        ("Night Garden 7 th season 480p", "night garden", (7,), ()),
+        ("Sea Fort 2ª a 4ª Temporada [WEB-DL]", "sea fort", (2, 3, 4), ()),
+        # Russian, transliterated and Turkish season and episode words, either order.
+        (
+            "Тихий Дом / Quiet House / Сезон: 2 / Серии: 1-8 [WEB-DL 720p]",
+            None,
+            (2,),
+            tuple(range(1, 9)),
+        ),
+        ("Zolotoy.Gorod.(3.sez.14.ser.iz.20).2014.HDTVRip.avi", "zolotoy gorod", (3,), (14,)),
+        ("Dolgaya Doroga 4.sezon.11.seriya.iz.16.WEBRip.avi", "dolgaya doroga", (4,), (11,)),
+        ("Kara.Deniz.3.Sezon.12.Bölüm.1080p.WEB-DL.mkv", "kara deniz", (3,), (12,)),
+        ("Новая гавань 2-й сезон 07-я серия.avi", "новая гавань", (2,), (7,)),
+        ("Лесник. Сезон 4. Эпизод 15.avi", "лесник", (4,), (15,)),
+        # S01xE03, Sn4 Ep14: an x or an n inside the usual marker.
+        ("Harbour Lights - S02xE07.mp4", "harbour lights", (2,), (7,)),
+        ("Iron Valley Sn3 Ep11 HDTV", "iron valley", (3,), (11,)),
+        # Spaced episode ranges with a word or a dash between two E markers.
+        (
+            "Le Bureau (2015) - S03 - E01 à E10 - [WEB-DL]",
+            "le bureau 2015",
+            (3,),
+            tuple(range(1, 11)),
+        ),
+        # The episode words in the plural after a season.
+        ("Blue Harbour Season 2 Episodes 1-6 WEB", "blue harbour", (2,), tuple(range(1, 7))),
+    ],
+)
+def test_worded_and_variant_markers(
+    title: str, name: str | None, seasons: tuple[int, ...], episodes: tuple[int, ...]
+) -> None:
+    got_name, got_seasons, got_episodes = _read(title)
+    if name is not None:
+        assert got_name == name, title
+    assert (got_seasons, got_episodes) == (seasons, episodes), title
+
+
+@pytest.mark.parametrize(
+    ("title", "episode"),
+    [
+        # After S05E53 a spaced "- Ep.129" is the absolute number, not the end of a range.
+        ("Star Racer S02E14 - Ep.40.mkv", (14,)),
+        ("Hero Files S01E05 - Ep.105 [720p]", (5,)),
+    ],
+)
+def test_absolute_number_after_marker_is_not_a_range(title: str, episode: tuple[int, ...]) -> None:
+    assert _read(title)[2] == episode
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # A channel layout followed by a track count is audio, not season 1 episode 2.
+        "Night Wolf (1999) (BDRip 1920x1080p x265 HEVC AC3 5.1x2)[grp].mkv",
+        "Quiet Field 2003 BluRay 1080p DTS-HD 7.1x2 2.0x3-GRP",
+    ],
+)
+def test_audio_track_counts_are_not_episodes(title: str) -> None:
+    release = parse(title)
+    assert release.episodes == () and release.seasons == (), title
