@@ -118,33 +118,44 @@ _X_ALL = _keywords(("xall",), L + r"(\d{1,2})xall" + R)
 _SEASON_WORD = _keywords(
     ("season", "saison", "seizoen", "tem", "stagione", "staffel", "series"),
     L
-    + r"(?:seasons?|saison|seizoen|temporada|temp?|stagione|staffel|(?<=- )series)"
+    + r"(?:seasons?|saison|seizoen|temporadas?|temp?|stagione|staffel|(?<=- )series)"
     + _SEP
-    + r"*("
+    + r"*\(?("
     + _NUMBER
     + r")(?:of\d+)?"
     + R,
 )
 # A second season after a spaced dash must say it is a season ("Season 1 - Season 4",
-# "S01 - S13"): "Season 2 - 07" is season 2, episode 7. Unspaced ("Season 1-4") is a range.
+# "S01 - S13") or be an unpadded number before packaging words ("Season 1 - 4 Complete",
+# "Season 1 - 6 + Extras"): "Season 2 - 07" and "Season 3 - 11 [1080p]" name an episode.
+# Unspaced ("Season 1-4", "Seasons 1:11") is a range; "+", "&", ",", "/" list seasons
+# ("Seasons 1 + 2", "Season 1, 2, 3, & 6").
 _SEASON_MORE = re.compile(
-    r"(?:-|"
-    + _SEP
-    + r"*(?:&|and|to|,)"
+    r"(?:-|:"
     + _SEP
     + r"*|"
     + _SEP
+    + r"*(?:&|and|to|,|\+|/)"
+    + _SEP
+    + r"*(?:&"
+    + _SEP
+    + r"*)?|"
+    + _SEP
     + r"+-"
     + _SEP
-    + r"*(?=s))(?:(?:seasons?|saison|s)"
+    + r"*(?=s|[1-9]\d?(?![\dpx])"
     + _SEP
-    + r"*)?(\d{1,4})(?!\d)",
+    + r"*(?:\+|complete|completa|integrale|pack|collection|box)))(?:(?:seasons?|saison|s)"
+    + _SEP
+    + r"*)?(\d{1,4})(?![\dpx])",
     _I,
 )
+# "Season 1 2 3 4 5", "Temporadas 1 2 3": seasons listed with spaces only (see `_season_word`).
+_SPACED_SEASON = re.compile(_SEP + r"+(\d{1,2})(?![\dpx])")
 _ORDINAL_SEASON = _keywords(("season",), L + r"(\d{1,2})(?:st|nd|rd|th)" + _SEP + r"?season" + R)
 # More seasons after a season pack: "S01.S02.S03", "S1 + S2", "S01 to S28", "S01-S09".
 _PACK_MORE = re.compile(
-    r"(?:" + _SEP + r"*(?P<sep>[+&,]|and|-|to)?" + _SEP + r"*)s(?P<season>\d{1,2})" + R, _I
+    r"(?:" + _SEP + r"*(?P<sep>[+&,/]|and|--?|to)?" + _SEP + r"*)s(?P<season>\d{1,2})" + R, _I
 )
 _SEASON_EPISODE = re.compile(
     r"[ ._-]*(?:episod(?:es?|ios?)|[eé]pisodes?|cap[ií]tulos?|folge|aflevering|puntata"
@@ -291,6 +302,26 @@ def _season_episode(text: str) -> EpisodeMarker | None:
     return EpisodeMarker(match.start(), (int(match.group(1)),), tuple(episodes))
 
 
+# "T02E22", "T01xE08" (temporada), "01E06": a season number with no S before the E marker.
+_BARE_SEASON_EPISODE = re.compile(r"(\d{1,2})x?e(\d{1,3})(?![\dpi])")
+
+
+def _bare_season_episode(text: str) -> EpisodeMarker | None:
+    for match in _BARE_SEASON_EPISODE.finditer(text):
+        start = match.start()
+        before = text[start - 1 : start]
+        if text[match.end() : match.end() + 1].isalnum():
+            continue  # "[82E36A36]": inside a checksum
+        if before == "t" and not text[start - 2 : start - 1].isalnum():
+            start -= 1  # "T02E22": the T of temporada
+        elif before.isalnum() or (before == "." and text[start - 2 : start - 1].isdigit()):
+            continue
+        elif len(match.group(1)) != 2:
+            continue  # "01E06" needs its season padded: "1e5" says too little
+        return EpisodeMarker(start, (int(match.group(1)),), (int(match.group(2)),))
+    return None
+
+
 def _cross(text: str) -> EpisodeMarker | None:
     for match in _X.finditer(text):
         season = match.group(1)
@@ -329,12 +360,28 @@ def _season_word(text: str) -> EpisodeMarker | None:
     while more is not None:
         last = int(more.group(1))
         joined = text[more.start() : more.end()].lstrip(" ._").lower()
-        if joined.startswith(("-", "to")) and last > seasons[-1]:
+        if joined.startswith(("-", "to", ":")) and last > seasons[-1]:
             seasons.extend(range(seasons[-1] + 1, last + 1))
         elif last not in seasons:
             seasons.append(last)
         pos = more.end()
         more = _SEASON_MORE.match(text, pos)
+    if len(seasons) == 1:
+        # Spaces alone list seasons when the word was plural or the numbers count up by one
+        # ("Season 20 21 22"); one number after "Season 3" is its episode ("Season 3 12").
+        plural = text[match.start() : match.start(1)].rstrip(" ._(").endswith(("s", "as"))
+        listed: list[int] = []
+        after = pos
+        spaced = _SPACED_SEASON.match(text, after)
+        while spaced is not None and (
+            plural or int(spaced.group(1)) == (listed or seasons)[-1] + 1
+        ):
+            listed.append(int(spaced.group(1)))
+            after = spaced.end()
+            spaced = _SPACED_SEASON.match(text, after)
+        if len(listed) >= (1 if plural else 2):
+            seasons.extend(listed)
+            pos = after
     episode = _SEASON_EPISODE.match(text, pos)
     episodes: list[int] = []
     if episode is not None:
@@ -379,6 +426,12 @@ def _worded(text: str) -> EpisodeMarker | None:
 
 def _season_pack(text: str) -> EpisodeMarker | None:
     match = _SEASON_PACK.search(text)
+    # "DD5.1-S56", "E-AC3-S78": an S-number hyphened to a tag that ends in a digit names the
+    # release group, not a season.
+    while match is not None and text[match.start() - 2 : match.start()][-1:] == "-" and (
+        text[match.start() - 2 : match.start() - 1].isdigit()
+    ):
+        match = _SEASON_PACK.search(text, match.end())
     if match is None:
         return None
     first = int(match.group(1).strip())
@@ -392,7 +445,7 @@ def _season_pack(text: str) -> EpisodeMarker | None:
     more = _PACK_MORE.match(text, end)
     while more is not None:
         number = int(more.group("season"))
-        if more.group("sep") in ("-", "to") and number > seasons[-1]:
+        if more.group("sep") in ("-", "--", "to") and number > seasons[-1]:
             seasons.extend(range(seasons[-1] + 1, number + 1))
         elif number not in seasons:
             seasons.append(number)
@@ -407,6 +460,31 @@ def _ordinal_season(text: str) -> EpisodeMarker | None:
     if match is None:
         return None
     return EpisodeMarker(match.start(), (int(match.group(1)),), (), end=match.end())
+
+
+# "[5.01] Title", "Show - 6.01 - Title", "Show.02.09", "Show-02_17.F", "office_03_19",
+# "4-13 Title" (at the start only): a season and a two- or three-digit episode, joined.
+_JOINED = re.compile(r"(\d{1,2})([._])(\d{2,3})(?![\d])(?![._]\d)|^(\d)-(\d{2})(?=[ .])")
+_LATER_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_JOINED_AFTER = re.compile(r"$|[ \]]|[._-][^\W\d_]|\.?$")
+
+
+def _joined(text: str) -> EpisodeMarker | None:
+    for match in _JOINED.finditer(text):
+        start = match.start()
+        if match.group(4) is not None:
+            return EpisodeMarker(0, (int(match.group(4)),), (int(match.group(5)),))
+        before, earlier = text[start - 1 : start], text[start - 2 : start - 1]
+        if before.isalnum() or (before in "._-" and before and earlier.isdigit()):
+            continue  # "2023.05.14", "H.264", "DD5.1": dates and tags
+        if match.group(2) == "." and before not in ("[", " ", "."):
+            continue
+        if _JOINED_AFTER.match(text, match.end()) is None:
+            continue
+        if _LATER_YEAR.search(text, match.end()) is not None:
+            continue  # "Movie.1.15.Version.2011": a film's name, its year after it
+        return EpisodeMarker(start, (int(match.group(1)),), (int(match.group(3)),))
+    return None
 
 
 def _episode_only(text: str) -> EpisodeMarker | None:
@@ -490,6 +568,7 @@ def _part(text: str) -> EpisodeMarker | None:
 
 _STRONG: tuple[Callable[[str], EpisodeMarker | None], ...] = (
     _season_episode,
+    _bare_season_episode,
     _cross,
     _ordinal_season,
     _season_word,
@@ -497,6 +576,7 @@ _STRONG: tuple[Callable[[str], EpisodeMarker | None], ...] = (
     _worded,
 )
 _WEAK: tuple[Callable[[str], EpisodeMarker | None], ...] = (
+    _joined,
     _episode_only,
     _n_of_m,
     _numeric,

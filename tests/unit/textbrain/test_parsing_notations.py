@@ -86,3 +86,68 @@ def test_absolute_number_after_marker_is_not_a_range(title: str, episode: tuple[
 def test_audio_track_counts_are_not_episodes(title: str) -> None:
     release = parse(title)
     assert release.episodes == () and release.seasons == (), title
+
+
+@pytest.mark.parametrize(
+    ("title", "seasons"),
+    [
+        # Seasons listed with "+", "&", ",", "/", ":" or a double dash.
+        ("Harbour Town Seasons 1 + 2 DVDRip", (1, 2)),
+        ("North Pier Season 1, 2, 3, & 5 + Extras", (1, 2, 3, 5)),
+        ("Red Canyon Complete Seasons 1:6 720p", (1, 2, 3, 4, 5, 6)),
+        ("Blue Lagoon S01--S04 Complete", (1, 2, 3, 4)),
+        ("Star Base ALL Seasons - S01 / S02 / S03", (1, 2, 3)),
+        # Spaces alone: a plural word, or numbers counting up by one.
+        ("Old Mill Temporadas 2 3 4 [DVD]", (2, 3, 4)),
+        ("Cape Hope (Season 3 4 5 6) 720p HEVC", (3, 4, 5, 6)),
+        # A spaced dash before packaging words closes a season range.
+        ("Lake House Season 1 - 5 Complete DVDRip", (1, 2, 3, 4, 5)),
+        ("[Grp] River Town Season 2 - 4 + Extras [480p]", (2, 3, 4)),
+        # A list stops before a resolution.
+        ("Deep Field Complete Season 1 , 2 ,3 ,1080p HEVC", (1, 2, 3)),
+    ],
+)
+def test_season_lists(title: str, seasons: tuple[int, ...]) -> None:
+    assert _read(title)[1:] == (seasons, ()), title
+
+
+@pytest.mark.parametrize(
+    ("title", "seasons", "episodes"),
+    [
+        # "Season 3 - 11 [1080p]" and "Season 3 12" still name an episode.
+        ("[Subs] Sky Castle Season 3 - 11 [1080p].mkv", (3,), (11,)),
+        ("Grey Harbour Season 2 14.avi", (2,), (14,)),
+        # A season with a T (temporada) or with no letter before the E marker.
+        ("Casa Roja - T03E11.mp4", (3,), (11,)),
+        ("Casa Roja T02xE04 [HDTV]", (2,), (4,)),
+        ("Meadow Lane 02E07.mkv", (2,), (7,)),
+        # A season and an episode joined by a dot or an underscore (not in a leading bracket).
+        ("Pine Ridge - 4.12 - Night Shift.mkv", (4,), (12,)),
+        ("Pn.Rdg.03.08.avi", (3,), (8,)),
+        ("Pn-Rdg-05_11.F.avi", (5,), (11,)),
+        ("pine_ridge_02_19.avi", (2,), (19,)),
+        # At the very start: "N-NN Title".
+        ("3-14 The Long Night.m4v", (3,), (14,)),
+    ],
+)
+def test_terse_season_episode(
+    title: str, seasons: tuple[int, ...], episodes: tuple[int, ...]
+) -> None:
+    assert _read(title)[1:] == (seasons, episodes), title
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "year"),
+    [
+        # Dates, codecs, channel layouts and film names with dotted numbers are not episodes.
+        ("Some.Film.1.15.Version.2011.720p.BluRay", "some film 1 15 version", 2011),
+        # An S-number hyphened to a tag that ends in a digit is the release group.
+        ("Far Harbour (2001) [1080p] [WEB-DL] [x264] [E-AC3-S78] [Lektor PL]", "far harbour", 2001),
+        ("The Long Game 2022 PL 1080p WEB-DL H264 DD5.1-S56", "the long game", 2022),
+    ],
+)
+def test_not_episodes(title: str, name: str, year: int) -> None:
+    release = parse(title)
+    assert release.content_type is ReleaseKind.MOVIE, title
+    assert (normalise_text(release.title or "", False), release.year) == (name, year)
+    assert release.seasons == () and release.episodes == ()
