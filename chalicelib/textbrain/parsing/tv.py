@@ -225,18 +225,19 @@ _BROADCAST = _keywords(("tv", "dsr"), L + r"(?:hdtv|pdtv|sdtv|dsr|tvrip)" + R)
 # "3ª Temporada", "1a. Temporada", "10 th season", "Сезон: 1-8", "5-й сезон", "8.sez",
 # "Серия №180", "Серии 1-6", "05 сер.", "21.ser", "7.Bölüm", "12. Bölüm", "Эпизод 09".
 _WORDED = KeywordPattern(
-    ("сез", "sez", "сер", "ser", "temporada", "bölüm", "bolum", "эпизод", "season"),
-    r"(?P<sn>(?<!\d)(?P<s1>\d{1,2})(?:[ ._]?(?:st|nd|rd|th)|â?º|ª|°|a\.?|-?й)?"
-    r"(?:[ ._]*(?:a|-|to)[ ._]*(?P<s2>\d{1,2})(?:â?º|ª|°)?)?[ ._]*"
-    r"(?:seasons?|temporadas?|сезон\w*|sezon|sez\.?)(?!\w))"
-    r"|(?P<sa>(?<!\w)(?:сезон\w*|sezon|sez\.?)[ ._:№]*(?P<s3>\d{1,2})(?!\d)"
-    r"(?:[ ._]*(?P<sj>[-,])[ ._]*(?P<s4>\d{1,2})(?!\d))?)"
-    r"|(?P<en>(?<!\d)(?<!\d\.)(?P<e1>\d{1,4})(?:-?я|-?й)?[ ._]*"
-    r"(?:серия|серии|сер\.|seriya|serija|seria|ser\.|bölüm|bolum)(?:(?<=\.)|(?!\w)))"
-    r"|(?P<ea>(?<!\w)(?:серия|серии|серія|эпизод|seriya|serija|bölüm|bolum)[ ._:№#]*"
-    r"(?P<e2>\d{1,4})(?!\d)(?:[ ._]*-[ ._]*(?P<e3>\d{1,4})(?!\d))?)",
+    ("сез", "sez", "сер", "ser.", "seri", "temporada", "bölüm", "bolum", "эпизод", "season"),
+    r"(?P<season>seasons?|temporadas?|сезон\w*|sezon|sez\.?)"
+    r"|(?P<episode>серия|серии|серія|сер\.|seriya|serija|seria|ser\.|bölüm|bolum|эпизод)",
     0,
 )
+# The number before or after the word; the word is found first (a literal is cheap to find).
+_SEASON_BEFORE = re.compile(
+    r"(?<!\d)(\d{1,2})(?:[ ._]?(?:st|nd|rd|th)|â?º|ª|°|a\.?|-?й)?"
+    r"(?:[ ._]*(?:a|-|to)[ ._]*(\d{1,2})(?:â?º|ª|°)?)?[ ._]*$"
+)
+_SEASON_AFTER = re.compile(r"[ ._:№]*(\d{1,2})(?!\d)(?:[ ._]*([-,])[ ._]*(\d{1,2})(?!\d))?")
+_EPISODE_BEFORE = re.compile(r"(?<!\d)(?<!\d\.)(\d{1,4})(?:-?я|-?й)?[ ._]*$")
+_EPISODE_AFTER = re.compile(r"[ ._:№#]*(\d{1,4})(?!\d)(?:[ ._]*-[ ._]*(\d{1,4})(?!\d))?")
 
 
 @dataclass(frozen=True)
@@ -303,22 +304,29 @@ def _season_episode(text: str) -> EpisodeMarker | None:
 
 
 # "T02E22", "T01xE08" (temporada), "01E06": a season number with no S before the E marker.
-_BARE_SEASON_EPISODE = re.compile(r"(\d{1,2})x?e(\d{1,3})(?![\dpi])")
+# The E (or xE) is found first, the season digits before it are read back: a pattern that
+# starts with a digit is tried at every digit of a title, these letters are rarer after digits.
+_BARE_SEASON_EPISODE = re.compile(r"(?:e(?<=\de)|x(?<=\dx)e)(\d{1,3})(?![\dpi])")
 
 
 def _bare_season_episode(text: str) -> EpisodeMarker | None:
     for match in _BARE_SEASON_EPISODE.finditer(text):
-        start = match.start()
-        before = text[start - 1 : start]
         if text[match.end() : match.end() + 1].isalnum():
             continue  # "[82E36A36]": inside a checksum
+        start = match.start()
+        while start > 0 and text[start - 1].isdigit():
+            start -= 1
+        season = text[start : match.start()]
+        before = text[start - 1 : start]
+        if len(season) > 2:
+            continue
         if before == "t" and not text[start - 2 : start - 1].isalnum():
             start -= 1  # "T02E22": the T of temporada
         elif before.isalnum() or (before == "." and text[start - 2 : start - 1].isdigit()):
             continue
-        elif len(match.group(1)) != 2:
+        elif len(season) != 2:
             continue  # "01E06" needs its season padded: "1e5" says too little
-        return EpisodeMarker(start, (int(match.group(1)),), (int(match.group(2)),))
+        return EpisodeMarker(start, (int(season),), (int(match.group(1)),))
     return None
 
 
@@ -401,26 +409,56 @@ def _season_word(text: str) -> EpisodeMarker | None:
 def _worded(text: str) -> EpisodeMarker | None:
     """Season and episode words of other languages and numbers before the word (`_WORDED`)."""
     match = _WORDED.search(text, text)
-    if match is None:
-        return None
-    start = match.start()
+    start = consumed = -1
     seasons: list[int] = []
     episodes: list[int] = []
     while match is not None and not (seasons and episodes):
-        groups = match.groupdict()
-        if not seasons and (groups["sn"] or groups["sa"]):
-            first = int(groups["s1"] or groups["s3"])
-            last = groups["s2"] or groups["s4"]
-            seasons.append(first)
-            if last is not None and groups["sj"] == ",":
-                seasons.append(int(last))
-            elif last is not None and int(last) > first:
-                seasons.extend(range(first + 1, int(last) + 1))
-        elif not episodes and (groups["en"] or groups["ea"]):
-            episodes.append(int(groups["e1"] or groups["e2"]))
-            if groups["e3"] is not None:
-                _add_range(episodes, int(groups["e3"]))
-        match = _WORDED.pattern.search(text, match.end())
+        word_start, word_end = match.span()
+        word = match.group()
+        if word_start > 0 and text[word_start - 1].isalpha():
+            pass  # inside a word ("user", "laser")
+        elif not word.endswith(".") and text[word_end : word_end + 1].isalpha():
+            pass
+        elif match.group("season") is not None and not seasons:
+            before = _SEASON_BEFORE.search(text, max(0, word_start - 16, consumed), word_start)
+            after = (
+                None
+                if before is not None or word.startswith(("season", "temporada"))
+                else (_SEASON_AFTER.match(text, word_end))
+            )
+            found = before or after
+            if found is not None:
+                first, joint, last = (
+                    (found.group(1), "-", found.group(2))
+                    if found is before
+                    else (found.group(1), found.group(2), found.group(3))
+                )
+                seasons.append(int(first))
+                if last is not None and joint == ",":
+                    seasons.append(int(last))
+                elif last is not None and int(last) > seasons[0]:
+                    seasons.extend(range(seasons[0] + 1, int(last) + 1))
+                start = found.start() if start < 0 else min(start, found.start())
+                start = min(start, word_start)
+                consumed = max(found.end(), word_end)
+        elif match.group("episode") is not None and not episodes:
+            before = _EPISODE_BEFORE.search(text, max(0, word_start - 12, consumed), word_start)
+            after = (
+                None
+                if before is not None or word in ("seria", "сер.", "ser.")
+                else (_EPISODE_AFTER.match(text, word_end))
+            )
+            found = before or after
+            if found is not None:
+                episodes.append(int(found.group(1)))
+                if found is after and found.group(2) is not None:
+                    _add_range(episodes, int(found.group(2)))
+                start = found.start() if start < 0 else min(start, found.start())
+                start = min(start, word_start)
+                consumed = max(found.end(), word_end)
+        match = _WORDED.pattern.search(text, word_end)
+    if start < 0:
+        return None
     return EpisodeMarker(start, tuple(seasons), tuple(episodes))
 
 
@@ -428,8 +466,10 @@ def _season_pack(text: str) -> EpisodeMarker | None:
     match = _SEASON_PACK.search(text)
     # "DD5.1-S56", "E-AC3-S78": an S-number hyphened to a tag that ends in a digit names the
     # release group, not a season.
-    while match is not None and text[match.start() - 2 : match.start()][-1:] == "-" and (
-        text[match.start() - 2 : match.start() - 1].isdigit()
+    while (
+        match is not None
+        and text[match.start() - 2 : match.start()][-1:] == "-"
+        and (text[match.start() - 2 : match.start() - 1].isdigit())
     ):
         match = _SEASON_PACK.search(text, match.end())
     if match is None:
