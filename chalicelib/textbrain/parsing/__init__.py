@@ -42,6 +42,7 @@ from chalicelib.textbrain.parsing.tokens import (
     clean_name,
     literal_first,
     plain_text,
+    prefer_latin,
     split_extension,
     strip_leading_noise,
 )
@@ -225,6 +226,8 @@ def parse(
         if kind is not ReleaseKind.MOVIE:
             audio_format = audio_format_of(body, body)
         resolution = resolution_of(stripped)
+    if name is not None and not name.isascii():
+        name = prefer_latin(name)
     if (
         kind in (ReleaseKind.MOVIE, ReleaseKind.TV, ReleaseKind.UNKNOWN)
         and extension in extensions.VIDEO

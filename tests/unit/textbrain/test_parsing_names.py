@@ -1,0 +1,56 @@
+"""Names in two scripts and site prefixes (issue 12): general cases written for each class."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.textbrain.parsing import parse
+from chalicelib.textbrain.parsing.tokens import prefer_latin
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        # Alternatives separated by " / ": the Latin-script ones are kept, in order.
+        ("Тихая гавань / Quiet Harbour", "Quiet Harbour"),
+        ("Старый дом / Das alte Haus / The Old House", "Das alte Haus / The Old House"),
+        ("静かな海 / Silent Sea", "Silent Sea"),
+        # Leading words of another script before a Latin name, bare or in brackets.
+        ("黑夜行者 Night Walker", "Night Walker"),
+        ("Ночной поезд (Night Train)", "Night Train"),
+        ("رحلة طويلة Long Journey", "Long Journey"),
+        # One script only, or the other script after the Latin name: kept whole.
+        ("Ночной поезд", "Ночной поезд"),
+        ("Silent Sea 静かな海", "Silent Sea 静かな海"),
+        ("Pokémon Der Film", "Pokémon Der Film"),
+        ("The Westward Ⅱ", "The Westward Ⅱ"),
+    ],
+)
+def test_prefer_latin(name: str, kept: str) -> None:
+    assert prefer_latin(name) == kept
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("Тихая гавань / Quiet Harbour (2015) DVDRip", "Quiet Harbour"),
+        ("黑夜行者.Night.Walker.S02E03.1080p.WEB-DL.mkv", "Night Walker"),
+        ("Тихая гавань / Quiet Harbour / Сезон: 2 / Серии: 1-8 [WEB-DL 720p]", "Quiet Harbour"),
+    ],
+)
+def test_parsed_names_prefer_latin(title: str, name: str) -> None:
+    assert parse(title).title == name
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        # Site names before the release, with their dots, with spaces for dots, in braces.
+        ("www.SomeSite.party - Quiet Harbour (2019) 720p HDRip", "Quiet Harbour"),
+        ("www SomeSite tel - Quiet Harbour (2019) 720p HDRip x264", "Quiet Harbour"),
+        ("{WWW.SITENAME.TV} Quiet Harbour - 2ª Temporada Completa (1080p)", "Quiet Harbour"),
+        ("[www.sitename.net]_-_Quiet.Harbour.2019.1080p.WEB-DL.mkv", "Quiet Harbour"),
+    ],
+)
+def test_site_prefixes(title: str, name: str) -> None:
+    assert parse(title).title == name
