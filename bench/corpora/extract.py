@@ -5,6 +5,7 @@ Run once per source refresh, for example:
     python -m bench.corpora.extract ptn  input.json output_raw.json  <commit>
     python -m bench.corpora.extract sonarr-absolute  AbsoluteEpisodeNumberParserFixture.cs  <commit>
     python -m bench.corpora.extract ptt  <directory of PTT's tests/test_*.py>  <commit>
+    python -m bench.corpora.extract srp  ReleaseParser.test.js  <commit>
 Each row keeps its provenance: `src_repo`, `src_path`, `commit`, `src_index` (the position of
 the case in the source file). The rules that map a source's fields onto the CLI's keys are
 written in bench/corpora/README.md; a case the rules cannot express is left out, never edited.
@@ -316,6 +317,75 @@ def _ordered(row: dict[str, Any], first: tuple[str, ...]) -> dict[str, Any]:
     return {**{k: row[k] for k in first}, **{k: v for k, v in row.items() if k not in first}}
 
 
+_SRP_CASE = re.compile(
+    r"ReleaseParser\(\s*'((?:[^'\\]|\\.)*)'\s*,\s*'[^']*'\s*\)\.toString\(\),\s*"
+    r"'((?:[^'\\]|\\.)*)'"
+)
+_SRP_REPO = "pr0pz/scene-release-parser"
+
+
+def _srp_numbers(value: str) -> int | list[int] | None:
+    """'7' -> 7, '01-02' -> [1, 2], '5-8' -> [5, 6, 7, 8]."""
+    bounds = [int(part) for part in value.split("-") if part.isdigit()]
+    if len(bounds) == 1:
+        return bounds[0]
+    if len(bounds) == 2 and bounds[0] < bounds[1]:
+        return list(range(bounds[0], bounds[1] + 1))
+    return None
+
+
+def srp_rows(source: str, commit: str) -> dict[str, list[dict[str, Any]]]:
+    """pr0pz/scene-release-parser test/ReleaseParser.test.js: 'Key: value / ...' expectations.
+
+    Music rows need an artist (title or song -> album); TV and anime rows keep the show (or the
+    title when there is no show), season and episode; movie rows the title and year. Music
+    videos and the other types (games, apps, books) are left out.
+    """
+    music: list[dict[str, Any]] = []
+    tv: list[dict[str, Any]] = []
+    movie: list[dict[str, Any]] = []
+    for index, case in enumerate(_SRP_CASE.finditer(source)):
+        title = case.group(1).replace("\\'", "'")
+        fields = dict(
+            part.split(": ", 1) for part in case.group(2).split(" / ") if ": " in part
+        )
+        kind = fields.get("Type")
+        year = int(fields["Year"]) if fields.get("Year", "").isdigit() else None
+        expect: dict[str, Any] = {}
+        if kind == "Music" and "Artist" in fields:
+            expect["artist"] = fields["Artist"]
+            album = fields.get("Title") or fields.get("Song")
+            if album:
+                expect["album"] = album
+            target = music
+        elif kind in ("TV", "Anime"):
+            expect["title"] = fields.get("Show") or fields["Title"]
+            if fields.get("Season", "").isdigit():
+                expect["season"] = int(fields["Season"])
+            episode = _srp_numbers(fields["Episode"]) if "Episode" in fields else None
+            if episode is not None:
+                expect["episode"] = episode
+            target = tv
+        elif kind == "Movie":
+            expect["title"] = fields["Title"]
+            target = movie
+        else:
+            continue
+        if year is not None:
+            expect["year"] = year
+        target.append(
+            {
+                "title": title,
+                "expect": expect,
+                "src_repo": _SRP_REPO,
+                "src_path": "test/ReleaseParser.test.js",
+                "commit": commit,
+                "src_index": index,
+            }
+        )
+    return {"music_srp": music, "tv_srp": tv, "movie_srp": movie}
+
+
 def _write(sets: dict[str, list[dict[str, Any]]]) -> None:
     for name, rows in sets.items():
         with (HERE / f"{name}.jsonl").open("w", encoding="utf-8") as out:
@@ -326,7 +396,7 @@ def _write(sets: dict[str, list[dict[str, Any]]]) -> None:
 
 def main(argv: list[str]) -> int:
     """`anitomy DATA COMMIT`, `ptn INPUT OUTPUT_RAW COMMIT`, `sonarr-absolute FIXTURE COMMIT`
-    or `ptt TESTS_DIR COMMIT`."""
+    or `ptt TESTS_DIR COMMIT` or `srp TEST_JS COMMIT`."""
     if argv[:1] == ["anitomy"] and len(argv) == 3:
         data = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
         _write(anitomy_rows(data, argv[2]))
@@ -341,6 +411,9 @@ def main(argv: list[str]) -> int:
         return 0
     if argv[:1] == ["ptt"] and len(argv) == 3:
         _write(ptt_rows(Path(argv[1]), argv[2]))
+        return 0
+    if argv[:1] == ["srp"] and len(argv) == 3:
+        _write(srp_rows(Path(argv[1]).read_text(encoding="utf-8"), argv[2]))
         return 0
     print(__doc__, file=sys.stderr)
     return 2

@@ -92,6 +92,11 @@ _TRAILING_PACKAGING = KeywordPattern(
 )
 _new_instance = object.__new__
 _BRACKETED_YEAR = re.compile(r"[(\[]((?:19|20)\d\d)[)\]]")
+# A year after an episode marker: not a piece of a date (2023.05.14), not the start of a span
+# ("(1988 - 89)"), not a Spanish episode number ("Cap.1905").
+_LATER_YEAR = re.compile(
+    r"(?<![^\W_])(?<!\d[.-])(?<![Cc]ap\.)((?:19|20)\d\d)(?![^\W_])(?![.-]\d)(?!\s*[-–]\s*\d)"
+)
 _NAME_YEAR = re.compile(r"(?<![^\W_])[(\[]?((?:19|20)\d\d)[)\]]?$")
 
 
@@ -211,6 +216,9 @@ def parse(
         year = year_of(music_body)
     elif kind is ReleaseKind.TV and absolute is not None:
         name, year = absolute.name, absolute.year
+        if year is None:
+            later = _LATER_YEAR.search(body)
+            year = int(later.group(1)) if later is not None else None
         if marker is not None:
             seasons, episodes = marker.seasons, marker.episodes
         resolution = resolution_of(stripped)
@@ -218,6 +226,9 @@ def parse(
         name = _series_title(body, marker)
         named_year = _NAME_YEAR.search(name) if name is not None and " " in name else None
         named_year = named_year or _BRACKETED_YEAR.search(body)
+        # "Show.E04.Title.German.2022.ANiME": otherwise the first free-standing year after the
+        # marker (not a piece of a date such as 2023.05.14).
+        named_year = named_year or _LATER_YEAR.search(body, marker.start)
         year = int(named_year.group(1)) if named_year is not None else None
         seasons, episodes = marker.seasons, marker.episodes
         resolution = resolution_of(stripped)

@@ -29,7 +29,7 @@ _CJK_EPISODE = re.compile(r"第?(\d{1,4})[話话集]")
 _CJK_SEASON = re.compile(r"第(\d{1,2})[期季]")
 _RANGE = re.compile(r"(\d{1,4})(?:v\d)?(?:[-~]|to)(?:ep?)?(\d{1,4})(?:v\d)?", _I)
 _LISTED = re.compile(r"(\d{1,4})(?:v\d)?[+&](\d{1,4})(?:v\d)?")
-_EPISODE_WORD = re.compile(r"(?:ep(?:isode|isodio|isódio)?|e|#|folge)\.?", _I)
+_EPISODE_WORD = re.compile(r"(?:ep(?:isodes?|isodio|isódio|s)?|e|#|folge)\.?", _I)
 _GLUED_EPISODE = re.compile(
     r"(?:ep(?:isode)?\.?|e|#)(\d{1,4})(?:v\d)?(?:[-~](?:ep?)?(\d{1,4})(?:v\d)?)?", _I
 )

@@ -42,7 +42,7 @@ _WEAK_TAG = re.compile(
         r"|special[ ._-]edition|criterion|complete|festival|stv|docu|doku|convert|3d|xxx|recut"
         r"|alternative[ ._-]cut|integral|german|french|english|italian|spanish|russian|japanese"
         r"|korean|hindi|polish|dutch|latino|swedish|danish|norwegian|finnish|ita|eng|line|ws|fs"
-        r"|real|proof)"
+        r"|real|proof|ts|screener|special)"
         + R
     ),
     _I,
@@ -114,7 +114,7 @@ _TRAILING_PACKAGING = KeywordPattern(
     r"(?:[\s._-]+(?:the|complete|ultimate|fan|trilogy|quadrilogy|anthology|movie|film)){0,3}"
     r"[\s._-]+(?:collection|box[\s._]?set)[\s._-]*$",
 )
-_TITLE_CASE_WEB = re.compile(r"Web[ ._](?:19|20)\d\d(?![^\W_])")
+_TITLE_CASE_WEB = re.compile(r"Web[ ._][(\[]?(?:19|20)\d\d(?![^\W_])")
 _NAME_BREAK = re.compile(r"\s[-–]\s|--|[\s._]?[(\[{<]")
 _GROUP_PREFIX = re.compile(r"^[a-z0-9]{3,6}-(?=[a-z0-9]+\.)")
 _LEADING_JUNK = re.compile(r"^[\s._\-:]+")

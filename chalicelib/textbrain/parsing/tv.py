@@ -193,7 +193,7 @@ _SEASON_PACK = re.compile(
     _I,
 )
 _EPISODE_ONLY = re.compile(
-    r"e(?<![^\W_]e)(?:p(?:isode)?"
+    r"e(?<![^\W_]e)(?:p(?:isode|s)?"
     + _SEP
     + r"?)?(\d{1,4})(?:"
     + _SEP
@@ -642,6 +642,8 @@ def find_explicit_marker(text: str) -> EpisodeMarker | None:
     found: list[EpisodeMarker] = []
     limit = len(text)
     for finder in _STRONG:
+        if finder is _cross and found and found[0].start == limit and _SE.match(text, limit):
+            continue  # "4x4.Name.S01E09": beside an S01E09 marker a 4x4 belongs to the name
         # Only a marker left of the best one so far can win: search the name part only.
         marker = finder(text if limit == len(text) else text[: limit + 1])
         if marker is not None:

@@ -151,3 +151,36 @@ def test_not_episodes(title: str, name: str, year: int) -> None:
     assert release.content_type is ReleaseKind.MOVIE, title
     assert (normalise_text(release.title or "", False), release.year) == (name, year)
     assert release.seasons == () and release.episodes == ()
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "seasons", "episodes"),
+    [
+        # A name that starts with NxN keeps it when an S01E09 marker follows.
+        ("3x3.Mountain.Roads.S02E05.1080p.WEB.h264-GRP", "3x3 mountain roads", (2,), (5,)),
+        # "Eps" as the episode word, with a range.
+        ("Star.Pilots.Eps.03-05.DVDRip.XviD-GRP", "star pilots", None, (3, 4, 5)),
+    ],
+)
+def test_marker_choice(
+    title: str, name: str, seasons: tuple[int, ...] | None, episodes: tuple[int, ...]
+) -> None:
+    got_name, got_seasons, got_episodes = _read(title)
+    assert (got_name, got_episodes) == (name, episodes)
+    if seasons is not None:
+        assert got_seasons == seasons
+
+
+@pytest.mark.parametrize(
+    ("title", "year"),
+    [
+        # A year after the episode marker is the show's year when the name has none ...
+        ("Moon.Patrol.E04.Der.Anfang.German.2019.ANiME.DL.BDRiP.x264-GRP", 2019),
+        # ... but not a date, a span of years or a Spanish episode number.
+        ("Moon.Patrol.S01E04.2019.05.14.720p.HDTV", None),
+        ("Moon Patrol Season 1 (1988 - 89) DVDRip", None),
+        ("Moon Patrol - Temporada 12 [HDTV][Cap.1205][Castellano].avi", None),
+    ],
+)
+def test_series_year_after_marker(title: str, year: int | None) -> None:
+    assert parse(title).year == year, title
