@@ -105,7 +105,9 @@ _SE_NEXT_EP = _se_next(r"e(?:p\.?)?")
 # 1x02, [02x01], 2010x15; a frame size (1920x1080, 848x480) is not an episode.
 # Digits first (no look-behind) lets the regex engine skip non-digits quickly; the rest of the
 # checks (not glued to a letter or digit, a plausible season) are done in `_cross`.
-_X = re.compile(r"(\d{1,4})x(\d{1,3})(?![\dpi])")
+# The "x" is found first and the season digits read back from it: a pattern that starts with
+# a digit is tried at every digit of a title.
+_X = re.compile(r"x(?<=\dx)(\d{1,3})(?![\dpi])")
 _X_NEXT = re.compile(
     r"(?:x|_)(?P<list>\d{1,3})(?![\dpi])"
     r"|" + _SEP + r"*-" + _SEP + r"*\d{1,4}x(?P<range2>\d{1,3})(?![\dpi])"
@@ -332,23 +334,28 @@ def _bare_season_episode(text: str) -> EpisodeMarker | None:
 
 def _cross(text: str) -> EpisodeMarker | None:
     for match in _X.finditer(text):
-        season = match.group(1)
-        before = text[match.start() - 1] if match.start() > 0 else " "
+        start = match.start()
+        while start > 0 and text[start - 1].isdigit():
+            start -= 1
+        season = text[start : match.start()]
+        if len(season) > 4:
+            continue
+        before = text[start - 1] if start > 0 else " "
         # "Fringe2x05": a season glued to a word of three or more letters still counts.
-        glued = before.isalnum() and not _GLUED_NAME.search(text, 0, match.start())
+        glued = before.isalnum() and not _GLUED_NAME.search(text, 0, start)
         # "AC3 5.1x2", "2.0x3": a count of audio tracks after a channel layout.
         channels = (
             before == "."
-            and text[match.start() - 2 : match.start() - 1].isdigit()
-            and not text[match.start() - 3 : match.start() - 2].isdigit()
+            and text[start - 2 : start - 1].isdigit()
+            and not text[start - 3 : start - 2].isdigit()
         )
-        if before.isdigit() or glued or channels:
+        if glued or channels:
             continue
         if len(season) == 3 or (len(season) == 4 and season[:2] not in ("19", "20")):
             continue
-        episodes = [int(match.group(2))]
+        episodes = [int(match.group(1))]
         _follow(_X_NEXT, text, match.end(), episodes)
-        return EpisodeMarker(match.start(), (int(match.group(1)),), tuple(episodes))
+        return EpisodeMarker(start, (int(season),), tuple(episodes))
     every = _X_ALL.search(text)
     if every is not None:
         return EpisodeMarker(every.start(), (int(every.group(1)),), ())
@@ -504,26 +511,35 @@ def _ordinal_season(text: str) -> EpisodeMarker | None:
 
 # "[5.01] Title", "Show - 6.01 - Title", "Show.02.09", "Show-02_17.F", "office_03_19",
 # "4-13 Title" (at the start only): a season and a two- or three-digit episode, joined.
-_JOINED = re.compile(r"(\d{1,2})([._])(\d{2,3})(?![\d])(?![._]\d)|^(\d)-(\d{2})(?=[ .])")
+# The separator is found first and the season digits read back from it (cheaper than a
+# pattern that starts at every digit).
+_JOINED = re.compile(r"[._](?<=\d[._])(\d{2,3})(?!\d)(?![._]\d)")
+_LEADING_JOINED = re.compile(r"(\d)-(\d{2})(?=[ .])")
 _LATER_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _JOINED_AFTER = re.compile(r"$|[ \]]|[._-][^\W\d_]|\.?$")
 
 
 def _joined(text: str) -> EpisodeMarker | None:
+    leading = _LEADING_JOINED.match(text) if text[:1].isdigit() else None
+    if leading is not None:
+        return EpisodeMarker(0, (int(leading.group(1)),), (int(leading.group(2)),))
     for match in _JOINED.finditer(text):
-        start = match.start()
-        if match.group(4) is not None:
-            return EpisodeMarker(0, (int(match.group(4)),), (int(match.group(5)),))
+        separator = match.start()
+        start = separator
+        while start > 0 and text[start - 1].isdigit():
+            start -= 1
+        if separator - start > 2:
+            continue
         before, earlier = text[start - 1 : start], text[start - 2 : start - 1]
         if before.isalnum() or (before in "._-" and before and earlier.isdigit()):
             continue  # "2023.05.14", "H.264", "DD5.1": dates and tags
-        if match.group(2) == "." and before not in ("[", " ", "."):
+        if text[separator] == "." and before not in ("[", " ", "."):
             continue
         if _JOINED_AFTER.match(text, match.end()) is None:
             continue
         if _LATER_YEAR.search(text, match.end()) is not None:
             continue  # "Movie.1.15.Version.2011": a film's name, its year after it
-        return EpisodeMarker(start, (int(match.group(1)),), (int(match.group(3)),))
+        return EpisodeMarker(start, (int(text[start:separator]),), (int(match.group(1)),))
     return None
 
 
