@@ -94,6 +94,9 @@ _new_instance = object.__new__
 _BRACKETED_YEAR = re.compile(r"[(\[]((?:19|20)\d\d)[)\]]")
 # A year after an episode marker: not a piece of a date (2023.05.14), not the start of a span
 # ("(1988 - 89)"), not a Spanish episode number ("Cap.1905").
+# Three or more words of letters joined by hyphens, as web slugs write names ("9-1-1" and
+# "Spider-Man" are not).
+_SLUG = re.compile(r"[^\W\d_]{2,}(?:-[^\W\d_]+){2,}")
 _LATER_YEAR = re.compile(
     r"(?<![^\W_])(?<!\d[.-])(?<![Cc]ap\.)((?:19|20)\d\d)(?![^\W_])(?![.-]\d)(?!\s*[-–]\s*\d)"
 )
@@ -108,6 +111,8 @@ def _series_title(body: str, marker: EpisodeMarker) -> str | None:
         name = name[: packaging.start()]
     name = clean_name(name)
     name = _COUNTRY_IN_PARENS.sub("", name)
+    if " " not in name and _SLUG.fullmatch(name):
+        name = name.replace("-", " ")  # "kimetsu-no-yaiba-episode-25": words joined by hyphens
     return name or None
 
 

@@ -192,6 +192,11 @@ def name_span(text: str, tag: int | None = -1) -> NameSpan:
     if year_match is not None:
         ends.append(year_match.start())
     name_break = _NAME_BREAK.search(text, 1)
+    while name_break is not None and (tag is None or name_break.start() < tag):
+        inside = _words_in_brackets(text, name_break)
+        if inside is None:
+            break
+        name_break = _NAME_BREAK.search(text, inside)
     if name_break is not None and not _dash_inside_name(text, name_break, year_match, tag):
         ends.append(name_break.start())
     part = _PART.search(text)
@@ -209,6 +214,33 @@ def name_span(text: str, tag: int | None = -1) -> NameSpan:
     end = _step_back_over_weak_tags(text, end)
     year = int(year_match.group(2)) if year_match is not None else None
     return NameSpan(end, year)
+
+
+_CLOSING = {"(": ")", "[": "]"}
+_BRACKETED_WORDS = re.compile(r"[^\W\d_][^\W_]*(?:[ ._'-][^\W\d_][^\W_]*){0,2}")
+_NAME_GOES_ON = re.compile(r"[ ._]*[^\W\d_]{2,}")
+
+
+def _words_in_brackets(text: str, name_break: re.Match[str]) -> int | None:
+    """'You Are (Not) Alone (2009)': a bracketed word or two that the name goes on after is
+    part of the name; the end of the group is returned, None when the name ends there."""
+    opening = text[name_break.end() - 1 : name_break.end()]
+    closing = _CLOSING.get(opening)
+    if closing is None:
+        return None
+    close = text.find(closing, name_break.end())
+    if close < 0 or not _BRACKETED_WORDS.fullmatch(text, name_break.end(), close):
+        return None
+    inner = text[name_break.end() : close]
+    if first_strong_tag(inner, 0) is not None or _WEAK_TAG.search(inner) is not None:
+        return None
+    follows = _NAME_GOES_ON.match(text, close + 1)
+    if follows is None:
+        return None
+    word_start = follows.end() - len(follows.group().lstrip(" ._"))
+    if first_strong_tag(text[word_start:], 0) == 0 or _WEAK_TAG.match(text, word_start):
+        return None
+    return close + 1
 
 
 def _dash_inside_name(

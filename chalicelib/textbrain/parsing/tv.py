@@ -194,9 +194,10 @@ _SEASON_PACK = re.compile(
     + r"))",
     _I,
 )
+# "E05", "Ep.05", "Episode 5", "episode-25" (a name whose words are joined by hyphens).
 _EPISODE_ONLY = re.compile(
     r"e(?<![^\W_]e)(?:p(?:isode|s)?"
-    + _SEP
+    + r"[ ._-]"
     + r"?)?(\d{1,4})(?:"
     + _SEP
     + r"*-"

@@ -54,3 +54,32 @@ def test_parsed_names_prefer_latin(title: str, name: str) -> None:
 )
 def test_site_prefixes(title: str, name: str) -> None:
     assert parse(title).title == name
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "episode"),
+    [
+        # Web slugs: words joined by hyphens around an episode word.
+        ("shingeki-no-kaze-episode-12-720p.mp4", "shingeki no kaze", 12),
+        ("umi-no-uta-episode-3", "umi no uta", 3),
+        ("long-way-home-ep-07-1080p.mkv", "long way home", 7),
+    ],
+)
+def test_slug_names(title: str, name: str, episode: int) -> None:
+    release = parse(title)
+    assert (release.title, release.episodes) == (name, (episode,))
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        # A bracketed word or two that the name goes on after belongs to the name.
+        ("Night_Song_(Not)_Forgotten_(2011)_[1080p,BluRay,x264].mkv", "Night Song (Not) Forgotten"),
+        ("Bright Lights (Big) City 1999 720p BluRay x264-GRP", "Bright Lights (Big) City"),
+        # A bracket followed by tags or a year ends the name.
+        ("Bright Lights (Extended) 1999 720p BluRay x264-GRP", "Bright Lights"),
+        ("Bright Lights (1999) [1080p] [BluRay]", "Bright Lights"),
+    ],
+)
+def test_bracketed_words_in_names(title: str, name: str) -> None:
+    assert parse(title).title == name
