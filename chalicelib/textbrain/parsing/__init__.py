@@ -23,6 +23,7 @@ from chalicelib.textbrain.parsing.flags import (
     year_range_of,
 )
 from chalicelib.textbrain.parsing.movie import (
+    alternative_title_of,
     first_strong_tag,
     has_documentary_label,
     movie_title,
@@ -46,7 +47,12 @@ from chalicelib.textbrain.parsing.tokens import (
     split_extension,
     strip_leading_noise,
 )
-from chalicelib.textbrain.parsing.tv import EpisodeMarker, find_explicit_marker, find_terse_marker
+from chalicelib.textbrain.parsing.tv import (
+    EpisodeMarker,
+    find_air_date,
+    find_explicit_marker,
+    find_terse_marker,
+)
 from chalicelib.textbrain.release import ParsedRelease, RedFlag, ReleaseKind
 
 __all__ = ["parse"]
@@ -199,13 +205,18 @@ def parse(
             marker = EpisodeMarker(len(body), absolute.seasons, absolute.episodes)
     if marker is None:
         marker = find_terse_marker(body, first_tag)
+    air_date: str | None = None
+    if marker is None:
+        dated = find_air_date(body)
+        if dated is not None:
+            marker, air_date = dated
     lower = body.lower()  # for every keyword check on the body below
     source = source_of(body, lower)
     codec = codec_of(body, lower)
     discography = is_discography(body, lower)
     kind = _kind(body, lower, extension, marker, source, codec, discography)
 
-    artist = album = name = None
+    artist = album = name = alias = None
     year: int | None = None
     seasons: tuple[int, ...] = ()
     episodes: tuple[int, ...] = ()
@@ -239,6 +250,7 @@ def parse(
         resolution = resolution_of(stripped)
     else:
         name, year = movie_title(body, first_tag(body))
+        alias = alternative_title_of(body) if "ka" in lower else None
         if kind is not ReleaseKind.MOVIE:
             audio_format = audio_format_of(body, body)
         resolution = resolution_of(stripped)
@@ -250,6 +262,11 @@ def parse(
     ):
         resolution = resolution or resolution_of(extension)
 
+    if air_date is not None:
+        if kind is ReleaseKind.TV:
+            year = year or int(air_date[:4])
+        else:
+            air_date = None  # "Live at Hall 2003-05-14": a concert's date, not an air date
     flags = set(red_flags_of(body, audio_format is not None, lower))
     if is_various_artists(artist):
         flags.add(RedFlag.VA_COMPILATION)
@@ -284,5 +301,7 @@ def parse(
         is_collection=is_collection(body, lower),
         disc_count=int(discs.group(1)) if discs is not None else None,
         red_flags=frozenset(flags),
+        air_date=air_date,
+        alternative_title=alias,
     )
     return release

@@ -309,6 +309,16 @@ def movie_title(text: str, tag: int | None = -1) -> tuple[str | None, int | None
     return (name or None), span.year
 
 
+def alternative_title_of(text: str) -> str | None:
+    """The name after "AKA": "Crouching Tiger Hidden Dragon AKA Wo hu cang long 2000"."""
+    aka = _AKA.search(text)
+    if aka is None:
+        return None
+    rest = text[aka.end() :]
+    span = name_span(rest)
+    return clean_name(rest[: span.end]) or None
+
+
 def release_group_of(text: str) -> str | None:
     """The scene group after the last dash ('...x264-SPARKS' -> 'SPARKS')."""
     match = _GROUP.search(text)

@@ -714,3 +714,19 @@ def find_terse_marker(text: str, name_end: Callable[[str], int | None]) -> Episo
     if marker is not None:
         return EpisodeMarker(marker.start, marker.seasons, marker.episodes, explicit=False)
     return None
+
+
+# A daily show's air date: "Show.Name.2023.05.14.720p", "Show Name 2023-05-14".
+_AIR_DATE = re.compile(
+    r"(?<![^\W_])((?:19|20)\d\d)([ ._-])(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?![^\W_])"
+)
+
+
+def find_air_date(text: str) -> tuple[EpisodeMarker, str] | None:
+    """The air date of a daily show after its name, as a marker and an ISO date."""
+    match = _AIR_DATE.search(text, 1)
+    if match is None:
+        return None
+    year, _, month, day = match.groups()
+    marker = EpisodeMarker(match.start(), (), (), explicit=False, end=match.end())
+    return marker, f"{year}-{month}-{day}"

@@ -184,3 +184,35 @@ def test_marker_choice(
 )
 def test_series_year_after_marker(title: str, year: int | None) -> None:
     assert parse(title).year == year, title
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "air_date"),
+    [
+        # A daily show names its episode by the air date.
+        ("Late.Night.Talk.2021.11.03.720p.HDTV.x264-GRP", "late night talk", "2021-11-03"),
+        ("Morning News 2018-02-28 Guest Name 1080p WEB h264", "morning news", "2018-02-28"),
+    ],
+)
+def test_daily_air_dates(title: str, name: str, air_date: str) -> None:
+    release = parse(title)
+    assert release.content_type is ReleaseKind.TV
+    assert (normalise_text(release.title or "", False), release.air_date) == (name, air_date)
+    assert release.year == int(air_date[:4]) and release.episodes == ()
+
+
+def test_concert_dates_are_not_air_dates() -> None:
+    release = parse("Some Band - Live at the Hall 2003-05-14 [FLAC]")
+    assert release.content_type is ReleaseKind.MUSIC and release.air_date is None
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "alternative"),
+    [
+        ("Silent River AKA Cicha rzeka 1998 DVDRip", "Silent River", "Cicha rzeka"),
+        ("Red.Lantern.aka.Hong.Deng.2004.1080p.BluRay.x264-GRP", "Red Lantern", "Hong Deng"),
+    ],
+)
+def test_aka_alternative_titles(title: str, name: str, alternative: str) -> None:
+    release = parse(title)
+    assert (release.title, release.alternative_title) == (name, alternative)
