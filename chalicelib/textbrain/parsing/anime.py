@@ -58,8 +58,12 @@ _WORDED_STARTS = frozenset("EeＥFf#第")
 _CANDIDATE = re.compile(
     r"(?:\d(?<![^\W_]\d)(?<!\d\.\d)(?!(?<=1)9\d\d(?!\d)|(?<=2)0\d\d(?!\d))\d{0,3}(?:v\d)?"
     r"(?![^\W_])(?!\.\d)"
-    r"|e(?<![^\W_]e)(?:p?|pisode)\.?\s?\d|#(?<![^\W_]#)\.?\s?\d|第\d|\d[話话集])"
+    r"|e(?<![^\W_]e)(?:p?|pisode)\.?\s?\d|#(?<![^\W_]#)\.?\s?\d|第\d|\d[話话集]"
+    r"|\d(?<![^\W_]\d)\d{1,2}(?:\.\d|[a-d])(?:v\d)?(?![^\W_])(?!\.\d))"
 )  # run on lower-cased text: case-insensitive matching is several times slower in `re`
+# A part of an episode: "02.5" (a recap between 2 and 3) or "01b" (the second story of 1).
+# Where it stands the name has ended; a lettered part names its episode, a fraction none.
+_PARTIAL = re.compile(r"(\d{2,3})(?:\.(\d)|([a-d]))(?:v\d)?", _I)
 
 
 def may_have_absolute_marker(title: str) -> bool:
@@ -206,6 +210,15 @@ def find_absolute_marker(title: str, numbered: bool = False) -> AbsoluteMarker |
         if worded is not None and (name or named):
             found_seasons = seasons or (() if evidence else (1,))
             return _marker(tokens, leading, name, token.start, worded, year, found_seasons)
+        partial = _PARTIAL.fullmatch(text) if text[:1].isdigit() else None
+        if (
+            partial is not None
+            and (name or named)
+            and (previous_dash or evidence)
+            and _ends_here(following, tokens, position)
+        ):
+            parts = () if partial.group(2) else (int(partial.group(1)),)
+            return _marker(tokens, leading, name, token.start, parts, year, seasons)
         if (name or named) and not _YEAR.fullmatch(text) and (previous_dash or not closed):
             episodes = _episodes_of(text, False)
             if (

@@ -216,3 +216,18 @@ def test_concert_dates_are_not_air_dates() -> None:
 def test_aka_alternative_titles(title: str, name: str, alternative: str) -> None:
     release = parse(title)
     assert (release.title, release.alternative_title) == (name, alternative)
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "episodes"),
+    [
+        # A lettered part names its episode; a fraction (a recap between two) names none.
+        ("Cloud Town - 112b - The Second Story [720p].mkv", "cloud town", (112,)),
+        ("[Grp]_Star_Harbour_-_03a_[1A2B3C4D].mkv", "star harbour", (3,)),
+        ("[Grp] Star Harbour - 12.5 - Recap [720p].mkv", "star harbour", ()),
+        ("[Grp]_Star_Harbour_07.5_[1A2B3C4D].mkv", "star harbour", ()),
+    ],
+)
+def test_partial_episodes(title: str, name: str, episodes: tuple[int, ...]) -> None:
+    got_name, _, got_episodes = _read(title)
+    assert (got_name, got_episodes) == (name, episodes)
