@@ -103,6 +103,7 @@ _BRACKETED_YEAR = re.compile(r"[(\[]((?:19|20)\d\d)[)\]]")
 # Three or more words of letters joined by hyphens, as web slugs write names ("9-1-1" and
 # "Spider-Man" are not).
 _SLUG = re.compile(r"[^\W\d_]{2,}(?:-[^\W\d_]+){2,}")
+_BRACKETED = re.compile(r"\[[^\]]*\]|\([^)]*\)")
 _LATER_YEAR = re.compile(
     r"(?<![^\W_])(?<!\d[.-])(?<![Cc]ap\.)((?:19|20)\d\d)(?![^\W_])(?![.-]\d)(?!\s*[-–]\s*\d)"
 )
@@ -163,7 +164,8 @@ def _kind(
         return ReleaseKind.TV
     if _SOFTWARE.search(body):
         return ReleaseKind.SOFTWARE
-    if " - " in body or looks_like_scene_music(body):
+    if (" - " in body and " - " in _BRACKETED.sub("", body)) or looks_like_scene_music(body):
+        # "Artist - Album"; a dash inside brackets ("Film [1963 - UK] comedy") says nothing.
         return ReleaseKind.MUSIC
     return ReleaseKind.UNKNOWN
 

@@ -6,6 +6,7 @@ import pytest
 
 from chalicelib.textbrain.parsing import parse
 from chalicelib.textbrain.parsing.tokens import prefer_latin
+from chalicelib.textbrain.release import ReleaseKind
 
 
 @pytest.mark.parametrize(
@@ -83,3 +84,17 @@ def test_slug_names(title: str, name: str, episode: int) -> None:
 )
 def test_bracketed_words_in_names(title: str, name: str) -> None:
     assert parse(title).title == name
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "year"),
+    [
+        # A dash inside brackets does not make "Artist - Album" of a film's title.
+        ("The Quiet Valley [1971 - France] drama", "The Quiet Valley", 1971),
+        ("Harbour Lights (1958 - UK) comedy", "Harbour Lights", 1958),
+    ],
+)
+def test_bracketed_dash_is_not_an_artist_separator(title: str, name: str, year: int) -> None:
+    release = parse(title)
+    assert release.content_type is not ReleaseKind.MUSIC
+    assert (release.title, release.year) == (name, year)
