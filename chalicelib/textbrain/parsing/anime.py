@@ -56,10 +56,9 @@ _WORDED_STARTS = frozenset("EeＥFf#第")
 # Each branch starts with its first character and checks what precedes it after that (a
 # leading look-behind would be tried at every position; a leading character lets `re` skip).
 _CANDIDATE = re.compile(
-    r"(?:\d(?<![^\W_]\d)(?<!\d\.\d)(?!(?<=1)9\d\d(?!\d)|(?<=2)0\d\d(?!\d))\d{0,3}(?:v\d)?"
-    r"(?![^\W_])(?!\.\d)"
-    r"|e(?<![^\W_]e)(?:p?|pisode)\.?\s?\d|#(?<![^\W_]#)\.?\s?\d|第\d|\d[話话集]"
-    r"|\d(?<![^\W_]\d)\d{1,2}(?:\.\d|[a-d])(?:v\d)?(?![^\W_])(?!\.\d))"
+    r"(?:\d(?<![^\W_]\d)(?<!\d\.\d)(?!(?<=1)9\d\d(?!\d)|(?<=2)0\d\d(?!\d))"
+    r"(?:\d{1,2}(?:\.\d|[a-d])|\d{0,3})(?:v\d)?(?![^\W_])(?!\.\d)"
+    r"|e(?<![^\W_]e)(?:p?|pisode)\.?\s?\d|#(?<![^\W_]#)\.?\s?\d|第\d|\d[話话集])"
 )  # run on lower-cased text: case-insensitive matching is several times slower in `re`
 # A part of an episode: "02.5" (a recap between 2 and 3) or "01b" (the second story of 1).
 # Where it stands the name has ended; a lettered part names its episode, a fraction none.

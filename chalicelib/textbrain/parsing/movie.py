@@ -231,11 +231,11 @@ def _words_in_brackets(text: str, name_break: re.Match[str]) -> int | None:
     close = text.find(closing, name_break.end())
     if close < 0 or not _BRACKETED_WORDS.fullmatch(text, name_break.end(), close):
         return None
-    inner = text[name_break.end() : close]
-    if first_strong_tag(inner, 0) is not None or _WEAK_TAG.search(inner) is not None:
-        return None
     follows = _NAME_GOES_ON.match(text, close + 1)
     if follows is None:
+        return None
+    inner = text[name_break.end() : close]
+    if first_strong_tag(inner, 0) is not None or _WEAK_TAG.search(inner) is not None:
         return None
     word_start = follows.end() - len(follows.group().lstrip(" ._"))
     if first_strong_tag(text[word_start:], 0) == 0 or _WEAK_TAG.match(text, word_start):

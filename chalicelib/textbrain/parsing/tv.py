@@ -102,12 +102,7 @@ def _se_next(range_word: str) -> re.Pattern[str]:
 
 _SE_NEXT = _se_next("e")
 _SE_NEXT_EP = _se_next(r"e(?:p\.?)?")
-# 1x02, [02x01], 2010x15; a frame size (1920x1080, 848x480) is not an episode.
-# Digits first (no look-behind) lets the regex engine skip non-digits quickly; the rest of the
-# checks (not glued to a letter or digit, a plausible season) are done in `_cross`.
-# The "x" is found first and the season digits read back from it: a pattern that starts with
-# a digit is tried at every digit of a title.
-_X = re.compile(r"x(?<=\dx)(\d{1,3})(?![\dpi])")
+# More episodes after 1x02 (see `_cross`).
 _X_NEXT = re.compile(
     r"(?:x|_)(?P<list>\d{1,3})(?![\dpi])"
     r"|" + _SEP + r"*-" + _SEP + r"*\d{1,4}x(?P<range2>\d{1,3})(?![\dpi])"
@@ -154,7 +149,9 @@ _SEASON_MORE = re.compile(
 )
 # "Season 1 2 3 4 5", "Temporadas 1 2 3": seasons listed with spaces only (see `_season_word`).
 _SPACED_SEASON = re.compile(_SEP + r"+(\d{1,2})(?![\dpx])")
-_ORDINAL_SEASON = _keywords(("season",), L + r"(\d{1,2})(?:st|nd|rd|th)" + _SEP + r"?season" + R)
+_ORDINAL_SEASON = _keywords(
+    ("season",), L + r"(\d{1,2})" + _SEP + r"?(?:st|nd|rd|th)" + _SEP + r"?season" + R
+)
 # More seasons after a season pack: "S01.S02.S03", "S1 + S2", "S01 to S28", "S01-S09".
 _PACK_MORE = re.compile(
     r"(?:" + _SEP + r"*(?P<sep>[+&,/]|and|--?|to)?" + _SEP + r"*)s(?P<season>\d{1,2})" + R, _I
@@ -227,12 +224,12 @@ _BROADCAST = _keywords(("tv", "dsr"), L + r"(?:hdtv|pdtv|sdtv|dsr|tvrip)" + R)
 # Season and episode words of other languages, and numbers written before the word:
 # "3ª Temporada", "1a. Temporada", "10 th season", "Сезон: 1-8", "5-й сезон", "8.sez",
 # "Серия №180", "Серии 1-6", "05 сер.", "21.ser", "7.Bölüm", "12. Bölüm", "Эпизод 09".
-_WORDED = KeywordPattern(
-    ("сез", "sez", "сер", "ser.", "seri", "temporada", "bölüm", "bolum", "эпизод", "season"),
-    r"(?P<season>seasons?|temporadas?|сезон\w*|sezon|sez\.?)"
-    r"|(?P<episode>серия|серии|серія|сер\.|seriya|serija|seria|ser\.|bölüm|bolum|эпизод)",
-    0,
+_WORDED = re.compile(
+    r"(?P<season>temporadas?|сезон\w*|sezon|sez\.?)"
+    r"|(?P<episode>серия|серии|серія|сер\.|seriya|serija|seria|ser\.|bölüm|bolum|эпизод)"
 )
+# The other scripts' words for the cheap pre-check in `_worded` (most titles have none).
+_WORDED_OTHER = ("сез", "сер", "bölüm", "эпизод")
 # The number before or after the word; the word is found first (a literal is cheap to find).
 _SEASON_BEFORE = re.compile(
     r"(?<!\d)(\d{1,2})(?:[ ._]?(?:st|nd|rd|th)|â?º|ª|°|a\.?|-?й)?"
@@ -307,60 +304,72 @@ def _season_episode(text: str) -> EpisodeMarker | None:
 
 
 # "T02E22", "T01xE08" (temporada), "01E06": a season number with no S before the E marker.
-# The E (or xE) is found first, the season digits before it are read back: a pattern that
-# starts with a digit is tried at every digit of a title, these letters are rarer after digits.
-_BARE_SEASON_EPISODE = re.compile(r"(?:e(?<=\de)|x(?<=\dx)e)(\d{1,3})(?![\dpi])")
+# An x or an e right after a digit: "1x02" / "2010x15" (the x), "T02E22" / "01E06" / "T01xE08"
+# (the e). One scan finds both kinds; the season digits are read back from the letter, since a
+# pattern that starts with a digit is tried at every digit of a title.
+_DIGIT_LETTER = re.compile(r"[xe](?<=\d[xe])")
+_EPISODE_DIGITS = re.compile(r"(\d{1,3})(?![\dpi])")
 
 
-def _bare_season_episode(text: str) -> EpisodeMarker | None:
-    for match in _BARE_SEASON_EPISODE.finditer(text):
-        if text[match.end() : match.end() + 1].isalnum():
-            continue  # "[82E36A36]": inside a checksum
-        start = match.start()
+def _digit_letter(text: str, cross: bool = True) -> EpisodeMarker | None:
+    """The leftmost NxNN (`cross`) or bare-season E marker; see `_DIGIT_LETTER`."""
+    for letter in _DIGIT_LETTER.finditer(text):
+        position = letter.start()
+        start = position
         while start > 0 and text[start - 1].isdigit():
             start -= 1
-        season = text[start : match.start()]
-        before = text[start - 1 : start]
-        if len(season) > 2:
-            continue
-        if before == "t" and not text[start - 2 : start - 1].isalnum():
-            start -= 1  # "T02E22": the T of temporada
-        elif before.isalnum() or (before == "." and text[start - 2 : start - 1].isdigit()):
-            continue
-        elif len(season) != 2:
-            continue  # "01E06" needs its season padded: "1e5" says too little
-        return EpisodeMarker(start, (int(season),), (int(match.group(1)),))
-    return None
-
-
-def _cross(text: str) -> EpisodeMarker | None:
-    for match in _X.finditer(text):
-        start = match.start()
-        while start > 0 and text[start - 1].isdigit():
-            start -= 1
-        season = text[start : match.start()]
-        if len(season) > 4:
-            continue
-        before = text[start - 1] if start > 0 else " "
-        # "Fringe2x05": a season glued to a word of three or more letters still counts.
-        glued = before.isalnum() and not _GLUED_NAME.search(text, 0, start)
-        # "AC3 5.1x2", "2.0x3": a count of audio tracks after a channel layout.
-        channels = (
-            before == "."
-            and text[start - 2 : start - 1].isdigit()
-            and not text[start - 3 : start - 2].isdigit()
-        )
-        if glued or channels:
-            continue
-        if len(season) == 3 or (len(season) == 4 and season[:2] not in ("19", "20")):
-            continue
-        episodes = [int(match.group(1))]
-        _follow(_X_NEXT, text, match.end(), episodes)
-        return EpisodeMarker(start, (int(season),), tuple(episodes))
-    every = _X_ALL.search(text)
+        if text[position] == "e" or text.startswith("e", position + 1):
+            digits = _EPISODE_DIGITS.match(text, position + (1 if text[position] == "e" else 2))
+            marker = None if digits is None else _bare_season_episode(text, start, digits)
+        else:
+            digits = _EPISODE_DIGITS.match(text, position + 1)
+            marker = None if digits is None or not cross else _cross(text, start, digits)
+        if marker is not None:
+            return marker
+    every = _X_ALL.search(text) if cross else None
     if every is not None:
         return EpisodeMarker(every.start(), (int(every.group(1)),), ())
     return None
+
+
+def _bare_season_episode(text: str, start: int, digits: re.Match[str]) -> EpisodeMarker | None:
+    """"T02E22", "T01xE08" (temporada), "01E06": a season with no S before the E marker."""
+    if text[digits.end() : digits.end() + 1].isalnum():
+        return None  # "[82E36A36]": inside a checksum
+    season = text[start : digits.start() - 1].rstrip("x")
+    before = text[start - 1 : start]
+    if len(season) > 2:
+        return None
+    if before == "t" and not text[start - 2 : start - 1].isalnum():
+        start -= 1  # "T02E22": the T of temporada
+    elif before.isalnum() or (before == "." and text[start - 2 : start - 1].isdigit()):
+        return None
+    elif len(season) != 2:
+        return None  # "01E06" needs its season padded: "1e5" says too little
+    return EpisodeMarker(start, (int(season),), (int(digits.group(1)),))
+
+
+def _cross(text: str, start: int, digits: re.Match[str]) -> EpisodeMarker | None:
+    """"1x02", "[02x01]", "2010x15", "Fringe2x05"; a frame size (1920x1080) is not one."""
+    season = text[start : digits.start() - 1]
+    if len(season) > 4:
+        return None
+    before = text[start - 1] if start > 0 else " "
+    # "Fringe2x05": a season glued to a word of three or more letters still counts.
+    glued = before.isalnum() and not _GLUED_NAME.search(text, 0, start)
+    # "AC3 5.1x2", "2.0x3": a count of audio tracks after a channel layout.
+    channels = (
+        before == "."
+        and text[start - 2 : start - 1].isdigit()
+        and not text[start - 3 : start - 2].isdigit()
+    )
+    if glued or channels:
+        return None
+    if len(season) == 3 or (len(season) == 4 and season[:2] not in ("19", "20")):
+        return None
+    episodes = [int(digits.group(1))]
+    _follow(_X_NEXT, text, digits.end(), episodes)
+    return EpisodeMarker(start, (int(season),), tuple(episodes))
 
 
 def _season_word(text: str) -> EpisodeMarker | None:
@@ -416,7 +425,18 @@ def _season_word(text: str) -> EpisodeMarker | None:
 
 def _worded(text: str) -> EpisodeMarker | None:
     """Season and episode words of other languages and numbers before the word (`_WORDED`)."""
-    match = _WORDED.search(text, text)
+    if not (
+        "sez" in text
+        or "ser." in text
+        or "seria" in text
+        or "serij" in text
+        or "seriy" in text
+        or "temporada" in text
+        or "bolum" in text
+        or (not text.isascii() and any(word in text for word in _WORDED_OTHER))
+    ):
+        return None
+    match = _WORDED.search(text)
     start = consumed = -1
     seasons: list[int] = []
     episodes: list[int] = []
@@ -431,7 +451,7 @@ def _worded(text: str) -> EpisodeMarker | None:
             before = _SEASON_BEFORE.search(text, max(0, word_start - 16, consumed), word_start)
             after = (
                 None
-                if before is not None or word.startswith(("season", "temporada"))
+                if before is not None or word.startswith("temporada")
                 else (_SEASON_AFTER.match(text, word_end))
             )
             found = before or after
@@ -464,7 +484,7 @@ def _worded(text: str) -> EpisodeMarker | None:
                 start = found.start() if start < 0 else min(start, found.start())
                 start = min(start, word_start)
                 consumed = max(found.end(), word_end)
-        match = _WORDED.pattern.search(text, word_end)
+        match = _WORDED.search(text, word_end)
     if start < 0:
         return None
     return EpisodeMarker(start, tuple(seasons), tuple(episodes))
@@ -516,7 +536,7 @@ def _ordinal_season(text: str) -> EpisodeMarker | None:
 # pattern that starts at every digit).
 _JOINED = re.compile(r"[._](?<=\d[._])(\d{2,3})(?!\d)(?![._]\d)")
 _LEADING_JOINED = re.compile(r"(\d)-(\d{2})(?=[ .])")
-_LATER_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_LATER_YEAR = re.compile(r"(?=[12])(?<!\d)(?:19|20)\d\d(?!\d)")
 _JOINED_AFTER = re.compile(r"$|[ \]]|[._-][^\W\d_]|\.?$")
 
 
@@ -625,8 +645,7 @@ def _part(text: str) -> EpisodeMarker | None:
 
 _STRONG: tuple[Callable[[str], EpisodeMarker | None], ...] = (
     _season_episode,
-    _bare_season_episode,
-    _cross,
+    _digit_letter,
     _ordinal_season,
     _season_word,
     _season_pack,
@@ -659,10 +678,13 @@ def find_explicit_marker(text: str) -> EpisodeMarker | None:
     found: list[EpisodeMarker] = []
     limit = len(text)
     for finder in _STRONG:
-        if finder is _cross and found and found[0].start == limit and _SE.match(text, limit):
-            continue  # "4x4.Name.S01E09": beside an S01E09 marker a 4x4 belongs to the name
         # Only a marker left of the best one so far can win: search the name part only.
-        marker = finder(text if limit == len(text) else text[: limit + 1])
+        window = text if limit == len(text) else text[: limit + 1]
+        if finder is _digit_letter and found and found[0].start == limit:
+            # "4x4.Name.S01E09": beside an S01E09 marker a 4x4 belongs to the name.
+            marker = _digit_letter(window, cross=_SE.match(text, limit) is None)
+        else:
+            marker = finder(window)
         if marker is not None:
             found.append(marker)
             limit = min(limit, marker.start)
@@ -716,9 +738,10 @@ def find_terse_marker(text: str, name_end: Callable[[str], int | None]) -> Episo
     return None
 
 
-# A daily show's air date: "Show.Name.2023.05.14.720p", "Show Name 2023-05-14".
+# A daily show's air date: "Show.Name.2023.05.14.720p", "Show Name 2023-05-14". The look-ahead
+# first: `re` rejects most positions on their first character, before the look-behind.
 _AIR_DATE = re.compile(
-    r"(?<![^\W_])((?:19|20)\d\d)([ ._-])(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?![^\W_])"
+    r"(?=[12])(?<![^\W_])((?:19|20)\d\d)([ ._-])(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?![^\W_])"
 )
 
 
