@@ -91,11 +91,13 @@ _TRAILING_CODEC = re.compile(r"[\s._-]+(?:[xh]\.?26[45]|xvid|hevc)$", re.IGNOREC
 _COUNTRY_IN_PARENS = re.compile(r"\s*\((?:US|UK|AU|CA|NZ)\)\s*$")
 # Packaging words between a series name and its season marker ("Show.COMPLETE.S01-S09").
 _TRAILING_PACKAGING = KeywordPattern(
-    ("complete", "integrale", "intégrale"),
-    r"(?:[\s._-]+(?:the[\s._])?(?:complete|integrale|int[eé]grale)(?:[\s._](?:series|seasons?"
-    r"|collection|box[\s._]?set|tv[\s._]series))?)+[\s._\-(\[]*$",
+    ("complete", "integrale", "intégrale", "season", "saison"),
+    r"(?:[\s._-]+(?:(?:the[\s._])?(?:complete|integrale|int[eé]grale)(?:[\s._](?:series|seasons?"
+    r"|collection|box[\s._]?set|tv[\s._]series))?|seasons?|saisons?))+[\s._\-(\[]*$",
     re.IGNORECASE,
 )
+# A bracketed tag between a series name and its marker ("You.[Uncut].S01").
+_TRAILING_SQUARE = re.compile(r"\s*\[[^\]]*\]$")
 _new_instance = object.__new__
 _BRACKETED_YEAR = re.compile(r"[(\[]((?:19|20)\d\d)[)\]]")
 # A year after an episode marker: not a piece of a date (2023.05.14), not the start of a span
@@ -119,6 +121,8 @@ def _series_title(body: str, marker: EpisodeMarker) -> str | None:
         name = name[: packaging.start()]
     name = clean_name(name)
     name = _COUNTRY_IN_PARENS.sub("", name)
+    if name.endswith("]") and "[" in name:
+        name = _TRAILING_SQUARE.sub("", name) or name
     if " " not in name and _SLUG.fullmatch(name):
         name = name.replace("-", " ")  # "kimetsu-no-yaiba-episode-25": words joined by hyphens
     return name or None

@@ -19,7 +19,7 @@ _STRONG_TAG = re.compile(
     r"|[xh][ .]?26[2345]|hevc\w*|avc|xvid\w*|divx|vc[ .-]?1|mpeg[ .-]?2|mpg2|vp9|av1|\d{1,2}bit"
     r"|ac3d?|e?ac3|dts\w*|dd[p+]?\d(?:[ .]\d)?|ddp|dd-?ex|truehd|atmos\w*|aac\w*|lpcm|pcm|mp3|flac"
     r"|opus"
-    r"|lame\w*|dl|dubbed|subbed|\w*subs|subforced|vostfr|vost|truefrench|vff|vfq|vf|multi|dual"
+    r"|lame\w*|dl|dubbed|subbed|\w*subs|[a-z]{2,5}sub|subforced|vostfr|vost|truefrench|vff|vfq|vf|multi|dual"
     r"|swissgerman|readnfo|nfofix|prooffix|proper|repack|rerip|internal|hq|hfr|\d+fps|x\d{1,2}"
     r"|avi|mkv|mp4|h264|mhd|hdlight)" + R,
     _I,
@@ -42,7 +42,7 @@ _WEAK_TAG = re.compile(
         r"|special[ ._-]edition|criterion|complete|festival|stv|docu|doku|convert|3d|xxx|recut"
         r"|alternative[ ._-]cut|integral|german|french|english|italian|spanish|russian|japanese"
         r"|korean|hindi|polish|dutch|latino|swedish|danish|norwegian|finnish|ita|eng|line|ws|fs"
-        r"|real|proof|ts|screener|special)"
+        r"|real|proof|ts|screener|special|custom)"
         + R
     ),
     _I,
@@ -109,10 +109,13 @@ def has_documentary_label(text: str) -> bool:
 
 
 # Packaging words after a name: "Ultimate Fan Collection", "Complete Collection", "Box Set".
+# Packaging words after a name: "Ultimate Fan Collection", "Complete Collection", "Box Set",
+# "Full Series", "Heptalogy" (a film series counted in Greek).
 _TRAILING_PACKAGING = KeywordPattern(
-    ("collection", "box"),
+    ("collection", "box", "series", "logy"),
     r"(?:[\s._-]+(?:the|complete|ultimate|fan|trilogy|quadrilogy|anthology|movie|film)){0,3}"
-    r"[\s._-]+(?:collection|box[\s._]?set)[\s._-]*$",
+    r"[\s._-]+(?:collection|box[\s._]?set|(?:full|complete)[\s._]series"
+    r"|(?:tri|tetra|quadri|penta|hexa|hepta|octa)logy)[\s._-]*$",
 )
 _TITLE_CASE_WEB = re.compile(r"Web[ ._][(\[]?(?:19|20)\d\d(?![^\W_])")
 _NAME_BREAK = re.compile(r"\s[-–]\s|--|[\s._]?[(\[{<]")

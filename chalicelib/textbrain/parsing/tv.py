@@ -209,7 +209,9 @@ _TRAILING_NUMBER = re.compile(r"-(?<=[^\W_]-)(\d{3,4})$")
 _PART = _keywords(
     ("part",), L + r"part" + _SEP + r"?(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r"|[ivx]{1,4})" + R
 )
+# A bracketed year may stand between the season and its episode ("Show S2 (2019) - 11").
 _BARE_EPISODE = re.compile(
+    r"(?:[ ._]*\((?:19|20)\d\d\))?"
     r"(?:[ ._]+-?[ ._]*|[ ._]*-[ ._]*)(?:ep?\.?[ ._]?|#)?\(?(\d{1,3})(?:v\d)?"
     r"(?:[ ._]*[-~][ ._]*(?:ep?\.?)?(\d{1,3}))?\)?(?![\dpix])(?=$|[ ._\-\[(])",
     _I,

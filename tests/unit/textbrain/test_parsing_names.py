@@ -98,3 +98,29 @@ def test_bracketed_dash_is_not_an_artist_separator(title: str, name: str, year: 
     release = parse(title)
     assert release.content_type is not ReleaseKind.MUSIC
     assert (release.title, release.year) == (name, year)
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        # Packaging and tags between a series name and its marker are not the name.
+        ("Harbour Lights Season S01-S03 COMPLETE 720p WEB-DL", "Harbour Lights"),
+        ("Harbour.Lights.[Extended].S02.1080p.WEB.x264-GRP", "Harbour Lights"),
+        # Packaging after a film series' name, and scene words before the tags.
+        ("Night Riders: The Legend Full Series 720p", "Night Riders: The Legend"),
+        ("Night.Riders.Pentalogy.NLSUB.DVDRip.XviD-GRP", "Night Riders"),
+        ("Night.Riders.Return.CUSTOM.EXTENDED.2019.1080p.BluRay-GRP", "Night Riders Return"),
+    ],
+)
+def test_packaging_words_end_names(title: str, name: str) -> None:
+    assert parse(title).title == name
+
+
+def test_bracketed_year_between_season_and_episode() -> None:
+    release = parse("Orchard Hill S3 (2021) - 07 (1080p)-GRP")
+    assert (release.title, release.seasons, release.episodes, release.year) == (
+        "Orchard Hill",
+        (3,),
+        (7,),
+        2021,
+    )
