@@ -181,8 +181,15 @@ def find_absolute_marker(title: str, numbered: bool = False) -> AbsoluteMarker |
                 year = year or int(inner)
                 continue
             number = _episodes_of(inner, True)
+            if number is None and "+" in inner:
+                # "(0001-1071+Movies+Specials)": a batch's range with what else it holds.
+                number = _episodes_of(inner.split("+", 1)[0].strip(), True)
+                number = number if number is not None and len(number) > 1 else None
             squared = title[token.start] in "[{"
             if number is not None and (evidence or squared) and not closed and (name or named):
+                return _marker(tokens, leading, name, token.start, number, year, seasons)
+            if number is not None and len(number) > 1 and (name or named):
+                # "Naruto [1080p] (001-220)": a batch's range after its tags.
                 return _marker(tokens, leading, name, token.start, number, year, seasons)
             if _bracket_is_metadata(inner):
                 closed = True

@@ -213,7 +213,8 @@ _PART = _keywords(
 _BARE_EPISODE = re.compile(
     r"(?:[ ._]*\((?:19|20)\d\d\))?"
     r"(?:[ ._]+-?[ ._]*|[ ._]*-[ ._]*)(?:ep?\.?[ ._]?|#)?\(?(\d{1,3})(?:v\d)?"
-    r"(?:[ ._]*[-~][ ._]*(?:ep?\.?)?(\d{1,3}))?\)?(?![\dpix])(?=$|[ ._\-\[(])",
+    r"(?:[ ._]*(?:[-~]|(?<= )(?:ao|al|a|to)(?= ))[ ._]*(?:ep?\.?)?(\d{1,3}))?\)?(?![\dpix])"
+    r"(?=$|[ ._\-\[(])",
     _I,
 )
 _BEFORE_BROADCAST = _keywords(
@@ -237,7 +238,10 @@ _SEASON_BEFORE = re.compile(
     r"(?<!\d)(\d{1,2})(?:[ ._]?(?:st|nd|rd|th)|â?º|ª|°|a\.?|-?й)?"
     r"(?:[ ._]*(?:a|-|to)[ ._]*(\d{1,2})(?:â?º|ª|°)?)?[ ._]*$"
 )
-_SEASON_AFTER = re.compile(r"[ ._:№]*(\d{1,2})(?!\d)(?:[ ._]*([-,])[ ._]*(\d{1,2})(?!\d))?")
+# "Сезон: 1-8" and "Сезон: 1, 2" name seasons; "Сезон 2 - 07" names season 2's episode 7.
+_SEASON_AFTER = re.compile(
+    r"[ ._:№]*(\d{1,2})(?!\d)(?:-(\d{1,2})(?!\d)|[ ._]*,[ ._]*(\d{1,2})(?!\d))?"
+)
 _EPISODE_BEFORE = re.compile(r"(?<!\d)(?<!\d\.)(\d{1,4})(?:-?я|-?й)?[ ._]*$")
 _EPISODE_AFTER = re.compile(r"[ ._:№#]*(\d{1,4})(?!\d)(?:[ ._]*-[ ._]*(\d{1,4})(?!\d))?")
 
@@ -461,7 +465,11 @@ def _worded(text: str) -> EpisodeMarker | None:
                 first, joint, last = (
                     (found.group(1), "-", found.group(2))
                     if found is before
-                    else (found.group(1), found.group(2), found.group(3))
+                    else (
+                        found.group(1),
+                        "," if found.group(3) is not None else "-",
+                        found.group(2) or found.group(3),
+                    )
                 )
                 seasons.append(int(first))
                 if last is not None and joint == ",":
@@ -489,7 +497,9 @@ def _worded(text: str) -> EpisodeMarker | None:
         match = _WORDED.search(text, word_end)
     if start < 0:
         return None
-    return EpisodeMarker(start, tuple(seasons), tuple(episodes))
+    # A season alone may be followed by its episode ("Temporada 10 - 215 ao 220").
+    end = consumed if seasons and not episodes else -1
+    return EpisodeMarker(start, tuple(seasons), tuple(episodes), end=end)
 
 
 def _season_pack(text: str) -> EpisodeMarker | None:

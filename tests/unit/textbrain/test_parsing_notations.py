@@ -231,3 +231,25 @@ def test_aka_alternative_titles(title: str, name: str, alternative: str) -> None
 def test_partial_episodes(title: str, name: str, episodes: tuple[int, ...]) -> None:
     got_name, _, got_episodes = _read(title)
     assert (got_name, got_episodes) == (name, episodes)
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "seasons", "episodes"),
+    [
+        # A batch's bracketed range after its tags, or with what else the batch holds.
+        ("Moon Riders [720p] (001-052) [Complete]", "moon riders", (), tuple(range(1, 53))),
+        (
+            "[Grp] Moon Riders (001-120+Movies+OVA) [BD] [1080p]",
+            "moon riders",
+            (),
+            tuple(range(1, 121)),
+        ),
+        # A season in another language followed by its episodes after a dash.
+        ("Jinetes 3º Temporada - 41 ao 45 - [WEB]", "jinetes", (3,), (41, 42, 43, 44, 45)),
+        ("Всадники Сезон 2 - 07 [WEB-DL]", "всадники", (2,), (7,)),
+    ],
+)
+def test_batches_and_worded_seasons_with_episodes(
+    title: str, name: str, seasons: tuple[int, ...], episodes: tuple[int, ...]
+) -> None:
+    assert _read(title) == (name, seasons, episodes)
