@@ -105,6 +105,11 @@ _BRACKETED_YEAR = re.compile(r"[(\[]((?:19|20)\d\d)[)\]]")
 # Three or more words of letters joined by hyphens, as web slugs write names ("9-1-1" and
 # "Spider-Man" are not).
 _SLUG = re.compile(r"[^\W\d_]{2,}(?:-[^\W\d_]+){2,}")
+# A name that ends in "Vol" (its number taken for an episode): "Show - Vol", "Show Vol 1v2 & Vol".
+_TRAILING_VOLUME = re.compile(
+    r"[\s._-]*(?:\bvol(?:ume)?\.?[\s._]*\d+(?:v\d)?[\s._]*[&+,][\s._]*)*\bvol(?:ume)?\.?$",
+    re.IGNORECASE,
+)
 _BRACKETED = re.compile(r"\[[^\]]*\]|\([^)]*\)")
 _LATER_YEAR = re.compile(
     r"(?=[12])(?<![^\W_])(?<!\d[.-])(?<![Cc]ap\.)((?:19|20)\d\d)(?![^\W_])(?![.-]\d)"
@@ -244,6 +249,10 @@ def parse(
             year = int(later.group(1)) if later is not None else None
         if marker is not None:
             seasons, episodes = marker.seasons, marker.episodes
+        volume = _TRAILING_VOLUME.search(name) if "ol" in name else None
+        if volume is not None and volume.start() > 0:
+            # "Classroom Crisis - Vol.1 [BD]": the number read was a volume's, not an episode.
+            name, episodes = clean_name(name[: volume.start()]), ()
         resolution = resolution_of(stripped)
     elif kind is ReleaseKind.TV and marker is not None:
         name = _series_title(body, marker)

@@ -253,3 +253,21 @@ def test_batches_and_worded_seasons_with_episodes(
     title: str, name: str, seasons: tuple[int, ...], episodes: tuple[int, ...]
 ) -> None:
     assert _read(title) == (name, seasons, episodes)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # A volume is not an episode, and its word is not the name's.
+        "[Grp] Sky Lines - Vol.2 [BD 720p-AAC]",
+        "[Grp] Sky Lines Vol. 1v2 & Vol. 2 (BD 1280x720 x264 AAC)",
+        "[Grp] Sky Lines Vol.1&2 (BD 1080p 10bit FLAC)",
+    ],
+)
+def test_volumes_end_names(title: str) -> None:
+    release = parse(title)
+    assert (release.title, release.episodes) == ("Sky Lines", ()), title
+
+
+def test_a_films_volume_stays_in_its_name() -> None:
+    assert parse("Kill.Bill.Vol.1.2003.1080p.BluRay.x264-GRP").title == "Kill Bill Vol 1"
