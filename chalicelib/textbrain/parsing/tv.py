@@ -229,7 +229,7 @@ _BROADCAST = _keywords(("tv", "dsr"), L + r"(?:hdtv|pdtv|sdtv|dsr|tvrip)" + R)
 # "Серия №180", "Серии 1-6", "05 сер.", "21.ser", "7.Bölüm", "12. Bölüm", "Эпизод 09".
 _WORDED = re.compile(
     r"(?P<season>temporadas?|сезон\w*|sezon|sez\.?)"
-    r"|(?P<episode>серия|серии|серія|сер\.|seriya|serija|seria|ser\.|bölüm|bolum|эпизод)"
+    r"|(?P<episode>серия|серии|серія|сер\.|seriya|serija|seria|ser\.|bölüm|bolum|blm|эпизод)"
 )
 # The other scripts' words for the cheap pre-check in `_worded` (most titles have none).
 _WORDED_OTHER = ("сез", "сер", "bölüm", "эпизод")
@@ -439,6 +439,7 @@ def _worded(text: str) -> EpisodeMarker | None:
         or "seriy" in text
         or "temporada" in text
         or "bolum" in text
+        or "blm" in text
         or (not text.isascii() and any(word in text for word in _WORDED_OTHER))
     ):
         return None

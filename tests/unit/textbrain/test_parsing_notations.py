@@ -38,6 +38,9 @@ def _read(title: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
         ("Zolotoy.Gorod.(3.sez.14.ser.iz.20).2014.HDTVRip.avi", "zolotoy gorod", (3,), (14,)),
         ("Dolgaya Doroga 4.sezon.11.seriya.iz.16.WEBRip.avi", "dolgaya doroga", (4,), (11,)),
         ("Kara.Deniz.3.Sezon.12.Bölüm.1080p.WEB-DL.mkv", "kara deniz", (3,), (12,)),
+        # "Blm", the short form of Bölüm.
+        ("Kara Deniz 45. Blm (12.03.2022) 1080p WEB-DL", "kara deniz", (), (45,)),
+        ("Kara Deniz 07 BLM(02.11.2021) 720p HDTV x264", "kara deniz", (), (7,)),
         ("Новая гавань 2-й сезон 07-я серия.avi", "новая гавань", (2,), (7,)),
         ("Лесник. Сезон 4. Эпизод 15.avi", "лесник", (4,), (15,)),
         # S01xE03, Sn4 Ep14: an x or an n inside the usual marker.
