@@ -29,6 +29,7 @@ _LEADING_SITE = re.compile(
     re.IGNORECASE,
 )
 _LEADING_BRACKET = re.compile(r"^\s*\[[^\]]*\]\s*\.?\s*")
+_LEADING_NAMED_BRACKET = re.compile(r"^\s*\[([^\W\d_][^\]]*?[ ._](?:19|20)\d\d)\]")
 _LEADING_PAREN_GENRE = re.compile(r"^\s*\([^)]*[A-Za-z][^)]*\)\s*(?=\S)")
 _ACRONYM_DOTS = re.compile(r"(?<![^\W_])[^\W\d_](?:\.[^\W\d_](?![^\W_]))+\.?")
 _SEPARATORS = re.compile(r"[._]+")
@@ -67,6 +68,10 @@ def strip_leading_noise(title: str, keep_parenthesised: bool = True) -> str:
     while previous != title:
         previous = title
         title = _LEADING_SITE.sub("", title)
+        named = _LEADING_NAMED_BRACKET.match(title)
+        if named is not None:
+            # "[Taxi 1998] [BDRemux]": a bracket holding a name and its year is the name.
+            return named.group(1) + title[named.end() :]
         stripped = _LEADING_BRACKET.sub("", title)
         if stripped.strip():
             title = stripped

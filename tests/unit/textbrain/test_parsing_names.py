@@ -124,3 +124,20 @@ def test_bracketed_year_between_season_and_episode() -> None:
         (7,),
         2021,
     )
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "year"),
+    [
+        # A leading bracket that holds a name and its year is the name, not a group's tag.
+        ("[Night Train 2004][1080p][BluRay]", "Night Train", 2004),
+        ("[Old Harbour 1987] [DVDRip Site.org].mkv", "Old Harbour", 1987),
+    ],
+)
+def test_leading_bracket_with_name_and_year(title: str, name: str, year: int) -> None:
+    release = parse(title)
+    assert (release.title, release.year) == (name, year)
+
+
+def test_leading_group_bracket_is_still_dropped() -> None:
+    assert parse("[GRP] Night Train 2004 1080p BluRay x264").title == "Night Train"
