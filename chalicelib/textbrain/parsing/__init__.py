@@ -105,6 +105,9 @@ _BRACKETED_YEAR = re.compile(r"[(\[]((?:19|20)\d\d)[)\]]")
 # Three or more words of letters joined by hyphens, as web slugs write names ("9-1-1" and
 # "Spider-Man" are not).
 _SLUG = re.compile(r"[^\W\d_]{2,}(?:-[^\W\d_]+){2,}")
+# Two such words when the whole title is written that way ("blue-harbor-episode-12-720p").
+_PAIR_SLUG = re.compile(r"[^\W\d_]{2,}-[^\W\d_]{2,}")
+_ONLY_HYPHENS = re.compile(r"[^\s._]+")
 # A name that ends in "Vol" (its number taken for an episode): "Show - Vol", "Show Vol 1v2 & Vol".
 _TRAILING_VOLUME = re.compile(
     r"[\s._-]*(?:\bvol(?:ume)?\.?[\s._]*\d+(?:v\d)?[\s._]*[&+,][\s._]*)*\bvol(?:ume)?\.?$",
@@ -128,7 +131,9 @@ def _series_title(body: str, marker: EpisodeMarker) -> str | None:
     name = _COUNTRY_IN_PARENS.sub("", name)
     if name.endswith("]") and "[" in name:
         name = _TRAILING_SQUARE.sub("", name) or name
-    if " " not in name and _SLUG.fullmatch(name):
+    if " " not in name and (
+        _SLUG.fullmatch(name) or (_PAIR_SLUG.fullmatch(name) and _ONLY_HYPHENS.fullmatch(body))
+    ):
         name = name.replace("-", " ")  # "kimetsu-no-yaiba-episode-25": words joined by hyphens
     return name or None
 

@@ -158,7 +158,13 @@ _PACK_MORE = re.compile(
 )
 _SEASON_EPISODE = re.compile(
     r"[ ._-]*(?:episod(?:es?|ios?)|[eé]pisodes?|cap[ií]tulos?|folge|aflevering|puntata"
-    r"|eps?\.?|e)\(?" + _SEP + r"*(\d{1,4})(?:" + _SEP + r"*-" + _SEP + r"*(\d{1,4}))?(?![\dpi])"
+    r"|cap\.?(?=[ ._]*\d{1,2}(?!\d))|eps?\.?|e)\(?"
+    + _SEP
+    + r"*(\d{1,4})(?:"
+    + _SEP
+    + r"*-"
+    + _SEP
+    + r"*(\d{1,4}))?(?![\dpi])"
     r"|"
     + _SEP
     + r"+(\d{1,3})"

@@ -64,6 +64,8 @@ def test_site_prefixes(title: str, name: str) -> None:
         ("shingeki-no-kaze-episode-12-720p.mp4", "shingeki no kaze", 12),
         ("umi-no-uta-episode-3", "umi no uta", 3),
         ("long-way-home-ep-07-1080p.mkv", "long way home", 7),
+        # Two words are a slug too when the whole title is written that way.
+        ("quiet-harbour-episode-4-720p", "quiet harbour", 4),
     ],
 )
 def test_slug_names(title: str, name: str, episode: int) -> None:

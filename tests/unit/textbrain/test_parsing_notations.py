@@ -37,6 +37,8 @@ def _read(title: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
         ),
         ("Zolotoy.Gorod.(3.sez.14.ser.iz.20).2014.HDTVRip.avi", "zolotoy gorod", (3,), (14,)),
         ("Dolgaya Doroga 4.sezon.11.seriya.iz.16.WEBRip.avi", "dolgaya doroga", (4,), (11,)),
+        # "Cap" (capítulo) with a one- or two-digit number after a season.
+        ("Casa Verde Temporada 2 Cap 7 HDTV", "casa verde", (2,), (7,)),
         ("Kara.Deniz.3.Sezon.12.Bölüm.1080p.WEB-DL.mkv", "kara deniz", (3,), (12,)),
         # "Blm", the short form of Bölüm.
         ("Kara Deniz 45. Blm (12.03.2022) 1080p WEB-DL", "kara deniz", (), (45,)),
