@@ -757,10 +757,11 @@ def find_terse_marker(text: str, name_end: Callable[[str], int | None]) -> Episo
     return None
 
 
-# A daily show's air date: "Show.Name.2023.05.14.720p", "Show Name 2023-05-14". The look-ahead
-# first: `re` rejects most positions on their first character, before the look-behind.
+# A daily show's air date: "Show.Name.2023.05.14.720p", "Show Name 2023-05-14". The century's
+# digits first, then the word-start look-behind: `re` skips straight to each "19" or "20".
 _AIR_DATE = re.compile(
-    r"(?=[12])(?<![^\W_])((?:19|20)\d\d)([ ._-])(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?![^\W_])"
+    r"((?:19|20)(?<![^\W_]19)(?<![^\W_]20)\d\d)([ ._-])(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])"
+    r"(?![^\W_])"
 )
 
 
