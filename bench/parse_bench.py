@@ -75,6 +75,8 @@ def _same(expected: Any, got: Any) -> bool:
 
 
 _TRAILING_YEAR = re.compile(r"[\s._-]*[(\[]?(?:19|20)\d\d[)\]]?\s*$")
+_TRAILING_COUNTRY = re.compile(r"[\s._-]*[(\[]?(?:US|UK|AU|CA|NZ)[)\]]?\s*$")
+_VARIOUS = frozenset({"va", "v a", "various", "various artists"})
 
 
 def _same_title(expected: Any, got: Any) -> bool:
@@ -89,16 +91,28 @@ def _same_title(expected: Any, got: Any) -> bool:
         return True
     if not isinstance(got, str) or not isinstance(expected, str):
         return False
-    shorter = _TRAILING_YEAR.sub("", got)
-    return shorter != got and _same(expected, shorter)
+    # Rule 13: a country after a series name ("The Office US") is kept by Sonarr and by the
+    # parser, split off by guessit and PTT.
+    for trailing in (_TRAILING_YEAR, _TRAILING_COUNTRY):
+        shorter = trailing.sub("", got)
+        if shorter != got and _same(expected, shorter):
+            return True
+    return False
+
+
+def _same_artist(expected: Any, got: Any) -> bool:
+    """Artists match; "VA", "Various" and "Various Artists" name the same (README, rule 14)."""
+    if _same(expected, got):
+        return True
+    if not isinstance(got, str) or not isinstance(expected, str):
+        return False
+    return normalise_text(expected, False) in _VARIOUS and normalise_text(got, False) in _VARIOUS
 
 
 def row_passes(expect: Mapping[str, Any], got: Mapping[str, Any]) -> bool:
     """The corpora README's rule: every expected key matches after normalisation."""
-    return all(
-        _same_title(value, got.get(key)) if key == "title" else _same(value, got.get(key))
-        for key, value in expect.items()
-    )
+    checks = {"title": _same_title, "artist": _same_artist}
+    return all(checks.get(key, _same)(value, got.get(key)) for key, value in expect.items())
 
 
 def textbrain_fields(title: str) -> Mapping[str, Any]:
@@ -228,7 +242,12 @@ def run(directory: Path, repeat: int, show_failures: int, runs: int = 5) -> dict
             their_score = score(rows, guessit_fields)
             entry["guessit"] = round(their_score.accuracy, 4)
             theirs = f"{their_score.accuracy:8.2%}"
-            met = met and (result.passed > their_score.passed or their_score.passed == 0)
+            # A set read perfectly cannot be beaten; a tie there still meets the target.
+            met = met and (
+                result.passed > their_score.passed
+                or their_score.passed == 0
+                or result.passed == result.total
+            )
         summary["targets_met"] = summary["targets_met"] and met
         summary["corpora"][name] = entry
         shown_target = f"{target:.0%}" if target is not None else "> gi"

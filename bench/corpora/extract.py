@@ -4,6 +4,8 @@ Run once per source refresh, for example:
     python -m bench.corpora.extract anitomy  data.json  <commit>
     python -m bench.corpora.extract ptn  input.json output_raw.json  <commit>
     python -m bench.corpora.extract sonarr-absolute  AbsoluteEpisodeNumberParserFixture.cs  <commit>
+    python -m bench.corpora.extract ptt  <directory of PTT's tests/test_*.py>  <commit>
+    python -m bench.corpora.extract srp  ReleaseParser.test.js  <commit>
 Each row keeps its provenance: `src_repo`, `src_path`, `commit`, `src_index` (the position of
 the case in the source file). The rules that map a source's fields onto the CLI's keys are
 written in bench/corpora/README.md; a case the rules cannot express is left out, never edited.
@@ -11,6 +13,7 @@ written in bench/corpora/README.md; a case the rules cannot express is left out,
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import sys
@@ -183,6 +186,206 @@ def _sonarr_row(method: str, arguments: list[Any]) -> dict[str, Any] | None:
     return {"title": title, "expect": {"title": series, "episode": episode}}
 
 
+_PTT_REPO = "dreulavelle/PTT"
+
+
+def _literal(node: ast.expr) -> Any:
+    """A test's expected value: a literal, or `list(range(a, b))` as PTT writes ranges."""
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "list"
+        and len(node.args) == 1
+        and isinstance(node.args[0], ast.Call)
+        and isinstance(node.args[0].func, ast.Name)
+        and node.args[0].func.id == "range"
+    ):
+        bounds = [ast.literal_eval(argument) for argument in node.args[0].args]
+        return list(range(*bounds))
+    if isinstance(node, ast.Dict):
+        return {_literal(k): _literal(v) for k, v in zip(node.keys, node.values, strict=True) if k}
+    if isinstance(node, ast.List):
+        return [_literal(item) for item in node.elts]
+    return ast.literal_eval(node)
+
+
+def _ptt_episode(value: Any) -> int | list[int] | None:
+    """PTT's episode list -> the CLI's episode: one number, a list, or None for []."""
+    if not isinstance(value, list) or not all(isinstance(v, int) for v in value):
+        return None
+    return value[0] if len(value) == 1 else (list(value) or None)
+
+
+def _ptt_expect(names: list[str], values: list[Any]) -> dict[str, Any] | None:
+    """Map one parametrised PTT case onto CLI keys; None when nothing the CLI has is asserted."""
+    case = dict(zip(names, values, strict=True))
+    expect: dict[str, Any] = {}
+    output = case.get("expected_output")
+    if isinstance(output, dict):
+        if "date" in output:
+            return None  # dated episodes: the CLI has no date field (README, rule 4)
+        if isinstance(output.get("title"), str):
+            expect["title"] = output["title"]
+        if isinstance(output.get("year"), int):
+            expect["year"] = output["year"]
+        if isinstance(output.get("seasons"), list):
+            expect["seasons"] = output["seasons"]
+        if isinstance(output.get("episodes"), list):
+            expect["episode"] = _ptt_episode(output["episodes"])
+        bucket = resolution_bucket(output.get("resolution"))
+        if bucket is not None:
+            expect["resolution"] = bucket
+        return expect or None
+    if isinstance(case.get("expected_title"), str):
+        expect["title"] = case["expected_title"]
+    if "expected_episode" in case:
+        expect["episode"] = _ptt_episode(case["expected_episode"])
+    if isinstance(case.get("expected_seasons"), list):
+        expect["seasons"] = case["expected_seasons"]
+    if "expected_year" in case:
+        present = case.get("expect_year_presence", True)
+        expect["year"] = case["expected_year"] if present else None
+    if "expected_resolution" in case:
+        bucket = resolution_bucket(case["expected_resolution"])
+        if bucket is not None:
+            expect["resolution"] = bucket
+    return expect or None
+
+
+def ptt_rows(directory: Path, commit: str) -> dict[str, list[dict[str, Any]]]:
+    """PTT (dreulavelle, a Python port of TheBeastLT's parse-torrent-title) tests/test_*.py.
+
+    Every `@pytest.mark.parametrize("release_name, expected_...", [...])` case is read with
+    `ast` (no code runs); title, year, seasons, episodes and resolution are kept. Rows that
+    assert seasons or episodes (empty lists included: "no episode here") go to `tv_ptt`, the
+    others with a title or year to `title_ptt`, resolutions to `resolution_ptt`.
+    """
+    tv: list[dict[str, Any]] = []
+    titles: list[dict[str, Any]] = []
+    resolution: list[dict[str, Any]] = []
+    for path in sorted(directory.glob("test_*.py")):
+        if path.name == "test_date.py":
+            continue  # dated episodes (README, rule 4)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef):
+                continue
+            for decorator in function.decorator_list:
+                if not (
+                    isinstance(decorator, ast.Call)
+                    and getattr(decorator.func, "attr", "") == "parametrize"
+                    and len(decorator.args) == 2
+                    and isinstance(decorator.args[1], ast.List)
+                ):
+                    continue
+                names = [n.strip() for n in ast.literal_eval(decorator.args[0]).split(",")]
+                if names[0] != "release_name":
+                    continue
+                for index, element in enumerate(decorator.args[1].elts):
+                    if not isinstance(element, ast.Tuple):
+                        continue
+                    values = [_literal(item) for item in element.elts]
+                    expect = _ptt_expect(names, values)
+                    if expect is None:
+                        continue
+                    row = {
+                        "title": values[0],
+                        "src_repo": _PTT_REPO,
+                        "src_path": f"tests/{path.name}",
+                        "commit": commit,
+                        "test_function": function.name,
+                        "src_index": index,
+                    }
+                    if "resolution" in expect:
+                        resolution.append(
+                            {**row, "expect": {"resolution": expect.pop("resolution")}}
+                        )
+                    if not expect:
+                        continue
+                    episodic = expect.get("seasons") is not None or "episode" in expect
+                    (tv if episodic else titles).append({**row, "expect": expect})
+    key = ("title", "expect")
+    return {
+        "tv_ptt": [_ordered(row, key) for row in tv],
+        "title_ptt": [_ordered(row, key) for row in titles],
+        "resolution_ptt": [_ordered(row, key) for row in resolution],
+    }
+
+
+def _ordered(row: dict[str, Any], first: tuple[str, ...]) -> dict[str, Any]:
+    """The row with its title and expectation first, as the other sets write them."""
+    return {**{k: row[k] for k in first}, **{k: v for k, v in row.items() if k not in first}}
+
+
+_SRP_CASE = re.compile(
+    r"ReleaseParser\(\s*'((?:[^'\\]|\\.)*)'\s*,\s*'[^']*'\s*\)\.toString\(\),\s*"
+    r"'((?:[^'\\]|\\.)*)'"
+)
+_SRP_REPO = "pr0pz/scene-release-parser"
+
+
+def _srp_numbers(value: str) -> int | list[int] | None:
+    """'7' -> 7, '01-02' -> [1, 2], '5-8' -> [5, 6, 7, 8]."""
+    bounds = [int(part) for part in value.split("-") if part.isdigit()]
+    if len(bounds) == 1:
+        return bounds[0]
+    if len(bounds) == 2 and bounds[0] < bounds[1]:
+        return list(range(bounds[0], bounds[1] + 1))
+    return None
+
+
+def srp_rows(source: str, commit: str) -> dict[str, list[dict[str, Any]]]:
+    """pr0pz/scene-release-parser test/ReleaseParser.test.js: 'Key: value / ...' expectations.
+
+    Music rows need an artist (title or song -> album); TV and anime rows keep the show (or the
+    title when there is no show), season and episode; movie rows the title and year. Music
+    videos and the other types (games, apps, books) are left out.
+    """
+    music: list[dict[str, Any]] = []
+    tv: list[dict[str, Any]] = []
+    movie: list[dict[str, Any]] = []
+    for index, case in enumerate(_SRP_CASE.finditer(source)):
+        title = case.group(1).replace("\\'", "'")
+        fields = dict(
+            part.split(": ", 1) for part in case.group(2).split(" / ") if ": " in part
+        )
+        kind = fields.get("Type")
+        year = int(fields["Year"]) if fields.get("Year", "").isdigit() else None
+        expect: dict[str, Any] = {}
+        if kind == "Music" and "Artist" in fields:
+            expect["artist"] = fields["Artist"]
+            album = fields.get("Title") or fields.get("Song")
+            if album:
+                expect["album"] = album
+            target = music
+        elif kind in ("TV", "Anime"):
+            expect["title"] = fields.get("Show") or fields["Title"]
+            if fields.get("Season", "").isdigit():
+                expect["season"] = int(fields["Season"])
+            episode = _srp_numbers(fields["Episode"]) if "Episode" in fields else None
+            if episode is not None:
+                expect["episode"] = episode
+            target = tv
+        elif kind == "Movie":
+            expect["title"] = fields["Title"]
+            target = movie
+        else:
+            continue
+        if year is not None:
+            expect["year"] = year
+        target.append(
+            {
+                "title": title,
+                "expect": expect,
+                "src_repo": _SRP_REPO,
+                "src_path": "test/ReleaseParser.test.js",
+                "commit": commit,
+                "src_index": index,
+            }
+        )
+    return {"music_srp": music, "tv_srp": tv, "movie_srp": movie}
+
+
 def _write(sets: dict[str, list[dict[str, Any]]]) -> None:
     for name, rows in sets.items():
         with (HERE / f"{name}.jsonl").open("w", encoding="utf-8") as out:
@@ -192,7 +395,8 @@ def _write(sets: dict[str, list[dict[str, Any]]]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """`anitomy DATA COMMIT`, `ptn INPUT OUTPUT_RAW COMMIT` or `sonarr-absolute FIXTURE COMMIT`."""
+    """`anitomy DATA COMMIT`, `ptn INPUT OUTPUT_RAW COMMIT`, `sonarr-absolute FIXTURE COMMIT`
+    or `ptt TESTS_DIR COMMIT` or `srp TEST_JS COMMIT`."""
     if argv[:1] == ["anitomy"] and len(argv) == 3:
         data = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
         _write(anitomy_rows(data, argv[2]))
@@ -204,6 +408,12 @@ def main(argv: list[str]) -> int:
         return 0
     if argv[:1] == ["sonarr-absolute"] and len(argv) == 3:
         _write(sonarr_absolute_rows(Path(argv[1]).read_text(encoding="utf-8"), argv[2]))
+        return 0
+    if argv[:1] == ["ptt"] and len(argv) == 3:
+        _write(ptt_rows(Path(argv[1]), argv[2]))
+        return 0
+    if argv[:1] == ["srp"] and len(argv) == 3:
+        _write(srp_rows(Path(argv[1]).read_text(encoding="utf-8"), argv[2]))
         return 0
     print(__doc__, file=sys.stderr)
     return 2

@@ -50,6 +50,8 @@ def release_as_json(release: ParsedRelease) -> dict[str, JsonValue]:
         "edition": list(release.edition),
         "is_discography": release.is_discography,
         "red_flags": sorted(flag.value for flag in release.red_flags),
+        "air_date": release.air_date,
+        "alternative_title": release.alternative_title,
     }
 
 

@@ -68,6 +68,10 @@ class ParsedRelease:
     is_collection: bool = False
     disc_count: int | None = None
     red_flags: frozenset[RedFlag] = field(default_factory=frozenset)
+    # A daily show's air date ("Show.2023.05.14.720p"), ISO 8601.
+    air_date: str | None = None
+    # The name after "AKA" ("Crouching Tiger Hidden Dragon AKA Wo hu cang long 2000").
+    alternative_title: str | None = None
 
     @property
     def season(self) -> int | None:

@@ -23,6 +23,7 @@ from chalicelib.textbrain.parsing.flags import (
     year_range_of,
 )
 from chalicelib.textbrain.parsing.movie import (
+    alternative_title_of,
     first_strong_tag,
     has_documentary_label,
     movie_title,
@@ -42,10 +43,16 @@ from chalicelib.textbrain.parsing.tokens import (
     clean_name,
     literal_first,
     plain_text,
+    prefer_latin,
     split_extension,
     strip_leading_noise,
 )
-from chalicelib.textbrain.parsing.tv import EpisodeMarker, find_explicit_marker, find_terse_marker
+from chalicelib.textbrain.parsing.tv import (
+    EpisodeMarker,
+    find_air_date,
+    find_explicit_marker,
+    find_terse_marker,
+)
 from chalicelib.textbrain.release import ParsedRelease, RedFlag, ReleaseKind
 
 __all__ = ["parse"]
@@ -84,13 +91,33 @@ _TRAILING_CODEC = re.compile(r"[\s._-]+(?:[xh]\.?26[45]|xvid|hevc)$", re.IGNOREC
 _COUNTRY_IN_PARENS = re.compile(r"\s*\((?:US|UK|AU|CA|NZ)\)\s*$")
 # Packaging words between a series name and its season marker ("Show.COMPLETE.S01-S09").
 _TRAILING_PACKAGING = KeywordPattern(
-    ("complete", "integrale", "intégrale"),
-    r"(?:[\s._-]+(?:the[\s._])?(?:complete|integrale|int[eé]grale)(?:[\s._](?:series|seasons?"
-    r"|collection|box[\s._]?set|tv[\s._]series))?)+[\s._\-(\[]*$",
+    ("complete", "integrale", "intégrale", "season", "saison"),
+    r"(?:[\s._-]+(?:(?:the[\s._])?(?:complete|integrale|int[eé]grale)(?:[\s._](?:series|seasons?"
+    r"|collection|box[\s._]?set|tv[\s._]series))?|seasons?|saisons?))+[\s._\-(\[]*$",
     re.IGNORECASE,
 )
+# A bracketed tag between a series name and its marker ("You.[Uncut].S01").
+_TRAILING_SQUARE = re.compile(r"\s*\[[^\]]*\]$")
 _new_instance = object.__new__
 _BRACKETED_YEAR = re.compile(r"[(\[]((?:19|20)\d\d)[)\]]")
+# A year after an episode marker: not a piece of a date (2023.05.14), not the start of a span
+# ("(1988 - 89)"), not a Spanish episode number ("Cap.1905").
+# Three or more words of letters joined by hyphens, as web slugs write names ("9-1-1" and
+# "Spider-Man" are not).
+_SLUG = re.compile(r"[^\W\d_]{2,}(?:-[^\W\d_]+){2,}")
+# Two such words when the whole title is written that way ("blue-harbor-episode-12-720p").
+_PAIR_SLUG = re.compile(r"[^\W\d_]{2,}-[^\W\d_]{2,}")
+_ONLY_HYPHENS = re.compile(r"[^\s._]+")
+# A name that ends in "Vol" (its number taken for an episode): "Show - Vol", "Show Vol 1v2 & Vol".
+_TRAILING_VOLUME = re.compile(
+    r"[\s._-]*(?:\bvol(?:ume)?\.?[\s._]*\d+(?:v\d)?[\s._]*[&+,][\s._]*)*\bvol(?:ume)?\.?$",
+    re.IGNORECASE,
+)
+_BRACKETED = re.compile(r"\[[^\]]*\]|\([^)]*\)")
+_LATER_YEAR = re.compile(
+    r"(?=[12])(?<![^\W_])(?<!\d[.-])(?<![Cc]ap\.)((?:19|20)\d\d)(?![^\W_])(?![.-]\d)"
+    r"(?!\s*[-–]\s*\d)"
+)
 _NAME_YEAR = re.compile(r"(?<![^\W_])[(\[]?((?:19|20)\d\d)[)\]]?$")
 
 
@@ -102,6 +129,12 @@ def _series_title(body: str, marker: EpisodeMarker) -> str | None:
         name = name[: packaging.start()]
     name = clean_name(name)
     name = _COUNTRY_IN_PARENS.sub("", name)
+    if name.endswith("]") and "[" in name:
+        name = _TRAILING_SQUARE.sub("", name) or name
+    if " " not in name and (
+        _SLUG.fullmatch(name) or (_PAIR_SLUG.fullmatch(name) and _ONLY_HYPHENS.fullmatch(body))
+    ):
+        name = name.replace("-", " ")  # "kimetsu-no-yaiba-episode-25": words joined by hyphens
     return name or None
 
 
@@ -146,7 +179,8 @@ def _kind(
         return ReleaseKind.TV
     if _SOFTWARE.search(body):
         return ReleaseKind.SOFTWARE
-    if " - " in body or looks_like_scene_music(body):
+    if (" - " in body and " - " in _BRACKETED.sub("", body)) or looks_like_scene_music(body):
+        # "Artist - Album"; a dash inside brackets ("Film [1963 - UK] comedy") says nothing.
         return ReleaseKind.MUSIC
     return ReleaseKind.UNKNOWN
 
@@ -188,13 +222,18 @@ def parse(
             marker = EpisodeMarker(len(body), absolute.seasons, absolute.episodes)
     if marker is None:
         marker = find_terse_marker(body, first_tag)
+    air_date: str | None = None
+    if marker is None:
+        dated = find_air_date(body)
+        if dated is not None:
+            marker, air_date = dated
     lower = body.lower()  # for every keyword check on the body below
     source = source_of(body, lower)
     codec = codec_of(body, lower)
     discography = is_discography(body, lower)
     kind = _kind(body, lower, extension, marker, source, codec, discography)
 
-    artist = album = name = None
+    artist = album = name = alias = None
     year: int | None = None
     seasons: tuple[int, ...] = ()
     episodes: tuple[int, ...] = ()
@@ -210,27 +249,45 @@ def parse(
         year = year_of(music_body)
     elif kind is ReleaseKind.TV and absolute is not None:
         name, year = absolute.name, absolute.year
+        if year is None:
+            later = _LATER_YEAR.search(body)
+            year = int(later.group(1)) if later is not None else None
         if marker is not None:
             seasons, episodes = marker.seasons, marker.episodes
+        volume = _TRAILING_VOLUME.search(name) if "ol" in name else None
+        if volume is not None and volume.start() > 0:
+            # "Classroom Crisis - Vol.1 [BD]": the number read was a volume's, not an episode.
+            name, episodes = clean_name(name[: volume.start()]), ()
         resolution = resolution_of(stripped)
     elif kind is ReleaseKind.TV and marker is not None:
         name = _series_title(body, marker)
         named_year = _NAME_YEAR.search(name) if name is not None and " " in name else None
         named_year = named_year or _BRACKETED_YEAR.search(body)
+        # "Show.E04.Title.German.2022.ANiME": otherwise the first free-standing year after the
+        # marker (not a piece of a date such as 2023.05.14).
+        named_year = named_year or _LATER_YEAR.search(body, marker.start)
         year = int(named_year.group(1)) if named_year is not None else None
         seasons, episodes = marker.seasons, marker.episodes
         resolution = resolution_of(stripped)
     else:
         name, year = movie_title(body, first_tag(body))
+        alias = alternative_title_of(body) if "ka" in lower else None
         if kind is not ReleaseKind.MOVIE:
             audio_format = audio_format_of(body, body)
         resolution = resolution_of(stripped)
+    if name is not None and not name.isascii():
+        name = prefer_latin(name)
     if (
         kind in (ReleaseKind.MOVIE, ReleaseKind.TV, ReleaseKind.UNKNOWN)
         and extension in extensions.VIDEO
     ):
         resolution = resolution or resolution_of(extension)
 
+    if air_date is not None:
+        if kind is ReleaseKind.TV:
+            year = year or int(air_date[:4])
+        else:
+            air_date = None  # "Live at Hall 2003-05-14": a concert's date, not an air date
     flags = set(red_flags_of(body, audio_format is not None, lower))
     if is_various_artists(artist):
         flags.add(RedFlag.VA_COMPILATION)
@@ -265,5 +322,7 @@ def parse(
         is_collection=is_collection(body, lower),
         disc_count=int(discs.group(1)) if discs is not None else None,
         red_flags=frozenset(flags),
+        air_date=air_date,
+        alternative_title=alias,
     )
     return release

@@ -29,7 +29,7 @@ _CJK_EPISODE = re.compile(r"第?(\d{1,4})[話话集]")
 _CJK_SEASON = re.compile(r"第(\d{1,2})[期季]")
 _RANGE = re.compile(r"(\d{1,4})(?:v\d)?(?:[-~]|to)(?:ep?)?(\d{1,4})(?:v\d)?", _I)
 _LISTED = re.compile(r"(\d{1,4})(?:v\d)?[+&](\d{1,4})(?:v\d)?")
-_EPISODE_WORD = re.compile(r"(?:ep(?:isode|isodio|isódio)?|e|#|folge)\.?", _I)
+_EPISODE_WORD = re.compile(r"(?:ep(?:isodes?|isodio|isódio|s)?|e|#|folge)\.?", _I)
 _GLUED_EPISODE = re.compile(
     r"(?:ep(?:isode)?\.?|e|#)(\d{1,4})(?:v\d)?(?:[-~](?:ep?)?(\d{1,4})(?:v\d)?)?", _I
 )
@@ -56,10 +56,13 @@ _WORDED_STARTS = frozenset("EeＥFf#第")
 # Each branch starts with its first character and checks what precedes it after that (a
 # leading look-behind would be tried at every position; a leading character lets `re` skip).
 _CANDIDATE = re.compile(
-    r"(?:\d(?<![^\W_]\d)(?<!\d\.\d)(?!(?<=1)9\d\d(?!\d)|(?<=2)0\d\d(?!\d))\d{0,3}(?:v\d)?"
-    r"(?![^\W_])(?!\.\d)"
+    r"(?:\d(?<![^\W_]\d)(?<!\d\.\d)(?!(?<=1)9\d\d(?!\d)|(?<=2)0\d\d(?!\d))"
+    r"(?:\d{1,2}(?:\.\d|[a-d])|\d{0,3})(?:v\d)?(?![^\W_])(?!\.\d)"
     r"|e(?<![^\W_]e)(?:p?|pisode)\.?\s?\d|#(?<![^\W_]#)\.?\s?\d|第\d|\d[話话集])"
 )  # run on lower-cased text: case-insensitive matching is several times slower in `re`
+# A part of an episode: "02.5" (a recap between 2 and 3) or "01b" (the second story of 1).
+# Where it stands the name has ended; a lettered part names its episode, a fraction none.
+_PARTIAL = re.compile(r"(\d{2,3})(?:\.(\d)|([a-d]))(?:v\d)?", _I)
 
 
 def may_have_absolute_marker(title: str) -> bool:
@@ -178,8 +181,15 @@ def find_absolute_marker(title: str, numbered: bool = False) -> AbsoluteMarker |
                 year = year or int(inner)
                 continue
             number = _episodes_of(inner, True)
+            if number is None and "+" in inner:
+                # "(0001-1071+Movies+Specials)": a batch's range with what else it holds.
+                number = _episodes_of(inner.split("+", 1)[0].strip(), True)
+                number = number if number is not None and len(number) > 1 else None
             squared = title[token.start] in "[{"
             if number is not None and (evidence or squared) and not closed and (name or named):
+                return _marker(tokens, leading, name, token.start, number, year, seasons)
+            if number is not None and len(number) > 1 and (name or named):
+                # "Naruto [1080p] (001-220)": a batch's range after its tags.
                 return _marker(tokens, leading, name, token.start, number, year, seasons)
             if _bracket_is_metadata(inner):
                 closed = True
@@ -206,6 +216,15 @@ def find_absolute_marker(title: str, numbered: bool = False) -> AbsoluteMarker |
         if worded is not None and (name or named):
             found_seasons = seasons or (() if evidence else (1,))
             return _marker(tokens, leading, name, token.start, worded, year, found_seasons)
+        partial = _PARTIAL.fullmatch(text) if text[:1].isdigit() else None
+        if (
+            partial is not None
+            and (name or named)
+            and (previous_dash or evidence)
+            and _ends_here(following, tokens, position)
+        ):
+            parts = () if partial.group(2) else (int(partial.group(1)),)
+            return _marker(tokens, leading, name, token.start, parts, year, seasons)
         if (name or named) and not _YEAR.fullmatch(text) and (previous_dash or not closed):
             episodes = _episodes_of(text, False)
             if (

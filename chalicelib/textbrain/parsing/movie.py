@@ -19,7 +19,7 @@ _STRONG_TAG = re.compile(
     r"|[xh][ .]?26[2345]|hevc\w*|avc|xvid\w*|divx|vc[ .-]?1|mpeg[ .-]?2|mpg2|vp9|av1|\d{1,2}bit"
     r"|ac3d?|e?ac3|dts\w*|dd[p+]?\d(?:[ .]\d)?|ddp|dd-?ex|truehd|atmos\w*|aac\w*|lpcm|pcm|mp3|flac"
     r"|opus"
-    r"|lame\w*|dl|dubbed|subbed|\w*subs|subforced|vostfr|vost|truefrench|vff|vfq|vf|multi|dual"
+    r"|lame\w*|dl|dubbed|subbed|\w*subs|[a-z]{2,5}sub|subforced|vostfr|vost|truefrench|vff|vfq|vf|multi|dual"
     r"|swissgerman|readnfo|nfofix|prooffix|proper|repack|rerip|internal|hq|hfr|\d+fps|x\d{1,2}"
     r"|avi|mkv|mp4|h264|mhd|hdlight)" + R,
     _I,
@@ -42,7 +42,7 @@ _WEAK_TAG = re.compile(
         r"|special[ ._-]edition|criterion|complete|festival|stv|docu|doku|convert|3d|xxx|recut"
         r"|alternative[ ._-]cut|integral|german|french|english|italian|spanish|russian|japanese"
         r"|korean|hindi|polish|dutch|latino|swedish|danish|norwegian|finnish|ita|eng|line|ws|fs"
-        r"|real|proof)"
+        r"|real|proof|ts|screener|special|custom)"
         + R
     ),
     _I,
@@ -109,12 +109,15 @@ def has_documentary_label(text: str) -> bool:
 
 
 # Packaging words after a name: "Ultimate Fan Collection", "Complete Collection", "Box Set".
+# Packaging words after a name: "Ultimate Fan Collection", "Complete Collection", "Box Set",
+# "Full Series", "Heptalogy" (a film series counted in Greek).
 _TRAILING_PACKAGING = KeywordPattern(
-    ("collection", "box"),
+    ("collection", "box", "series", "logy"),
     r"(?:[\s._-]+(?:the|complete|ultimate|fan|trilogy|quadrilogy|anthology|movie|film)){0,3}"
-    r"[\s._-]+(?:collection|box[\s._]?set)[\s._-]*$",
+    r"[\s._-]+(?:collection|box[\s._]?set|(?:full|complete)[\s._]series"
+    r"|(?:tri|tetra|quadri|penta|hexa|hepta|octa)logy)[\s._-]*$",
 )
-_TITLE_CASE_WEB = re.compile(r"Web[ ._](?:19|20)\d\d(?![^\W_])")
+_TITLE_CASE_WEB = re.compile(r"Web[ ._][(\[]?(?:19|20)\d\d(?![^\W_])")
 _NAME_BREAK = re.compile(r"\s[-–]\s|--|[\s._]?[(\[{<]")
 _GROUP_PREFIX = re.compile(r"^[a-z0-9]{3,6}-(?=[a-z0-9]+\.)")
 _LEADING_JUNK = re.compile(r"^[\s._\-:]+")
@@ -192,6 +195,11 @@ def name_span(text: str, tag: int | None = -1) -> NameSpan:
     if year_match is not None:
         ends.append(year_match.start())
     name_break = _NAME_BREAK.search(text, 1)
+    while name_break is not None and (tag is None or name_break.start() < tag):
+        inside = _words_in_brackets(text, name_break)
+        if inside is None:
+            break
+        name_break = _NAME_BREAK.search(text, inside)
     if name_break is not None and not _dash_inside_name(text, name_break, year_match, tag):
         ends.append(name_break.start())
     part = _PART.search(text)
@@ -209,6 +217,33 @@ def name_span(text: str, tag: int | None = -1) -> NameSpan:
     end = _step_back_over_weak_tags(text, end)
     year = int(year_match.group(2)) if year_match is not None else None
     return NameSpan(end, year)
+
+
+_CLOSING = {"(": ")", "[": "]"}
+_BRACKETED_WORDS = re.compile(r"[^\W\d_][^\W_]*(?:[ ._'-][^\W\d_][^\W_]*){0,2}")
+_NAME_GOES_ON = re.compile(r"[ ._]*[^\W\d_]{2,}")
+
+
+def _words_in_brackets(text: str, name_break: re.Match[str]) -> int | None:
+    """'You Are (Not) Alone (2009)': a bracketed word or two that the name goes on after is
+    part of the name; the end of the group is returned, None when the name ends there."""
+    opening = text[name_break.end() - 1 : name_break.end()]
+    closing = _CLOSING.get(opening)
+    if closing is None:
+        return None
+    close = text.find(closing, name_break.end())
+    if close < 0 or not _BRACKETED_WORDS.fullmatch(text, name_break.end(), close):
+        return None
+    follows = _NAME_GOES_ON.match(text, close + 1)
+    if follows is None:
+        return None
+    inner = text[name_break.end() : close]
+    if first_strong_tag(inner, 0) is not None or _WEAK_TAG.search(inner) is not None:
+        return None
+    word_start = follows.end() - len(follows.group().lstrip(" ._"))
+    if first_strong_tag(text[word_start:], 0) == 0 or _WEAK_TAG.match(text, word_start):
+        return None
+    return close + 1
 
 
 def _dash_inside_name(
@@ -275,6 +310,16 @@ def movie_title(text: str, tag: int | None = -1) -> tuple[str | None, int | None
         name_part = name_part[: packaging.start()]
     name = clean_name(name_part)
     return (name or None), span.year
+
+
+def alternative_title_of(text: str) -> str | None:
+    """The name after "AKA": "Crouching Tiger Hidden Dragon AKA Wo hu cang long 2000"."""
+    aka = _AKA.search(text)
+    if aka is None:
+        return None
+    rest = text[aka.end() :]
+    span = name_span(rest)
+    return clean_name(rest[: span.end]) or None
 
 
 def release_group_of(text: str) -> str | None:

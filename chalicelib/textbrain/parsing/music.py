@@ -12,11 +12,26 @@ from chalicelib.textbrain.parsing.tokens import L, R, clean_name
 _I = re.IGNORECASE
 
 _SPACED_DASH = re.compile(r"\s+[-–—]\s+|\s+[-–—](?=[A-Z(\[])|(?<=[a-z)\]])[-–—]\s+")
-_SCENE_DASH = re.compile(r"(?<![\s\d])-(?!\s)|(?<=\d)-(?![\d\s])|(?<![\s\d])-(?=\d)")
+# A field separator of scene names: not a spaced dash, not inside "08-05-2023", but before the
+# closing "-YEAR-GROUP" even after a digit ("Artist-Song_2-1997-GRP").
+_SCENE_DASH = re.compile(
+    r"(?<![\s\d])-(?!\s)|(?<=\d)-(?![\d\s])|(?<![\s\d])-(?=\d)|-(?=(?:19|20)\d\d-[^\W_]+$)"
+)
 _BRACKETED_YEAR = re.compile(r"[(\[{](?:[^)\]}]*?\D)?(?:19|20)\d\d(?:\D[^)\]}]*)?[)\]}]")
 _BARE_YEAR = re.compile(r"(?<![^\W_])(?:19|20)\d\d(?![^\W_])")
+# A parenthesised group that starts with a tag word, a year or a number (not an ordinal), or
+# names an edition, is a label after the album: "(Deluxe Edition)", "(Single 2014)", "(320)",
+# "(20.04.2017)". Other groups are part of the name: "Wanna Be (More Than Your Lover)",
+# "Serious Emotions (2nd Remixes Pack)", "Live in Melbourne (Australia 29.01.2003)".
+_LABEL_GROUP = re.compile(
+    r"\(\s*(?:(?:deluxe|limited|special|expanded|collector|anniversary|remaster\w*|single|album"
+    r"|ep|lp|bonus|explicit|clean|reissue|original|ost|soundtrack|web|cd|vinyl|flac|mp3|lossless"
+    r"|live|full|promo|retail|import|hi[ -]?res|\d+[ -]?bits?)(?![^\W_])"
+    r"|\d(?!\d?(?:st|nd|rd|th)(?![^\W_]))|[^)]*(?:edition|version|remaster))",
+    _I,
+)
 _ALBUM_END = re.compile(
-    r"\s*[(\[{]|"
+    r"\s*[\[{]|"
     + L
     + r"(?:flac|web[ ._-]?flac|mp3|m4a|aac|alac|ape|wv|wavpack|ogg|vorbis|opus|lossless"
     r"|\d{0,2}cds?|cd[ ._-]?rip|vinyl|web|\d{3}[ ._-]?kbps|kbps|24[ ._-]?bits?|v0|v2|eac"
@@ -29,7 +44,8 @@ _SCENE_TAG = re.compile(
     r"|\(?deluxe[ ._]edition\)?|24bit|24|\d{2,3}|remastered|retail|promo|bonus)$",
     _I,
 )
-_YEAR_SEGMENT = re.compile(r"^[\s._]*(?:19|20)\d\d[\s._]*$")
+# A field that is a year, or ends in one ("9th_January_2001", "08-05-2023").
+_YEAR_SEGMENT = re.compile(r"^(?:.*[\s._-])?(?:19|20)\d\d[\s._]*$")
 _TRAILING_DASH = re.compile(r"[\s._]*[-–—]+[\s._]*$")
 
 
@@ -44,6 +60,12 @@ class ArtistAlbum:
 def _album_from(rest: str) -> str | None:
     has_bracketed_year = _BRACKETED_YEAR.search(rest) is not None
     ends = [len(rest)]
+    paren = rest.find("(", 1)
+    while paren > 0:
+        if _LABEL_GROUP.match(rest, paren):
+            ends.append(len(rest[:paren].rstrip()))
+            break
+        paren = rest.find("(", paren + 1)
     tag = _ALBUM_END.search(rest, 1)
     if tag is not None:
         ends.append(tag.start())

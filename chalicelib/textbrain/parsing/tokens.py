@@ -19,13 +19,17 @@ _EXTENSION = re.compile(
     re.IGNORECASE,
 )
 
-# "[ www.Torrenting.com ] - ", "www.Torrenting.org - ", "[nextorrent.org] ", "[XCT]."
+# "[ www.Torrenting.com ] - ", "www.Torrenting.org - ", "[nextorrent.org] ", "[XCT].",
+# "{WWW.SITE.TV} ", "[www.site.net]_-_", "www.Site.party - ", "www Site tel - " (dots lost).
 _LEADING_SITE = re.compile(
-    r"^\s*(?:\[\s*(?:www\.)?[\w-]+\.(?:com|org|net|pl|eu|ru|info|me|to|cc)\s*\]|(?:www\.)[\w-]+\."
-    r"[a-z]{2,4}(?![\w-])|[\w-]+\.(?:com|org|net|info|to|cc|tv|me)(?=\s+-\s+))\s*(?:-\s+)?",
+    r"^\s*(?:[\[{]\s*(?:www\.)?[\w-]+\.(?:com|org|net|pl|eu|ru|info|me|to|cc|tv)\s*[\]}]"
+    r"|[\[{]\s*www\.[\w-]+\.[a-z]{2,6}\s*[\]}]|ww?w[.,][\w-]+\.[a-z]{2,6}(?![\w-])"
+    r"|ww?w[ .,][\w-]+[ .][a-z]{2,6}(?=\s+-\s+)"
+    r"|[\w-]+\.(?:com|org|net|info|to|cc|tv|me)(?=\s+-\s+))[\s_]*(?:-[\s_]+)?",
     re.IGNORECASE,
 )
 _LEADING_BRACKET = re.compile(r"^\s*\[[^\]]*\]\s*\.?\s*")
+_LEADING_NAMED_BRACKET = re.compile(r"^\s*\[([^\W\d_][^\]]*?[ ._](?:19|20)\d\d)\]")
 _LEADING_PAREN_GENRE = re.compile(r"^\s*\([^)]*[A-Za-z][^)]*\)\s*(?=\S)")
 _ACRONYM_DOTS = re.compile(r"(?<![^\W_])[^\W\d_](?:\.[^\W\d_](?![^\W_]))+\.?")
 _SEPARATORS = re.compile(r"[._]+")
@@ -64,6 +68,10 @@ def strip_leading_noise(title: str, keep_parenthesised: bool = True) -> str:
     while previous != title:
         previous = title
         title = _LEADING_SITE.sub("", title)
+        named = _LEADING_NAMED_BRACKET.match(title)
+        if named is not None:
+            # "[Taxi 1998] [BDRemux]": a bracket holding a name and its year is the name.
+            return named.group(1) + title[named.end() :]
         stripped = _LEADING_BRACKET.sub("", title)
         if stripped.strip():
             title = stripped
@@ -242,3 +250,34 @@ def all_named(
                     found.append(name)
                 break
     return tuple(found)
+
+
+# A letter of another script than Latin (Cyrillic, Greek, CJK, Arabic, Hangul ...); roman
+# numeral letters (Ⅱ) count as Latin.
+_NON_LATIN = re.compile(r"[^\W\d_A-Za-z\u00c0-\u024f\u1e00-\u1eff\u2160-\u2188]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_OTHER_SCRIPT_WORDS = re.compile(
+    r"^(?:[^\sA-Za-z\u00c0-\u024f]*[^\W\d_A-Za-z\u00c0-\u024f\u1e00-\u1eff\u2160-\u2188]"
+    r"[^\sA-Za-z\u00c0-\u024f]*\s+)+"
+)
+
+
+def prefer_latin(name: str) -> str:
+    """A name given in two scripts keeps its Latin-script part, the one catalogs match.
+
+    "Голубая волна / Blue Crush" -> "Blue Crush"; "超能警探 Memorist" -> "Memorist"; a name in
+    one script only, or one whose other script follows the Latin part, is kept whole.
+    """
+    if name.isascii() or _NON_LATIN.search(name) is None:
+        return name
+    if " / " in name or name.endswith(" /"):
+        parts = [part.strip() for part in name.split("/")]
+        latin = [p for p in parts if p and _NON_LATIN.search(p) is None and _LATIN.search(p)]
+        return " / ".join(latin) if latin else name
+    leading = _OTHER_SCRIPT_WORDS.match(name)
+    if leading is None:
+        return name
+    rest = name[leading.end() :].strip(" -_.")
+    if rest.startswith("(") and rest.endswith(")") and rest.count("(") == 1:
+        rest = rest[1:-1].strip()
+    return rest if _LATIN.search(rest) and _NON_LATIN.search(rest) is None else name

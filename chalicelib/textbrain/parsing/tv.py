@@ -55,44 +55,54 @@ _NUMBER = r"(?:\d{1,4}|[ivx]{1,5}|" + "|".join(_NUMBER_WORDS) + r")"
 # that ("s(?<!\ds)" for "(?<!\d)s"): `re` then skips straight to each occurrence of that
 # letter, where a leading look-behind is tried at every position of the title.
 _SE = re.compile(
-    r"s(?<!\ds)(\d{1,4})(?:"
+    r"s(?<!\ds)n?(\d{1,4})(?:"
     + _SEP
     + r"*-?"
     + _SEP
-    + r"*)e(?:p\.?)?"
+    + r"*)x?e(?:p\.?)?"
     + _SEP
     + r"?\(?(\d{1,5})(?![\dpi])",
     _I,
 )
-_SE_NEXT = re.compile(
-    r"-(?P<bare>\d{1,4})(?![\dpi])"
-    r"|"
-    + _SEP
-    + r"*[-~]"
-    + _SEP
-    + r"*(?:s\d{1,4}"
-    + _SEP
-    + r"?)?e(?:p\.?)?"
-    + _SEP
-    + r"?(?P<range>\d{1,5})(?![\dpi])"
-    r"|(?:"
-    + _SEP
-    + r"*(?:[+&,]|and)"
-    + _SEP
-    + r"*|"
-    + _SEP
-    + r"*)(?:s\d{1,4}"
-    + _SEP
-    + r"?)?e(?:p\.?)?"
-    + _SEP
-    + r"?(?P<list>\d{1,5})(?![\dpi])"
-    r"|\+(?P<plus>\d{1,4})(?!\d)",
-    _I,
-)
-# 1x02, [02x01], 2010x15; a frame size (1920x1080, 848x480) is not an episode.
-# Digits first (no look-behind) lets the regex engine skip non-digits quickly; the rest of the
-# checks (not glued to a letter or digit, a plausible season) are done in `_cross`.
-_X = re.compile(r"(\d{1,4})x(\d{1,3})(?![\dpi])")
+
+
+def _se_next(range_word: str) -> re.Pattern[str]:
+    """More episodes after S01E02: "-03", "-E03", "E03", "+E03", "& E03", "E01 à E12".
+
+    A spaced range names its end the way the marker named its start: after "S05E53" a
+    spaced "- Ep.129" is an absolute number, after "S42 Ep10718" "- Ep10722" ends a range.
+    """
+    return re.compile(
+        r"-(?P<bare>\d{1,4})(?![\dpi])"
+        r"|"
+        + _SEP
+        + r"*(?:[-~]|(?<= )(?:à|a|ao|al|to)(?= ))"
+        + _SEP
+        + r"*(?:s\d{1,4}"
+        + _SEP
+        + r"?)?"
+        + range_word
+        + _SEP
+        + r"?(?P<range>\d{1,5})(?![\dpi])"
+        r"|(?:"
+        + _SEP
+        + r"*(?:[+&,]|and)"
+        + _SEP
+        + r"*|"
+        + _SEP
+        + r"*)(?:s\d{1,4}"
+        + _SEP
+        + r"?)?e(?:p\.?)?"
+        + _SEP
+        + r"?(?P<list>\d{1,5})(?![\dpi])"
+        r"|\+(?P<plus>\d{1,4})(?!\d)",
+        _I,
+    )
+
+
+_SE_NEXT = _se_next("e")
+_SE_NEXT_EP = _se_next(r"e(?:p\.?)?")
+# More episodes after 1x02 (see `_cross`).
 _X_NEXT = re.compile(
     r"(?:x|_)(?P<list>\d{1,3})(?![\dpi])"
     r"|" + _SEP + r"*-" + _SEP + r"*\d{1,4}x(?P<range2>\d{1,3})(?![\dpi])"
@@ -105,36 +115,50 @@ _X_ALL = _keywords(("xall",), L + r"(\d{1,2})xall" + R)
 _SEASON_WORD = _keywords(
     ("season", "saison", "seizoen", "tem", "stagione", "staffel", "series"),
     L
-    + r"(?:seasons?|saison|seizoen|temporada|temp?|stagione|staffel|(?<=- )series)"
+    + r"(?:seasons?|saison|seizoen|temporadas?|temp?|stagione|staffel|(?<=- )series)"
     + _SEP
-    + r"*("
+    + r"*\(?("
     + _NUMBER
     + r")(?:of\d+)?"
     + R,
 )
 # A second season after a spaced dash must say it is a season ("Season 1 - Season 4",
-# "S01 - S13"): "Season 2 - 07" is season 2, episode 7. Unspaced ("Season 1-4") is a range.
+# "S01 - S13") or be an unpadded number before packaging words ("Season 1 - 4 Complete",
+# "Season 1 - 6 + Extras"): "Season 2 - 07" and "Season 3 - 11 [1080p]" name an episode.
+# Unspaced ("Season 1-4", "Seasons 1:11") is a range; "+", "&", ",", "/" list seasons
+# ("Seasons 1 + 2", "Season 1, 2, 3, & 6").
 _SEASON_MORE = re.compile(
-    r"(?:-|"
-    + _SEP
-    + r"*(?:&|and|to|,)"
+    r"(?:-|:"
     + _SEP
     + r"*|"
     + _SEP
+    + r"*(?:&|and|to|,|\+|/)"
+    + _SEP
+    + r"*(?:&"
+    + _SEP
+    + r"*)?|"
+    + _SEP
     + r"+-"
     + _SEP
-    + r"*(?=s))(?:(?:seasons?|saison|s)"
+    + r"*(?=s|[1-9]\d?(?![\dpx])"
     + _SEP
-    + r"*)?(\d{1,4})(?!\d)",
+    + r"*(?:\+|complete|completa|integrale|pack|collection|box)))(?:(?:seasons?|saison|s)"
+    + _SEP
+    + r"*)?(\d{1,4})(?![\dpx])",
     _I,
 )
-_ORDINAL_SEASON = _keywords(("season",), L + r"(\d{1,2})(?:st|nd|rd|th)" + _SEP + r"?season" + R)
+# "Season 1 2 3 4 5", "Temporadas 1 2 3": seasons listed with spaces only (see `_season_word`).
+_SPACED_SEASON = re.compile(_SEP + r"+(\d{1,2})(?![\dpx])")
+_ORDINAL_SEASON = _keywords(
+    ("season",), L + r"(\d{1,2})" + _SEP + r"?(?:st|nd|rd|th)" + _SEP + r"?season" + R
+)
 # More seasons after a season pack: "S01.S02.S03", "S1 + S2", "S01 to S28", "S01-S09".
 _PACK_MORE = re.compile(
-    r"(?:" + _SEP + r"*(?P<sep>[+&,]|and|-|to)?" + _SEP + r"*)s(?P<season>\d{1,2})" + R, _I
+    r"(?:" + _SEP + r"*(?P<sep>[+&,/]|and|--?|to)?" + _SEP + r"*)s(?P<season>\d{1,2})" + R, _I
 )
 _SEASON_EPISODE = re.compile(
-    r"[ ._-]*(?:episod(?:e|io)|[eé]pisode|cap[ií]tulo|folge|aflevering|puntata|ep\.?|e)\(?"
+    r"[ ._-]*(?:episod(?:es?|ios?)|[eé]pisodes?|cap[ií]tulos?|folge|aflevering|puntata"
+    r"|cap\.?(?=[ ._]*\d{1,2}(?!\d))|eps?\.?|e)\(?"
     + _SEP
     + r"*(\d{1,4})(?:"
     + _SEP
@@ -157,7 +181,7 @@ _SEASON_EPISODE = re.compile(
 )
 # "Season.2.epi.02", "Stagione 6 (2016) 720p Episodio 13": an episode word after the season.
 _LATER_EPISODE = re.compile(
-    L + r"(?:episod(?:e|io)|[eé]pisode|epi|ep|e)[ ._]?\.?(\d{1,3})(?![\dpi])" + R
+    L + r"(?:episod(?:es?|io)|[eé]pisodes?|epi|eps?|e)[ ._]?\.?(\d{1,3})(?![\dpi])" + R
 )
 # "S05DVD2", "S02D1", "S01Disc3": a season pack's disc glued to the season.
 # L + "s" written as "s" then the look-behind: a leading literal lets `re` skip to each "s".
@@ -173,9 +197,10 @@ _SEASON_PACK = re.compile(
     + r"))",
     _I,
 )
+# "E05", "Ep.05", "Episode 5", "episode-25" (a name whose words are joined by hyphens).
 _EPISODE_ONLY = re.compile(
-    r"e(?<![^\W_]e)(?:p(?:isode)?"
-    + _SEP
+    r"e(?<![^\W_]e)(?:p(?:isode|s)?"
+    + r"[ ._-]"
     + r"?)?(\d{1,4})(?:"
     + _SEP
     + r"*-"
@@ -190,9 +215,12 @@ _TRAILING_NUMBER = re.compile(r"-(?<=[^\W_]-)(\d{3,4})$")
 _PART = _keywords(
     ("part",), L + r"part" + _SEP + r"?(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r"|[ivx]{1,4})" + R
 )
+# A bracketed year may stand between the season and its episode ("Show S2 (2019) - 11").
 _BARE_EPISODE = re.compile(
+    r"(?:[ ._]*\((?:19|20)\d\d\))?"
     r"(?:[ ._]+-?[ ._]*|[ ._]*-[ ._]*)(?:ep?\.?[ ._]?|#)?\(?(\d{1,3})(?:v\d)?"
-    r"(?:[ ._]*[-~][ ._]*(?:ep?\.?)?(\d{1,3}))?\)?(?![\dpix])(?=$|[ ._\-\[(])",
+    r"(?:[ ._]*(?:[-~]|(?<= )(?:ao|al|a|to)(?= ))[ ._]*(?:ep?\.?)?(\d{1,3}))?\)?(?![\dpix])"
+    r"(?=$|[ ._\-\[(])",
     _I,
 )
 _BEFORE_BROADCAST = _keywords(
@@ -200,6 +228,28 @@ _BEFORE_BROADCAST = _keywords(
     r"[ ._-](\d{1,2})(?:v\d)?[ ._-](?=(?:hdtv|pdtv|sdtv|dsr|tvrip)" + R + ")",
 )
 _BROADCAST = _keywords(("tv", "dsr"), L + r"(?:hdtv|pdtv|sdtv|dsr|tvrip)" + R)
+
+
+# Season and episode words of other languages, and numbers written before the word:
+# "3ª Temporada", "1a. Temporada", "10 th season", "Сезон: 1-8", "5-й сезон", "8.sez",
+# "Серия №180", "Серии 1-6", "05 сер.", "21.ser", "7.Bölüm", "12. Bölüm", "Эпизод 09".
+_WORDED = re.compile(
+    r"(?P<season>temporadas?|сезон\w*|sezon|sez\.?)"
+    r"|(?P<episode>серия|серии|серія|сер\.|seriya|serija|seria|ser\.|bölüm|bolum|blm|эпизод)"
+)
+# The other scripts' words for the cheap pre-check in `_worded` (most titles have none).
+_WORDED_OTHER = ("сез", "сер", "bölüm", "эпизод")
+# The number before or after the word; the word is found first (a literal is cheap to find).
+_SEASON_BEFORE = re.compile(
+    r"(?<!\d)(\d{1,2})(?:[ ._]?(?:st|nd|rd|th)|â?º|ª|°|a\.?|-?й)?"
+    r"(?:[ ._]*(?:a|-|to)[ ._]*(\d{1,2})(?:â?º|ª|°)?)?[ ._]*$"
+)
+# "Сезон: 1-8" and "Сезон: 1, 2" name seasons; "Сезон 2 - 07" names season 2's episode 7.
+_SEASON_AFTER = re.compile(
+    r"[ ._:№]*(\d{1,2})(?!\d)(?:-(\d{1,2})(?!\d)|[ ._]*,[ ._]*(\d{1,2})(?!\d))?"
+)
+_EPISODE_BEFORE = re.compile(r"(?<!\d)(?<!\d\.)(\d{1,4})(?:-?я|-?й)?[ ._]*$")
+_EPISODE_AFTER = re.compile(r"[ ._:№#]*(\d{1,4})(?!\d)(?:[ ._]*-[ ._]*(\d{1,4})(?!\d))?")
 
 
 @dataclass(frozen=True)
@@ -260,27 +310,78 @@ def _season_episode(text: str) -> EpisodeMarker | None:
     if match is None:
         return None
     episodes = [int(match.group(2))]
-    _follow(_SE_NEXT, text, match.end(), episodes)
+    worded = "p" in text[match.end(1) : match.start(2)]
+    _follow(_SE_NEXT_EP if worded else _SE_NEXT, text, match.end(), episodes)
     return EpisodeMarker(match.start(), (int(match.group(1)),), tuple(episodes))
 
 
-def _cross(text: str) -> EpisodeMarker | None:
-    for match in _X.finditer(text):
-        season = match.group(1)
-        before = text[match.start() - 1] if match.start() > 0 else " "
-        # "Fringe2x05": a season glued to a word of three or more letters still counts.
-        glued = before.isalnum() and not _GLUED_NAME.search(text, 0, match.start())
-        if before.isdigit() or glued:
-            continue
-        if len(season) == 3 or (len(season) == 4 and season[:2] not in ("19", "20")):
-            continue
-        episodes = [int(match.group(2))]
-        _follow(_X_NEXT, text, match.end(), episodes)
-        return EpisodeMarker(match.start(), (int(match.group(1)),), tuple(episodes))
-    every = _X_ALL.search(text)
+# "T02E22", "T01xE08" (temporada), "01E06": a season number with no S before the E marker.
+# An x or an e right after a digit: "1x02" / "2010x15" (the x), "T02E22" / "01E06" / "T01xE08"
+# (the e). One scan finds both kinds; the season digits are read back from the letter, since a
+# pattern that starts with a digit is tried at every digit of a title.
+_DIGIT_LETTER = re.compile(r"[xe](?<=\d[xe])")
+_EPISODE_DIGITS = re.compile(r"(\d{1,3})(?![\dpi])")
+
+
+def _digit_letter(text: str, cross: bool = True) -> EpisodeMarker | None:
+    """The leftmost NxNN (`cross`) or bare-season E marker; see `_DIGIT_LETTER`."""
+    for letter in _DIGIT_LETTER.finditer(text):
+        position = letter.start()
+        start = position
+        while start > 0 and text[start - 1].isdigit():
+            start -= 1
+        if text[position] == "e" or text.startswith("e", position + 1):
+            digits = _EPISODE_DIGITS.match(text, position + (1 if text[position] == "e" else 2))
+            marker = None if digits is None else _bare_season_episode(text, start, digits)
+        else:
+            digits = _EPISODE_DIGITS.match(text, position + 1)
+            marker = None if digits is None or not cross else _cross(text, start, digits)
+        if marker is not None:
+            return marker
+    every = _X_ALL.search(text) if cross else None
     if every is not None:
         return EpisodeMarker(every.start(), (int(every.group(1)),), ())
     return None
+
+
+def _bare_season_episode(text: str, start: int, digits: re.Match[str]) -> EpisodeMarker | None:
+    """"T02E22", "T01xE08" (temporada), "01E06": a season with no S before the E marker."""
+    if text[digits.end() : digits.end() + 1].isalnum():
+        return None  # "[82E36A36]": inside a checksum
+    season = text[start : digits.start() - 1].rstrip("x")
+    before = text[start - 1 : start]
+    if len(season) > 2:
+        return None
+    if before == "t" and not text[start - 2 : start - 1].isalnum():
+        start -= 1  # "T02E22": the T of temporada
+    elif before.isalnum() or (before == "." and text[start - 2 : start - 1].isdigit()):
+        return None
+    elif len(season) != 2:
+        return None  # "01E06" needs its season padded: "1e5" says too little
+    return EpisodeMarker(start, (int(season),), (int(digits.group(1)),))
+
+
+def _cross(text: str, start: int, digits: re.Match[str]) -> EpisodeMarker | None:
+    """"1x02", "[02x01]", "2010x15", "Fringe2x05"; a frame size (1920x1080) is not one."""
+    season = text[start : digits.start() - 1]
+    if len(season) > 4:
+        return None
+    before = text[start - 1] if start > 0 else " "
+    # "Fringe2x05": a season glued to a word of three or more letters still counts.
+    glued = before.isalnum() and not _GLUED_NAME.search(text, 0, start)
+    # "AC3 5.1x2", "2.0x3": a count of audio tracks after a channel layout.
+    channels = (
+        before == "."
+        and text[start - 2 : start - 1].isdigit()
+        and not text[start - 3 : start - 2].isdigit()
+    )
+    if glued or channels:
+        return None
+    if len(season) == 3 or (len(season) == 4 and season[:2] not in ("19", "20")):
+        return None
+    episodes = [int(digits.group(1))]
+    _follow(_X_NEXT, text, digits.end(), episodes)
+    return EpisodeMarker(start, (int(season),), tuple(episodes))
 
 
 def _season_word(text: str) -> EpisodeMarker | None:
@@ -296,12 +397,28 @@ def _season_word(text: str) -> EpisodeMarker | None:
     while more is not None:
         last = int(more.group(1))
         joined = text[more.start() : more.end()].lstrip(" ._").lower()
-        if joined.startswith(("-", "to")) and last > seasons[-1]:
+        if joined.startswith(("-", "to", ":")) and last > seasons[-1]:
             seasons.extend(range(seasons[-1] + 1, last + 1))
         elif last not in seasons:
             seasons.append(last)
         pos = more.end()
         more = _SEASON_MORE.match(text, pos)
+    if len(seasons) == 1:
+        # Spaces alone list seasons when the word was plural or the numbers count up by one
+        # ("Season 20 21 22"); one number after "Season 3" is its episode ("Season 3 12").
+        plural = text[match.start() : match.start(1)].rstrip(" ._(").endswith(("s", "as"))
+        listed: list[int] = []
+        after = pos
+        spaced = _SPACED_SEASON.match(text, after)
+        while spaced is not None and (
+            plural or int(spaced.group(1)) == (listed or seasons)[-1] + 1
+        ):
+            listed.append(int(spaced.group(1)))
+            after = spaced.end()
+            spaced = _SPACED_SEASON.match(text, after)
+        if len(listed) >= (1 if plural else 2):
+            seasons.extend(listed)
+            pos = after
     episode = _SEASON_EPISODE.match(text, pos)
     episodes: list[int] = []
     if episode is not None:
@@ -318,8 +435,90 @@ def _season_word(text: str) -> EpisodeMarker | None:
     return EpisodeMarker(match.start(), tuple(seasons), tuple(episodes), end=pos)
 
 
+def _worded(text: str) -> EpisodeMarker | None:
+    """Season and episode words of other languages and numbers before the word (`_WORDED`)."""
+    if not (
+        "sez" in text
+        or "ser." in text
+        or "seria" in text
+        or "serij" in text
+        or "seriy" in text
+        or "temporada" in text
+        or "bolum" in text
+        or "blm" in text
+        or (not text.isascii() and any(word in text for word in _WORDED_OTHER))
+    ):
+        return None
+    match = _WORDED.search(text)
+    start = consumed = -1
+    seasons: list[int] = []
+    episodes: list[int] = []
+    while match is not None and not (seasons and episodes):
+        word_start, word_end = match.span()
+        word = match.group()
+        if word_start > 0 and text[word_start - 1].isalpha():
+            pass  # inside a word ("user", "laser")
+        elif not word.endswith(".") and text[word_end : word_end + 1].isalpha():
+            pass
+        elif match.group("season") is not None and not seasons:
+            before = _SEASON_BEFORE.search(text, max(0, word_start - 16, consumed), word_start)
+            after = (
+                None
+                if before is not None or word.startswith("temporada")
+                else (_SEASON_AFTER.match(text, word_end))
+            )
+            found = before or after
+            if found is not None:
+                first, joint, last = (
+                    (found.group(1), "-", found.group(2))
+                    if found is before
+                    else (
+                        found.group(1),
+                        "," if found.group(3) is not None else "-",
+                        found.group(2) or found.group(3),
+                    )
+                )
+                seasons.append(int(first))
+                if last is not None and joint == ",":
+                    seasons.append(int(last))
+                elif last is not None and int(last) > seasons[0]:
+                    seasons.extend(range(seasons[0] + 1, int(last) + 1))
+                start = found.start() if start < 0 else min(start, found.start())
+                start = min(start, word_start)
+                consumed = max(found.end(), word_end)
+        elif match.group("episode") is not None and not episodes:
+            before = _EPISODE_BEFORE.search(text, max(0, word_start - 12, consumed), word_start)
+            after = (
+                None
+                if before is not None or word in ("seria", "сер.", "ser.")
+                else (_EPISODE_AFTER.match(text, word_end))
+            )
+            found = before or after
+            if found is not None:
+                episodes.append(int(found.group(1)))
+                if found is after and found.group(2) is not None:
+                    _add_range(episodes, int(found.group(2)))
+                start = found.start() if start < 0 else min(start, found.start())
+                start = min(start, word_start)
+                consumed = max(found.end(), word_end)
+        match = _WORDED.search(text, word_end)
+    if start < 0:
+        return None
+    # A season alone may be followed by its episode ("Temporada 10 - 215 ao 220").
+    end = consumed if seasons and not episodes else -1
+    return EpisodeMarker(start, tuple(seasons), tuple(episodes), end=end)
+
+
 def _season_pack(text: str) -> EpisodeMarker | None:
     match = _SEASON_PACK.search(text)
+    # "DD5.1-S56", "E-AC3-S78": an S-number hyphened to a tag that ends in a digit names the
+    # release group, not a season.
+    while (
+        match is not None
+        and text[match.start() - 2 : match.start()][-1:] == "-"
+        and (text[match.start() - 2 : match.start() - 1].isdigit())
+    ):
+        match = _SEASON_PACK.search(text, match.end())
     if match is None:
         return None
     first = int(match.group(1).strip())
@@ -333,7 +532,7 @@ def _season_pack(text: str) -> EpisodeMarker | None:
     more = _PACK_MORE.match(text, end)
     while more is not None:
         number = int(more.group("season"))
-        if more.group("sep") in ("-", "to") and number > seasons[-1]:
+        if more.group("sep") in ("-", "--", "to") and number > seasons[-1]:
             seasons.extend(range(seasons[-1] + 1, number + 1))
         elif number not in seasons:
             seasons.append(number)
@@ -348,6 +547,40 @@ def _ordinal_season(text: str) -> EpisodeMarker | None:
     if match is None:
         return None
     return EpisodeMarker(match.start(), (int(match.group(1)),), (), end=match.end())
+
+
+# "[5.01] Title", "Show - 6.01 - Title", "Show.02.09", "Show-02_17.F", "office_03_19",
+# "4-13 Title" (at the start only): a season and a two- or three-digit episode, joined.
+# The separator is found first and the season digits read back from it (cheaper than a
+# pattern that starts at every digit).
+_JOINED = re.compile(r"[._](?<=\d[._])(\d{2,3})(?!\d)(?![._]\d)")
+_LEADING_JOINED = re.compile(r"(\d)-(\d{2})(?=[ .])")
+_LATER_YEAR = re.compile(r"(?=[12])(?<!\d)(?:19|20)\d\d(?!\d)")
+_JOINED_AFTER = re.compile(r"$|[ \]]|[._-][^\W\d_]|\.?$")
+
+
+def _joined(text: str) -> EpisodeMarker | None:
+    leading = _LEADING_JOINED.match(text) if text[:1].isdigit() else None
+    if leading is not None:
+        return EpisodeMarker(0, (int(leading.group(1)),), (int(leading.group(2)),))
+    for match in _JOINED.finditer(text):
+        separator = match.start()
+        start = separator
+        while start > 0 and text[start - 1].isdigit():
+            start -= 1
+        if separator - start > 2:
+            continue
+        before, earlier = text[start - 1 : start], text[start - 2 : start - 1]
+        if before.isalnum() or (before in "._-" and before and earlier.isdigit()):
+            continue  # "2023.05.14", "H.264", "DD5.1": dates and tags
+        if text[separator] == "." and before not in ("[", " ", "."):
+            continue
+        if _JOINED_AFTER.match(text, match.end()) is None:
+            continue
+        if _LATER_YEAR.search(text, match.end()) is not None:
+            continue  # "Movie.1.15.Version.2011": a film's name, its year after it
+        return EpisodeMarker(start, (int(text[start:separator]),), (int(match.group(1)),))
+    return None
 
 
 def _episode_only(text: str) -> EpisodeMarker | None:
@@ -431,12 +664,14 @@ def _part(text: str) -> EpisodeMarker | None:
 
 _STRONG: tuple[Callable[[str], EpisodeMarker | None], ...] = (
     _season_episode,
-    _cross,
+    _digit_letter,
     _ordinal_season,
     _season_word,
     _season_pack,
+    _worded,
 )
 _WEAK: tuple[Callable[[str], EpisodeMarker | None], ...] = (
+    _joined,
     _episode_only,
     _n_of_m,
     _numeric,
@@ -463,7 +698,12 @@ def find_explicit_marker(text: str) -> EpisodeMarker | None:
     limit = len(text)
     for finder in _STRONG:
         # Only a marker left of the best one so far can win: search the name part only.
-        marker = finder(text if limit == len(text) else text[: limit + 1])
+        window = text if limit == len(text) else text[: limit + 1]
+        if finder is _digit_letter and found and found[0].start == limit:
+            # "4x4.Name.S01E09": beside an S01E09 marker a 4x4 belongs to the name.
+            marker = _digit_letter(window, cross=_SE.match(text, limit) is None)
+        else:
+            marker = finder(window)
         if marker is not None:
             found.append(marker)
             limit = min(limit, marker.start)
@@ -515,3 +755,21 @@ def find_terse_marker(text: str, name_end: Callable[[str], int | None]) -> Episo
     if marker is not None:
         return EpisodeMarker(marker.start, marker.seasons, marker.episodes, explicit=False)
     return None
+
+
+# A daily show's air date: "Show.Name.2023.05.14.720p", "Show Name 2023-05-14". The century's
+# digits first, then the word-start look-behind: `re` skips straight to each "19" or "20".
+_AIR_DATE = re.compile(
+    r"((?:19|20)(?<![^\W_]19)(?<![^\W_]20)\d\d)([ ._-])(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])"
+    r"(?![^\W_])"
+)
+
+
+def find_air_date(text: str) -> tuple[EpisodeMarker, str] | None:
+    """The air date of a daily show after its name, as a marker and an ISO date."""
+    match = _AIR_DATE.search(text, 1)
+    if match is None:
+        return None
+    year, _, month, day = match.groups()
+    marker = EpisodeMarker(match.start(), (), (), explicit=False, end=match.end())
+    return marker, f"{year}-{month}-{day}"

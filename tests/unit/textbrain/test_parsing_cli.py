@@ -25,6 +25,8 @@ KEYS = {
     "edition",
     "is_discography",
     "red_flags",
+    "air_date",
+    "alternative_title",
 }
 
 
