@@ -242,3 +242,4 @@ def test_header_values_never_split_a_response(stack: RunningStack, ticket_id: st
     answer = send_raw(url.hostname or "", url.port or 80,
                       request_bytes(method, concrete(path, ticket_id), headers))
     assert not check_hygiene(answer, f"{method} {path}"), answer.raw[:600]
+
