@@ -16,6 +16,7 @@ from chalicelib.domain.media_catalog import (
     ReleaseSummary,
     SeriesSummary,
 )
+from chalicelib.domain.plain_text import require_plain
 from chalicelib.domain.request import OutputFormat
 from chalicelib.domain.ticket_skeleton import (
     PathTemplates,
@@ -100,7 +101,7 @@ def _text(body: dict[str, Any], name: str) -> str:
     value = body.get(name)
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(FieldError(name, "is required (a non-empty string)"))
-    return value.strip()
+    return require_plain(value, name).strip()
 
 
 def _int(body: dict[str, Any], name: str, minimum: int = 1) -> int:

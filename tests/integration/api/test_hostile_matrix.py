@@ -88,6 +88,10 @@ BODIES = [
         {"query": 5, "reason": [], "candidate_idx": "first", "magnet_uri": {"x": 1},
          "search": "Radiohead", "tracks": "all", "priority": "high", "artist": 7,
          "title": [], "series": {}, "tmdb_id": "x", "expected": 3}).encode())),
+    Hostile("body control characters in text", with_body(json.dumps(
+        {"query": "Radiohead\x1b[2J", "reason": "no\r\nX-Injected: 1", "artist": "a\x07",
+         "album": "b\x7f", "title": "c\x85", "series": "d\x1b", "expected": "e\x1b"}
+    ).encode())),
     Hostile("body over the size limit", with_body(b'{"query": "' + b"a" * LIMIT + b'"}'),
             (413,), field="body"),
     Hostile("Content-Length far over the limit, body never sent",
