@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import os
 from collections.abc import Callable, Mapping
@@ -20,6 +19,7 @@ from chalicelib.adapters.observability.lambda_logging import (
 )
 from chalicelib.adapters.observability.tracing import traced
 from chalicelib.api.openapi import openapi_document
+from chalicelib.api.request_text import check_request_text, parse_json_body
 from chalicelib.api.responses import error_response, json_response
 from chalicelib.api.static_site import BINARY_TYPES, read_static
 from chalicelib.auth.identity import ClientCert, Identity
@@ -55,6 +55,7 @@ app.api.binary_types.extend(t for t in BINARY_TYPES if t not in app.api.binary_t
 API = "/api/v1"
 # Accept JSON bodies whatever the client labels them (curl -d sends form-urlencoded).
 BODY_TYPES = ["application/json", "application/x-www-form-urlencoded", "text/plain"]
+BODILESS = ("GET", "HEAD", "DELETE")
 _services: Services | None = None
 
 
@@ -128,6 +129,14 @@ def _begin(request_id: str | None) -> None:
 def _answer(view: Callable[..., Any], admin: bool, auth: bool, params: dict[str, Any]
             ) -> Response:
     try:
+        request = _request()
+        # uri_params, not params: the dashboard's greedy {proxy+} is not passed to its view.
+        check_request_text(request.uri_params or {}, request.query_params or {})
+        # A body the route would ignore must not pass silently (or smuggle anything); an
+        # empty object is tolerated, some clients send one with every request.
+        raw = request.raw_body or b""
+        if request.method in BODILESS and raw.strip() and parse_json_body(raw) != {}:
+            raise ValidationError(FieldError("body", f"{request.method} takes no body"))
         who = _identity() if auth else None
         if admin and who is not None and not who.is_admin:
             raise Forbidden("this route is for administrators")
@@ -168,12 +177,7 @@ def _body(required: bool = True) -> dict[str, Any]:
         if required:
             raise ValidationError(FieldError("body", "a JSON object is required"))
         return {}
-    try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as e:
-        raise ValidationError(FieldError("body", f"is not valid JSON: {e}")) from e
-    except RecursionError as e:  # e.g. 100,000 nested '[': the parser's depth limit
-        raise ValidationError(FieldError("body", "is nested too deeply")) from e
+    body = parse_json_body(raw)
     if not isinstance(body, dict):
         raise ValidationError(FieldError("body", "must be a JSON object"))
     return body
@@ -181,8 +185,10 @@ def _body(required: bool = True) -> dict[str, Any]:
 
 def _time(name: str) -> datetime | None:
     raw = _query(name)
-    if not raw:
+    if raw is None:
         return None
+    if not raw.strip():
+        raise ValidationError(FieldError(name, "must not be empty (leave the parameter out)"))
     if len(raw) == 10:  # a bare date, as in the design's example: UTC midnight
         try:
             return datetime.combine(date.fromisoformat(raw), time.min, UTC)
@@ -255,6 +261,7 @@ def reject_ticket(who: Identity, ticket_id: str) -> dict[str, Any]:
 @post(f"{API}/ticket/{{ticket_id}}/retry")
 @endpoint(admin=True)  # an admin action (audited as Admin*); owners may cancel, not steer
 def retry_ticket(who: Identity, ticket_id: str) -> dict[str, Any]:
+    _body(required=False)  # takes none, but a malformed one is refused like anywhere else
     return ticket_to_dict(services().tickets.retry(ticket_id, who))
 
 

@@ -129,7 +129,7 @@ class LocalStack:
         if config.local.run_agent:
             self._start_agent(config)
         self._http = local_server(api.app, config.server.host, config.server.port,
-                                  self._tls_context(config))
+                                  self._tls_context(config), config.server.max_body_bytes)
         self._http_thread = threading.Thread(target=self._http.server.serve_forever,
                                              daemon=True, name="http-api")
         self._http_thread.start()

@@ -63,6 +63,13 @@ def read_static(root: Path, requested: str) -> StaticFile:
     """The file's body and headers; unknown extensionless paths get index.html (SPA routes)."""
     if not (root / INDEX).is_file():
         raise NotFound(f"the dashboard is not built in {root} (run: make dashboard)")
+    try:
+        return _read(root, requested)
+    except OSError as e:  # a name too long for the file system, a file that vanished
+        raise NotFound(f"no such file: {requested[:200]!r}") from e
+
+
+def _read(root: Path, requested: str) -> StaticFile:
     path = static_path(root, requested)
     if path.is_dir():
         path = path / INDEX

@@ -16,6 +16,7 @@ from chalicelib.domain.media_catalog import (
     ReleaseSummary,
     SeriesSummary,
 )
+from chalicelib.domain.plain_text import require_plain
 from chalicelib.domain.request import OutputFormat
 from chalicelib.domain.ticket_skeleton import (
     PathTemplates,
@@ -34,65 +35,73 @@ class CatalogLookup:
         self._video = video
         self._templates = templates
 
+    # Each lookup reads and checks its fields before asking for the catalog, so a malformed
+    # request is a 400 naming the field even where no catalog is configured.
     def album(self, body: dict[str, Any]) -> dict[str, Any]:
-        music = self._need(self._music, "musicbrainz", "musicbrainz_url")
-        release_id = body.get("musicbrainz_release_id")
-        if release_id is not None:
-            release = music.release(_text(body, "musicbrainz_release_id"))
+        if body.get("musicbrainz_release_id") is not None:
+            release_id = _text(body, "musicbrainz_release_id")
             fmt = output_format(body.get("format"), OutputFormat.FLAC)
+            release = self._music_catalog().release(release_id)
             return {"release": _release_dict(release.summary),
                     "ticket": album_skeleton(release, self._templates, fmt)}
-        group = body.get("release_group_id")
-        if group is not None:
-            editions = music.editions(_text(body, "release_group_id"))
+        if body.get("release_group_id") is not None:
+            group = _text(body, "release_group_id")
+            editions = self._music_catalog().editions(group)
             return {"candidates": [_release_dict(r) for r in editions]}
-        artist, album = _text(body, "artist"), _text(body, "album")
-        found = music.search_releases(artist, album, _year(body))
+        artist, album, year = _text(body, "artist"), _text(body, "album"), _year(body)
+        found = self._music_catalog().search_releases(artist, album, year)
         return {"candidates": [_release_dict(r) for r in found]}
 
     def movie(self, body: dict[str, Any]) -> dict[str, Any]:
-        video = self._need(self._video, "tmdb", "tmdb_api_key")
         if body.get("tmdb_id") is not None:
-            movie = video.movie(_int(body, "tmdb_id"))
+            tmdb_id = _int(body, "tmdb_id")
             fmt = output_format(body.get("format"), OutputFormat.MKV)
+            movie = self._video_catalog().movie(tmdb_id)
             return {"movie": _movie_dict(movie),
                     "ticket": movie_skeleton(movie, self._templates, fmt)}
-        found = video.search_movies(_text(body, "title"), _year(body))
+        title, year = _text(body, "title"), _year(body)
+        found = self._video_catalog().search_movies(title, year)
         return {"candidates": [_movie_dict(m) for m in found]}
 
     def episode(self, body: dict[str, Any]) -> dict[str, Any]:
         """By name: series; with tmdb_id + season: its episodes and a skeleton (one or all)."""
-        video = self._need(self._video, "tmdb", "tmdb_api_key")
         if body.get("tmdb_id") is None:
-            found = video.search_series(_text(body, "series"), _year(body))
+            series, year = _text(body, "series"), _year(body)
+            found = self._video_catalog().search_series(series, year)
             return {"candidates": [_series_dict(s) for s in found]}
-        season = video.season(_int(body, "tmdb_id"), _int(body, "season", minimum=0))
+        tmdb_id, season_number = _int(body, "tmdb_id"), _int(body, "season", minimum=0)
+        number = _int(body, "episode") if body.get("episode") is not None else None
+        fmt = output_format(body.get("format"), OutputFormat.MKV)
+        season = self._video_catalog().season(tmdb_id, season_number)
         wanted = season.episodes
-        if body.get("episode") is not None:
-            number = _int(body, "episode")
+        if number is not None:
             wanted = tuple(e for e in season.episodes if e.episode == number)
             if not wanted:
                 raise ValidationError(FieldError("episode", f"season {season.season} has no "
                                                  f"episode {number}"))
-        fmt = output_format(body.get("format"), OutputFormat.MKV)
         return {"series": _series_dict(season.series),
                 "episodes": [{"season": e.season, "episode": e.episode, "name": e.name,
                               "air_date": e.air_date, "runtime_mins": e.runtime_mins}
                              for e in season.episodes],
                 "ticket": episode_skeleton(season, list(wanted), self._templates, fmt)}
 
-    @staticmethod
-    def _need(catalog: Any, service: str, key: str) -> Any:
-        if catalog is None:
-            raise CatalogUnavailable(service, f"not configured ([external_catalogs] {key})")
-        return catalog
+    def _music_catalog(self) -> MusicCatalog:
+        if self._music is None:
+            raise CatalogUnavailable("musicbrainz",
+                                     "not configured ([external_catalogs] musicbrainz_url)")
+        return self._music
+
+    def _video_catalog(self) -> VideoCatalog:
+        if self._video is None:
+            raise CatalogUnavailable("tmdb", "not configured ([external_catalogs] tmdb_api_key)")
+        return self._video
 
 
 def _text(body: dict[str, Any], name: str) -> str:
     value = body.get(name)
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(FieldError(name, "is required (a non-empty string)"))
-    return value.strip()
+    return require_plain(value, name).strip()
 
 
 def _int(body: dict[str, Any], name: str, minimum: int = 1) -> int:

@@ -12,6 +12,7 @@ from chalicelib.auth.identity import Identity
 from chalicelib.content.rules import rules_for
 from chalicelib.domain.candidate import SearchQuery
 from chalicelib.domain.errors import ExternalServiceError, FieldError, ValidationError
+from chalicelib.domain.plain_text import require_plain
 from chalicelib.domain.redaction import redact_secrets
 from chalicelib.domain.request import (
     Constraints,
@@ -33,7 +34,7 @@ def _text(body: dict[str, Any], name: str) -> str | None:
         return None
     if not isinstance(value, str) or len(value) > 300:
         raise ValidationError(FieldError(name, "must be a string of at most 300 characters"))
-    return value.strip() or None
+    return require_plain(value, name).strip() or None
 
 
 def _int(body: dict[str, Any], name: str) -> int | None:

@@ -34,6 +34,8 @@ def parse_window(raw: str | None) -> timedelta:
     match = re.fullmatch(r"(\d+)([mhd])", text)
     if not match or int(match[1]) == 0:
         raise ValidationError(FieldError("window", "must be a number and m, h or d, e.g. 24h"))
+    if len(match[1].lstrip("0")) > 6:  # 31 days is 44,640 minutes; more digits overflow timedelta
+        raise ValidationError(FieldError("window", "must be at most 31d"))
     window = timedelta(seconds=int(match[1]) * _UNITS[match[2]])
     if window > MAX_WINDOW:
         raise ValidationError(FieldError("window", "must be at most 31d"))

@@ -11,6 +11,7 @@ from chalicelib.auth.identity import Identity
 from chalicelib.domain.audit import AuditEventType
 from chalicelib.domain.errors import Conflict, FieldError, Forbidden, NotFound, ValidationError
 from chalicelib.domain.magnet import info_hash_from_magnet
+from chalicelib.domain.plain_text import require_plain
 from chalicelib.domain.states import TicketState, retry_target
 from chalicelib.domain.ticket import Ticket
 from chalicelib.domain.validation import parse_ticket_request
@@ -182,6 +183,7 @@ class TicketService:
     def reject(self, ticket_id: str, who: Identity, reason: Any) -> Ticket:
         if reason is not None and not isinstance(reason, str):
             raise ValidationError(FieldError("reason", "must be a string"))
+        require_plain(reason or "", "reason", allow="\n\t")  # a reason may run to lines
         ticket = self.get(ticket_id, who)
         self._require(ticket, S.NEEDS_APPROVAL, "reject")
         text = (reason or "").strip() or "rejected by user"
@@ -210,6 +212,7 @@ class TicketService:
             raise ValidationError(FieldError("query", "must be a non-empty string"))
         if len(query) > 500:
             raise ValidationError(FieldError("query", "must be at most 500 characters"))
+        require_plain(query, "query")
         ticket = self.get(ticket_id, who)
         self._require(ticket, (S.ACQUISITION_FAILED, S.NEEDS_APPROVAL, S.REJECTED), "force-search")
         waiting = ticket.state is S.NEEDS_APPROVAL

@@ -29,6 +29,7 @@ from workers.agent.media_plan import (
     plan_items,
 )
 from workers.agent.settings import AgentSettings
+from workers.agent.source_paths import SourcePathRefused, check_local_file, contained_file
 from workers.agent.subtitle_fetch import SubtitleFetcher
 from workers.agent.task import StageFailure, StageStopped, StageTask
 from workers.agent.ticket_reporter import TicketReporter
@@ -134,15 +135,24 @@ class ConvertStage:
         download = task.message.results.get("download") or {}
         files = download.get("files")
         work = require_work(task)
-        if isinstance(files, list) and files:
-            try:
-                return {str(f["item_id"]): Path(f["local_path"]) for f in files}
-            except (KeyError, TypeError):
-                raise StageFailure(ERROR_CONVERSION_FAILED, "results.download.files entries "
-                                   "need item_id and local_path", retryable=False) from None
-        if work.source_dir:
-            root = Path(work.source_dir)
-            return {f.item_id: root / f.path for f in work.files if f.path}
+        try:
+            if isinstance(files, list) and files:
+                try:
+                    save_path = download.get("save_path")
+                    root = Path(save_path) if isinstance(save_path, str) and save_path else None
+                    return {str(f["item_id"]): check_local_file(Path(f["local_path"]), root)
+                            for f in files}
+                except (KeyError, TypeError):
+                    raise StageFailure(ERROR_CONVERSION_FAILED, "results.download.files "
+                                       "entries need item_id and local_path",
+                                       retryable=False) from None
+            if work.source_dir:
+                root = Path(work.source_dir)
+                return {f.item_id: contained_file(root, f.path) for f in work.files if f.path}
+        except SourcePathRefused as e:
+            # Not a source to convert from, whatever the message says: refuse for good.
+            raise StageFailure(ERROR_CONVERSION_FAILED, f"source refused: {e}",
+                               retryable=False) from None
         raise StageFailure(ERROR_CONVERSION_FAILED, "results.download.files is missing and "
                            "the work order has no source_dir", retryable=False)
 

@@ -19,6 +19,7 @@ from chalicelib.domain.stage_protocol import (
     ERROR_DOWNLOAD_FAILED,
     ERROR_TRANSIENT,
     SourceCandidate,
+    WorkFile,
     WorkOrder,
 )
 from chalicelib.domain.states import TicketState
@@ -28,9 +29,11 @@ from workers.agent.file_selection import SelectedFile, SelectionError, select_fi
 from workers.agent.ports import TorrentCatalog, TorrentClient
 from workers.agent.settings import AgentSettings
 from workers.agent.source_fetch import SourceError, TorrentSource, fetch_source
+from workers.agent.source_paths import SourcePathRefused, contained_file, safe_relative
 from workers.agent.task import StageFailure, StageTask
 from workers.agent.ticket_reporter import TicketReporter
 from workers.agent.ticket_workdir import TicketWorkdir
+from workers.agent.torrent_names import check_torrent_names
 from workers.torrent.client import (
     MetadataTimeout,
     TorrentClientError,
@@ -81,7 +84,12 @@ class DownloadStage:
             log.info("download already done", extra={"ticket_id": task.ticket_id})
             return dict(done)
         if work.candidate is None:
-            return self._local_source(task, work, reporter, workdir)
+            try:
+                return self._local_source(task, work, reporter, workdir)
+            except StageFailure as failure:
+                reporter.record(AuditEventType.DOWNLOAD_FAILED, reason=failure.reason,
+                                retryable=failure.retryable)
+                raise
         candidate = work.candidate
         reporter.enter(TicketState.DOWNLOADING, f"downloading {candidate.title}",
                        {"candidate": candidate.title, "progress_pct": 0})
@@ -103,6 +111,8 @@ class DownloadStage:
             self._await_network(task, reporter, info_hash)
             self._client.resume(info_hash)
             self._follow(task, info_hash, selected, reporter)
+            files = [{"item_id": s.item_id, "local_path": str(self._downloaded(save_path, s))}
+                     for s in selected]
         except StageFailure as failure:
             reporter.record(AuditEventType.DOWNLOAD_FAILED, info_hash=info_hash,
                             reason=failure.reason, retryable=failure.retryable)
@@ -110,8 +120,6 @@ class DownloadStage:
                 self.discard(info_hash)  # the flow blocklists it and tries the next candidate
                 workdir.update(info_hash=None, candidate_key=None)
             raise
-        files = [{"item_id": s.item_id, "local_path": str(save_path / s.path)}
-                 for s in selected]
         missing = [f["local_path"] for f in files if not Path(f["local_path"]).is_file()]
         if missing:
             raise StageFailure(ERROR_TRANSIENT, f"finished but {missing[0]} is not on disk",
@@ -143,6 +151,26 @@ class DownloadStage:
             log.warning("torrent not registered in the catalog", exc_info=True,
                         extra={"ticket_id": task.ticket_id, "info_hash": info_hash})
 
+    @staticmethod
+    def _source_file(root: Path, work: WorkFile) -> Path:
+        """A work file below `source_dir`, refused (for good: the order itself is wrong) when
+        its path would read anything else."""
+        try:
+            return contained_file(root, work.path or "")
+        except SourcePathRefused as e:
+            raise StageFailure(ERROR_DOWNLOAD_FAILED, f"item {work.item_id}: {e}",
+                               retryable=False) from None
+
+    @staticmethod
+    def _downloaded(save_path: Path, selected: SelectedFile) -> Path:
+        """A finished file below the save path; a symlink or an escape fails the release
+        (the flow blocklists it and tries the next candidate)."""
+        try:
+            return contained_file(save_path, selected.path)
+        except SourcePathRefused as e:
+            raise StageFailure(ERROR_DOWNLOAD_FAILED, f"item {selected.item_id}: the torrent's "
+                               f"file is refused: {e}", retryable=False) from None
+
     def discard(self, info_hash: str) -> None:
         """Remove a torrent and its data from the client (no error if it is gone)."""
         with contextlib.suppress(TorrentNotFound):
@@ -157,7 +185,7 @@ class DownloadStage:
             raise StageFailure(ERROR_DOWNLOAD_FAILED, "work order has neither a candidate "
                                "nor a source_dir", retryable=False)
         root = Path(work.source_dir)
-        files = [{"item_id": f.item_id, "local_path": str(root / (f.path or ""))}
+        files = [{"item_id": f.item_id, "local_path": str(self._source_file(root, f))}
                  for f in work.files if f.path]
         missing = [f["local_path"] for f in files if not Path(f["local_path"]).is_file()]
         if missing:
@@ -181,6 +209,11 @@ class DownloadStage:
         except SourceError as exc:
             error = ERROR_TRANSIENT if exc.retryable else ERROR_DOWNLOAD_FAILED
             raise StageFailure(error, exc.reason, retryable=exc.retryable) from None
+        if source.torrent_bytes is not None:
+            try:
+                check_torrent_names(source.torrent_bytes)
+            except SourcePathRefused as exc:
+                raise StageFailure(ERROR_DOWNLOAD_FAILED, str(exc), retryable=False) from None
         save_path = self._settings.download_dir / task.ticket_id
         save_path.mkdir(parents=True, exist_ok=True)
         try:
@@ -230,6 +263,12 @@ class DownloadStage:
         if not selected:
             raise StageFailure(ERROR_DOWNLOAD_FAILED, "the work order maps no torrent file",
                                retryable=False)
+        for chosen in selected:  # refused before a byte of it is downloaded
+            try:
+                safe_relative(chosen.path)
+            except SourcePathRefused as exc:
+                raise StageFailure(ERROR_DOWNLOAD_FAILED, f"item {chosen.item_id}: the "
+                                   f"torrent's file is refused: {exc}", retryable=False) from None
         return selected
 
     def _follow(self, task: StageTask, info_hash: str, selected: list[SelectedFile],

@@ -146,15 +146,20 @@ def find_cover(files: Sequence[WorkFile], sources: Mapping[str, Path],
               if w.kind == "image" and w.item_id in sources]
     images.sort(key=lambda pair: 0 if pair[1].stem.lower() in COVER_NAMES else 1)
     for _, path in images:
-        if path.suffix.lower() in IMAGE_SUFFIXES and path.is_file():
+        if path.suffix.lower() in IMAGE_SUFFIXES and _plain_file(path):
             return path
     for directory in track_dirs:
         for name in COVER_NAMES:
             for suffix in IMAGE_SUFFIXES:
                 candidate = directory / f"{name}{suffix}"
-                if candidate.is_file():
+                if _plain_file(candidate):
                     return candidate
     return None
+
+
+def _plain_file(path: Path) -> bool:
+    # A torrent's "cover.jpg" may be a symlink to any picture on the machine: never one.
+    return path.is_file() and not path.is_symlink()
 
 
 def image_mime(data: bytes) -> str | None:
