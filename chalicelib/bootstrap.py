@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
+from chalicelib.adapters.aws.agent_control import SqsAgentControl
 from chalicelib.adapters.aws.agent_registry import DynamoAgentRegistry
 from chalicelib.adapters.aws.audit_log import DynamoAuditLog
 from chalicelib.adapters.aws.blob_store import S3BlobStore
@@ -248,8 +249,17 @@ def build_workflow(config: Config) -> StepFunctionsWorkflow:
                             heartbeat_secs=o.heartbeat_timeout_secs,
                             approval_secs=o.approval_timeout_secs)
     sqs = aws_client(config, "sqs")
+    registry = DynamoAgentRegistry(build_searcher_models(config))
+    clock = SystemClock()
+    gone_after = config.agent.gone_after_secs
+
+    def alive_agents() -> list[str]:
+        return [b.agent_id for b in registry.agents()
+                if not b.is_gone(clock.now(), gone_after)]
+
     return StepFunctionsWorkflow(aws_client(config, "stepfunctions"), sqs,
-                                 f"{prefix}-ticket-flow", QueueDirectory(sqs, prefix), timeouts)
+                                 f"{prefix}-ticket-flow", QueueDirectory(sqs, prefix), timeouts,
+                                 SqsAgentControl(sqs, prefix, alive_agents))
 
 
 def llm_config(config: Config) -> LlmConfig:

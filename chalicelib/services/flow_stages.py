@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from chalicelib.domain.stage_protocol import (
+    ERROR_AGENT_GONE,
     ERROR_CANCELLED,
     StageMessage,
     failure_cause,
@@ -22,7 +23,7 @@ log = logging.getLogger("quentin.flow")
 S = TicketState
 # Errors after which trying again can help; others need a person (or a new candidate).
 RETRYABLE_ERRORS = frozenset({"States.Timeout", "States.HeartbeatTimeout", "Transient",
-                              "States.TaskFailed", "ConversionFailed"})
+                              "States.TaskFailed", "ConversionFailed", ERROR_AGENT_GONE})
 
 
 def decision_for(ticket: Ticket) -> dict[str, Any] | None:
