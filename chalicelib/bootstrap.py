@@ -305,6 +305,20 @@ def agent_alive(registry: AgentRegistry, clock: Clock,
     return alive
 
 
+def agent_silence(registry: AgentRegistry, clock: Clock,
+                  gone_after_secs: float) -> Callable[[str], str | None]:
+    """How long a gone agent has been silent, as a phrase; None while it reports."""
+    def silence(agent_id: str) -> str | None:
+        beat = registry.get(agent_id)
+        if beat is None:
+            return "has never reported"
+        if not beat.is_gone(clock.now(), gone_after_secs):
+            return None
+        return (f"has been silent for {int(beat.silent_for(clock.now()).total_seconds())} s "
+                f"(limit {gone_after_secs:g} s)")
+    return silence
+
+
 def build_flow(config: Config, workflow: StepFunctionsWorkflow, store: TicketStore,
                recorder: AuditRecorder, events: TicketEvents, clock: Clock,
                searching: Searching, music: MusicCatalog | None = None) -> Flow:
@@ -321,4 +335,6 @@ def build_flow(config: Config, workflow: StepFunctionsWorkflow, store: TicketSto
                                  config.agent.gone_after_secs),
     )
     state = FlowState(store, recorder, events, clock)
-    return Flow(workflow, workflow, state, acquisition, FlowStages(store, state, workflow))
+    gone = agent_silence(DynamoAgentRegistry(build_searcher_models(config)), clock,
+                         config.agent.gone_after_secs)
+    return Flow(workflow, workflow, state, acquisition, FlowStages(store, state, workflow, gone))

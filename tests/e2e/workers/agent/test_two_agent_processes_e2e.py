@@ -4,9 +4,10 @@ server over HTTP, the real ticket flow) and a real loopback swarm (opentracker, 
 seeders, the local Torznab indexer).
 
 Ten tickets complete and the audit trail shows every download, conversion and placement of
-a ticket on one host, whose folders alone hold its files. Then the host downloading an
-eleventh ticket is SIGKILLed mid-download: the ticket fails retryably, naming the gone agent,
-and its retry completes on the other host.
+a ticket on one host, whose folders alone hold its files. A ticket cancelled mid-download is
+cancelled on the host downloading it, and only there. Then the host downloading another
+ticket is SIGKILLed mid-download: the ticket fails retryably, naming the gone agent, and its
+retry completes on the other host.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ ALBUMS = (("Amber Fields", "Quiet Harbour"), ("Brass Lantern", "Northern Lights"
           ("Granite Bloom", "Copper Skies"), ("Hollow Pines", "River Letters"),
           ("Indigo Wharf", "Static Gardens"), ("Juniper Coast", "Velvet Engines"))
 SLOW = ("Kestrel Lane", "Long Distance")
+CANCELLED = ("Lark Meadow", "Slow Tide")
 GONE_AFTER_SECS = 8  # an agent silent this long is gone (its ticket fails)
 
 
@@ -107,6 +109,7 @@ class Hosts:
     slow_seeder: LibtorrentSeeder
     releases: list[Release]
     slow: Release
+    cancelled: Release
     agents: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     def config_path(self, host: str) -> Path:
@@ -171,8 +174,28 @@ class Hosts:
             raise AssertionError(f"{ticket_id} is {ticket['state']} "
                                  f"({ticket['state_payload']})\n{self.logs()}") from exc
 
+    def downloading_on(self, ticket_id: str) -> str | None:
+        """The agent downloading the ticket once some payload arrived, else None."""
+        ticket = self.ticket(ticket_id)
+        payload = ticket["state_payload"]
+        if ticket["state"] == "downloading" and (payload.get("progress_pct") or 0) > 0:
+            return str(payload["agent_id"])
+        return None
+
+    def cancel_heard(self, host: str, ticket_id: str) -> bool:
+        """Whether `host` received a cancel message for the ticket (its log says so)."""
+        for line in self.log_path(host).read_text().splitlines():
+            if '"cancel requested"' in line and ticket_id in line:
+                return True
+        return False
+
     def ran_on(self, ticket_id: str) -> dict[str, list[str]]:
-        """Which agent each completed agent stage of the ticket ran on, from the audit trail."""
+        """Which agent each agent stage of the ticket ran on, from the audit trail, once
+        all three are recorded (the placement's event follows the Completed state)."""
+        return wait_for(f"{ticket_id}'s stage events", 10, lambda: (
+            ran if len(ran := self._ran_on(ticket_id)) == 3 else None))
+
+    def _ran_on(self, ticket_id: str) -> dict[str, list[str]]:
         events = self.api("GET", f"/api/v1/audit?ticket_id={ticket_id}&limit=200")["events"]
         stages = {"DownloadCompleted": "download", "ConversionCompleted": "convert",
                   "PlacementCompleted": "place"}
@@ -253,9 +276,10 @@ def hosts(tmp_path: Path) -> Iterator[Hosts]:
     seed_root = tmp_path / "seed"
     releases = [make_release(seed_root, tracks, a, b) for a, b in ALBUMS]
     slow = make_release(tmp_path / "slow-seed", tracks, *SLOW)
+    cancelled = make_release(tmp_path / "slow-seed", tracks, *CANCELLED)
     probe = "http://127.0.0.1:1/announce"  # the announce URL is outside the info hash
     hashes = [info_hash_of_torrent(make_torrent(r.folder, [probe], piece_length=1 << 15))
-              for r in [*releases, slow]]
+              for r in [*releases, slow, cancelled]]
     with OpentrackerProcess.start(tmp_path / "tracker", hashes) as tracker, \
             LibtorrentSeeder() as seeder, \
             LibtorrentSeeder(upload_rate_limit=20_000) as slow_seeder:
@@ -263,17 +287,19 @@ def hosts(tmp_path: Path) -> Iterator[Hosts]:
             release.torrent = make_torrent(release.folder, [tracker.announce_url],
                                            piece_length=1 << 15)
             seeder.seed(release.torrent, seed_root)
-        slow.torrent = make_torrent(slow.folder, [tracker.announce_url], piece_length=1 << 15)
-        slow_seeder.seed(slow.torrent, slow.folder.parent)
+        for release in (slow, cancelled):
+            release.torrent = make_torrent(release.folder, [tracker.announce_url],
+                                           piece_length=1 << 15)
+            slow_seeder.seed(release.torrent, release.folder.parent)
         offers = [LocalRelease(r.title, (3000, 3040), seeders=20, peers=21, torrent=r.torrent)
-                  for r in [*releases, slow]]
+                  for r in [*releases, slow, cancelled]]
         with TorznabServer(offers, api_key=INDEXER_KEY) as indexer:
             home = tmp_path / "home"
             home.mkdir()
             port, aws_port = free_port(), free_port()
             stack = start_stack(write_configs(home, port, aws_port, indexer.url), port)
             running = Hosts(home, stack, f"http://127.0.0.1:{aws_port}", home / "media",
-                            seeder, slow_seeder, releases, slow)
+                            seeder, slow_seeder, releases, slow, cancelled)
             try:
                 for host in HOSTS:
                     running.start_agent(host)
@@ -306,9 +332,6 @@ def test_two_agent_processes_share_the_work_and_a_gone_agent_fails_its_ticket(
     for ticket_id in tickets:
         hosts.wait_state(ticket_id, ("completed",), timeout=150)
     print(f"ten tickets done at {time.monotonic() - started:.1f}s")
-    for ticket_id in tickets:
-        history = hosts.ticket(ticket_id)["history"]
-        print(ticket_id[:8], [(h["to_state"], h["at"][14:22]) for h in history])
     owners: dict[str, str] = {}
     for ticket_id, release in tickets.items():
         ran = hosts.ran_on(ticket_id)
@@ -329,16 +352,24 @@ def test_two_agent_processes_share_the_work_and_a_gone_agent_fails_its_ticket(
             f"{n:02d} - {t}.ogg" for n, t in enumerate(TRACKS, 1)]
     assert set(owners.values()) == set(HOSTS), owners  # both hosts took tickets
 
-    # --- the host downloading the eleventh ticket dies mid-download -----------------------
-    slow_id = hosts.create(hosts.slow)
+    # --- a cancel reaches the host downloading the ticket, and only it ---------------------
+    cancel_id = hosts.create(hosts.cancelled)
+    holder = wait_for("the ticket to cancel to be downloading", 60,
+                      lambda: hosts.downloading_on(cancel_id))
+    bystander = next(h for h in HOSTS if h != holder)
+    assert (hosts.dirs(holder)[0] / cancel_id).is_dir()
+    hosts.api("DELETE", f"/api/v1/ticket/{cancel_id}")
+    wait_for("the holder to clean the cancelled ticket up", 30, lambda: True if not any(
+        (d / cancel_id).exists() or (d / "tickets" / cancel_id).exists()
+        for d in hosts.dirs(holder)) else None)
+    assert hosts.cancel_heard(holder, cancel_id) and not hosts.cancel_heard(bystander, cancel_id)
+    assert not (hosts.dirs(bystander)[0] / cancel_id).exists()
+    assert hosts.ticket(cancel_id)["state"] == "cancelled"
 
-    def downloading() -> str | None:
-        ticket = hosts.ticket(slow_id)
-        payload = ticket["state_payload"]
-        if ticket["state"] == "downloading" and (payload.get("progress_pct") or 0) > 0:
-            return str(payload["agent_id"])
-        return None
-    victim = wait_for("the slow ticket to be downloading", 60, downloading)
+    # --- the host downloading another ticket dies mid-download ----------------------------
+    slow_id = hosts.create(hosts.slow)
+    victim = wait_for("the slow ticket to be downloading", 60,
+                      lambda: hosts.downloading_on(slow_id))
     survivor = next(h for h in HOSTS if h != victim)
     hosts.agents[victim].send_signal(signal.SIGKILL)
     assert hosts.agents[victim].wait(10) == -signal.SIGKILL
