@@ -44,7 +44,7 @@ ALBUMS = (("Amber Fields", "Quiet Harbour"), ("Brass Lantern", "Northern Lights"
           ("Indigo Wharf", "Static Gardens"), ("Juniper Coast", "Velvet Engines"))
 SLOW = ("Kestrel Lane", "Long Distance")
 CANCELLED = ("Lark Meadow", "Slow Tide")
-GONE_AFTER_SECS = 8  # an agent silent this long is gone (its ticket fails)
+GONE_AFTER_SECS = 10  # an agent silent this long is gone (its ticket fails)
 
 
 def wait_for(what: str, timeout: float, probe: Callable[[], T | None]) -> T:
