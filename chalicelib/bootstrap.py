@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
+from chalicelib.adapters.aws.agent_control import SqsAgentControl
 from chalicelib.adapters.aws.agent_registry import DynamoAgentRegistry
 from chalicelib.adapters.aws.audit_log import DynamoAuditLog
 from chalicelib.adapters.aws.blob_store import S3BlobStore
@@ -248,8 +249,17 @@ def build_workflow(config: Config) -> StepFunctionsWorkflow:
                             heartbeat_secs=o.heartbeat_timeout_secs,
                             approval_secs=o.approval_timeout_secs)
     sqs = aws_client(config, "sqs")
+    registry = DynamoAgentRegistry(build_searcher_models(config))
+    clock = SystemClock()
+    gone_after = config.agent.gone_after_secs
+
+    def alive_agents() -> list[str]:
+        return [b.agent_id for b in registry.agents()
+                if not b.is_gone(clock.now(), gone_after)]
+
     return StepFunctionsWorkflow(aws_client(config, "stepfunctions"), sqs,
-                                 f"{prefix}-ticket-flow", QueueDirectory(sqs, prefix), timeouts)
+                                 f"{prefix}-ticket-flow", QueueDirectory(sqs, prefix), timeouts,
+                                 SqsAgentControl(sqs, prefix, alive_agents))
 
 
 def llm_config(config: Config) -> LlmConfig:
@@ -295,6 +305,20 @@ def agent_alive(registry: AgentRegistry, clock: Clock,
     return alive
 
 
+def agent_silence(registry: AgentRegistry, clock: Clock,
+                  gone_after_secs: float) -> Callable[[str], str | None]:
+    """How long a gone agent has been silent, as a phrase; None while it reports."""
+    def silence(agent_id: str) -> str | None:
+        beat = registry.get(agent_id)
+        if beat is None:
+            return "has never reported"
+        if not beat.is_gone(clock.now(), gone_after_secs):
+            return None
+        return (f"has been silent for {int(beat.silent_for(clock.now()).total_seconds())} s "
+                f"(limit {gone_after_secs:g} s)")
+    return silence
+
+
 def build_flow(config: Config, workflow: StepFunctionsWorkflow, store: TicketStore,
                recorder: AuditRecorder, events: TicketEvents, clock: Clock,
                searching: Searching, music: MusicCatalog | None = None) -> Flow:
@@ -311,4 +335,6 @@ def build_flow(config: Config, workflow: StepFunctionsWorkflow, store: TicketSto
                                  config.agent.gone_after_secs),
     )
     state = FlowState(store, recorder, events, clock)
-    return Flow(workflow, workflow, state, acquisition, FlowStages(store, state, workflow))
+    gone = agent_silence(DynamoAgentRegistry(build_searcher_models(config)), clock,
+                         config.agent.gone_after_secs)
+    return Flow(workflow, workflow, state, acquisition, FlowStages(store, state, workflow, gone))

@@ -453,8 +453,8 @@ class AgentConfig(Section):
     id: Str = setting("", "This media host's name among several; empty: the host name.")
     status_interval_secs: Float = setting(30.0, "How often the agent reports itself.", gt=0)
     gone_after_secs: Float = setting(
-        900.0, "An agent silent this long is gone: its tickets' later stages fail "
-        "retryably (a retry downloads again elsewhere).", gt=0)
+        900.0, "An agent silent this long is gone: its tickets' download, convert and "
+        "place fail retryably (a retry downloads again elsewhere).", gt=0)
     conversion_headroom_pct: Int = setting(
         100, "Free space kept in work_dir for converting, in % of the download.", ge=0)
 

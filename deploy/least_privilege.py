@@ -25,11 +25,12 @@ STAR_RESOURCE_ACTIONS = {
 PSEUDO = {"AWS::Partition", "AWS::Region", "AWS::AccountId", "AWS::URLSuffix"}
 TRUSTED_SERVICES = {"lambda.amazonaws.com", "states.amazonaws.com"}
 AGENT_ROLE = "AgentRole"
-# The queues each agent makes for itself on start (`<prefix>-agent-<id>-<stage>`, see
-# workers/agent/settings.agent_queue_name): named by the stack's prefix, not by a resource.
+# The queues each agent makes for itself on start (`<prefix>-agent-<id>-<stage|control>`, see
+# chalicelib/domain/agents.agent_queue_name): named by the stack's prefix, not by a resource.
+# The API sends cancels to the control ones.
 AGENT_OWN_QUEUES = tuple(
     f"arn:${{AWS::Partition}}:sqs:${{AWS::Region}}:${{AWS::AccountId}}:${{Prefix}}-agent-*-{stage}"
-    for stage in ("download", "convert", "place"))
+    for stage in ("download", "convert", "place", "control"))
 AGENT_OWN_QUEUE_ACTIONS = {"sqs:CreateQueue", "sqs:SendMessage"}
 AGENT_QUEUES = {f"{stage}{band}Queue" for stage in ("Download", "Convert", "Place")
                 for band in ("High", "Normal", "Low")} | {"AgentControlQueue"}

@@ -1,12 +1,21 @@
 """Agents (media hosts): who they are, when they were last heard of, and which one owns a
-ticket's files. Several agents share one stack; the one that downloaded a ticket's files
-converts and places them, and the one that keeps a catalogued torrent serves it."""
+ticket's files. Several agents share one stack; the one that started a ticket's download
+finishes it, converts and places the files, and the one that keeps a catalogued torrent
+serves it."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+
+from chalicelib.domain.states import TicketState
+from chalicelib.domain.ticket import Ticket
+
+# The ticket's state payload names the agent working on it (every agent stage writes it):
+# while the ticket is Downloading it is the download's claim, and a cancel goes there.
+AGENT_KEY = "agent_id"
 
 
 @dataclass(frozen=True)
@@ -41,16 +50,42 @@ class AgentBeat:
                    running=int(data.get("running", 0)))
 
 
+def agent_queue_name(prefix: str, agent_id: str, purpose: str) -> str:
+    """`<prefix>-agent-<id>-<purpose>`: a queue only that agent reads (made by the agent on
+    start): its stage messages (`download`, `convert`, `place`) and its `control` messages."""
+    safe = re.sub(r"[^A-Za-z0-9_-]", "_", agent_id)[:40]
+    return f"{prefix}-agent-{safe}-{purpose}"
+
+
+def download_claim(ticket: Ticket) -> str | None:
+    """The agent that started the ticket's download, while the ticket is Downloading.
+
+    A retry replaces the payload, so the claim belongs to one attempt only."""
+    if ticket.state is not TicketState.DOWNLOADING:
+        return None
+    holder = ticket.state_payload.get(AGENT_KEY)
+    return holder if isinstance(holder, str) and holder else None
+
+
+def agents_holding(ticket: Ticket) -> list[str]:
+    """The agents that may hold something of the ticket (download, converted files), for a
+    cancel to reach; empty when none is known."""
+    named = [ticket.state_payload.get(AGENT_KEY),
+             ticket.work_order.agent_id if ticket.work_order else None]
+    return sorted({a for a in named if isinstance(a, str) and a})
+
+
 def owner_of(stage: str, results: dict[str, Any],
-             work_agent_id: str | None = None) -> str | None:
+             work_agent_id: str | None = None, claimed_by: str | None = None) -> str | None:
     """The agent that must run `stage` of a ticket: the one holding its files.
 
     A download may run anywhere, unless its work order serves kept files (the torrent
-    catalog): then only on `work_agent_id`, the agent keeping them. Convert and place run
-    only where the download ran.
+    catalog): then only on `work_agent_id`, the agent keeping them; once an agent started
+    it (`claimed_by`, see download_claim), only there: the partial files and the torrent's
+    resume data are on that host. Convert and place run only where the download ran.
     """
     if stage == "download":
-        return work_agent_id or None
+        return work_agent_id or claimed_by or None
     if stage not in ("convert", "place"):
         return None
     download = results.get("download")

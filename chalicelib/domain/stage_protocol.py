@@ -27,8 +27,10 @@ index in the torrent (null when unknown, e.g. for a magnet before metadata). `ag
 the agent that keeps `source_dir` (a work order over kept files, from the torrent catalog):
 only that agent can run its download stage; null means any agent may.
 
-Agent control messages (the agent's control queue) are `{"schema": "qt.control/1",
-"action": "cancel", "ticket_id": str}`: stop work on that ticket and clean up.
+Agent control messages are `{"schema": "qt.control/1", "action": "cancel", "ticket_id":
+str}`: stop work on that ticket and clean up. They are addressed: the service sends them to
+the control queue of each agent that works on the ticket (`<prefix>-agent-<id>-control`), or
+of every agent alive when it knows none.
 """
 
 from __future__ import annotations
@@ -48,6 +50,10 @@ ERROR_CONVERSION_FAILED = "ConversionFailed"
 ERROR_PLACEMENT_FAILED = "PlacementFailed"
 ERROR_CANCELLED = "Cancelled"
 ERROR_INVALID = "InvalidMessage"
+# The agent holding the ticket's files (its download, partial or whole) has been silent too
+# long: not retried by the flow (the files stay there); the ticket fails retryably, and a
+# retry starts the download again on an agent that is alive.
+ERROR_AGENT_GONE = "AgentGone"
 
 
 class Stage(StrEnum):

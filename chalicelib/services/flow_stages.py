@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from chalicelib.domain.agents import AGENT_KEY
 from chalicelib.domain.stage_protocol import (
+    ERROR_AGENT_GONE,
     ERROR_CANCELLED,
     StageMessage,
     failure_cause,
@@ -22,7 +25,7 @@ log = logging.getLogger("quentin.flow")
 S = TicketState
 # Errors after which trying again can help; others need a person (or a new candidate).
 RETRYABLE_ERRORS = frozenset({"States.Timeout", "States.HeartbeatTimeout", "Transient",
-                              "States.TaskFailed", "ConversionFailed"})
+                              "States.TaskFailed", "ConversionFailed", ERROR_AGENT_GONE})
 
 
 def decision_for(ticket: Ticket) -> dict[str, Any] | None:
@@ -46,11 +49,17 @@ def _work(ticket: Ticket) -> dict[str, Any] | None:
     return ticket.work_order.to_dict() if ticket.work_order is not None else None
 
 
+TIMEOUTS = frozenset({"States.Timeout", "States.HeartbeatTimeout"})
+
+
 class FlowStages:
-    def __init__(self, store: TicketStore, flow: FlowState, workflow: Workflow) -> None:
+    def __init__(self, store: TicketStore, flow: FlowState, workflow: Workflow,
+                 agent_gone: Callable[[str], str | None] = lambda agent_id: None) -> None:
+        """`agent_gone(id)` says how long a gone agent has been silent (None: alive)."""
         self._store = store
         self._flow = flow
         self._workflow = workflow
+        self._agent_gone = agent_gone
 
     def await_approval(self, msg: StageMessage) -> None:
         """Keep the token with the ticket, or answer at once if a person already decided."""
@@ -83,6 +92,8 @@ class FlowStages:
             cause = noted
         retryable = bool(cause.get("retryable", name in RETRYABLE_ERRORS))
         reason = str(cause.get("reason") or name)
+        if name in TIMEOUTS:  # nobody answered: say so when the agent on it is gone
+            reason = self._gone_agent(ticket) or reason
         try:
             self._flow.enter(ticket.ticket_id, S.FAILED, f"{name}: {reason}"[:500], {
                 "retryable": retryable, "error": name, "cause": reason[:2000],
@@ -91,3 +102,17 @@ class FlowStages:
         except TicketCancelled:
             return {"recorded": False, "state": "cancelled"}
         return {"recorded": True, "retryable": retryable}
+
+    def _gone_agent(self, ticket: Ticket) -> str | None:
+        agent = ticket.state_payload.get(AGENT_KEY)
+        if not isinstance(agent, str) or not agent:
+            return None
+        try:
+            silence = self._agent_gone(agent)
+        except Exception:  # the registry unreachable: the timeout says enough
+            log.warning("agent registry unreachable", exc_info=True)
+            return None
+        if silence is None:
+            return None
+        return (f"agent {agent}, which was working on this ticket, {silence}; retry the "
+                f"ticket to run it on another agent")

@@ -119,6 +119,24 @@ class FlowState:
                 continue
         return after
 
+    def claim(self, ticket_id: str, key: str, holder: str) -> str:
+        """Make `holder` the payload's `key` unless another holder has it already; return
+        whoever holds it now. One conditional write, so two agents never both win."""
+        current: list[str] = []
+
+        def change(ticket: Ticket) -> Ticket | None:
+            if ticket.state is TicketState.CANCELLED:
+                raise TicketCancelled(ticket_id)
+            held = ticket.state_payload.get(key)
+            if isinstance(held, str) and held:
+                current[:] = [held]
+                return None
+            current[:] = [holder]
+            return ticket.with_payload(self._clock.now(), **{key: holder})
+
+        self._update(ticket_id, change)
+        return current[0]
+
     def note_failure(self, ticket_id: str, error: str, reason: str, *, retryable: bool) -> None:
         """Keep why a stage is about to fail on the ticket itself.
 

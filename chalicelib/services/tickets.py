@@ -12,6 +12,7 @@ from chalicelib.domain.audit import AuditEventType
 from chalicelib.domain.errors import Conflict, FieldError, Forbidden, NotFound, ValidationError
 from chalicelib.domain.magnet import info_hash_from_magnet
 from chalicelib.domain.plain_text import require_plain
+from chalicelib.domain.stage_protocol import ERROR_AGENT_GONE
 from chalicelib.domain.states import TicketState, retry_target
 from chalicelib.domain.ticket import Ticket
 from chalicelib.domain.validation import parse_ticket_request
@@ -198,7 +199,10 @@ class TicketService:
     def retry(self, ticket_id: str, who: Identity) -> Ticket:
         ticket = self.get(ticket_id, who)
         self._require(ticket, S.FAILED, "retry")
-        target = retry_target(ticket.last_state_before(S.FAILED), ticket.work_order is not None)
+        # Kept files on an agent that is gone cannot serve the retry: search again.
+        usable = ticket.work_order is not None and not (
+            ticket.work_order.agent_id and ticket.state_payload.get("error") == ERROR_AGENT_GONE)
+        target = retry_target(ticket.last_state_before(S.FAILED), usable)
         attempt = ticket.flow_attempt + 1
         updated = self._move(ticket, target, who, "retry requested",
                              {"retry_count": attempt - 1}, flow_attempt=attempt)

@@ -355,6 +355,10 @@ class LibtorrentSeeder:
                 "allow_multiple_connections_per_ip": True,
                 "enable_outgoing_utp": False,
                 "enable_incoming_utp": False,
+                # libtorrent queues all but 5 seeding torrents (active_seeds): a queued one
+                # does not announce, so a leecher of it waits for the queue to rotate.
+                "active_seeds": -1,
+                "active_limit": -1,
                 "alert_mask": 0,
             }
         )

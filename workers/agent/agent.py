@@ -2,8 +2,10 @@
 cancel messages, and shut down gracefully.
 
 Threads: one poller per stage (download, convert, place), one worker thread per running
-task, and one control thread (cancel messages, seeding checks). A stage polls only while it
-has a free slot, so messages it cannot start yet stay in SQS for another agent.
+task, and one control thread (cancel messages, seeding checks, the agent's heartbeat). A
+stage polls only while it has a free slot, so messages it cannot start yet stay in SQS for
+another agent. Cancels come addressed to this agent (its own control queue); the shared
+control queue is still read, for a cancel sent by an older service.
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib.domain.agents import agent_queue_name
 from chalicelib.domain.stage_protocol import CONTROL_SCHEMA, Stage
 from chalicelib.ports import Metrics
 from chalicelib.services.metrics import QUEUE_LAG
 from workers.agent.flow_answers import FlowAnswers, FlowUnreachable, TaskGone
 from workers.agent.queue_poller import BandPoller
-from workers.agent.routing import PASS_SECS
-from workers.agent.settings import AGENT_STAGES, AgentSettings, agent_queue_name
+from workers.agent.routing import FORWARD, PASS_SECS, RUN, WAIT, Route
+from workers.agent.settings import AGENT_STAGES, AgentSettings
 from workers.agent.task import StageTask, StopReason
 from workers.agent.task_runner import TaskRunner
 
@@ -43,7 +46,7 @@ class Agent:
                  seeding_sweep: Callable[[], object] | None = None,
                  slots: dict[Stage, int] | None = None,
                  metrics: Metrics | None = None,
-                 elsewhere: Callable[[StageTask], str | None] = lambda task: None,
+                 route: Callable[[StageTask], Route] = lambda task: Route(RUN),
                  beacon: Callable[[], object] | None = None) -> None:
         self._settings = settings
         self._sqs = sqs
@@ -52,7 +55,7 @@ class Agent:
         self._cancel_ticket = cancel_ticket
         self._sweep = seeding_sweep
         self._metrics = metrics
-        self._elsewhere = elsewhere
+        self._route = route
         self._beacon = beacon
         self._slots = slots or {Stage.DOWNLOAD: settings.max_downloads, Stage.CONVERT: 1,
                                 Stage.PLACE: 1}
@@ -98,7 +101,7 @@ class Agent:
         urls = self._resolve_queues(once)
         if urls is None:
             return
-        stage_urls, control_url = urls
+        stage_urls, control_urls = urls
         long_poll = 1 if once else self._settings.poll_wait_secs
         threads = [threading.Thread(target=self._poll_stage, name=f"poll-{stage.value}",
                                     args=(stage, BandPoller(
@@ -106,7 +109,7 @@ class Agent:
                                         visibility_secs=self._settings.visibility_timeout_secs,
                                         long_poll_secs=long_poll)))
                    for stage in AGENT_STAGES]
-        threads.append(threading.Thread(target=self._poll_control, args=(control_url, long_poll),
+        threads.append(threading.Thread(target=self._poll_control, args=(control_urls, long_poll),
                                         name="poll-control"))
         for thread in threads:
             thread.start()
@@ -132,15 +135,17 @@ class Agent:
             marks = list(self._idle_since.values())
         return all(m is not None and now - m >= ONCE_IDLE_SECS for m in marks)
 
-    def _resolve_queues(self, once: bool) -> tuple[dict[Stage, list[str]], str] | None:
+    def _resolve_queues(self, once: bool) -> tuple[dict[Stage, list[str]], list[str]] | None:
         while not self._stopping.is_set():
             try:
                 stage_urls = {stage: [self._url(name) for name in
                                       self._settings.stage_queues(stage)]
                               for stage in AGENT_STAGES}
                 for stage in OWNED_STAGES:  # our own queue first: work only we can do
-                    stage_urls[stage].insert(0, self._own_queue(stage))
-                return stage_urls, self._url(self._settings.control_queue)
+                    stage_urls[stage].insert(0, self._own_queue(self._settings.own_queue(stage)))
+                control = [self._own_queue(self._settings.own_control_queue),
+                           self._url(self._settings.control_queue)]
+                return stage_urls, control
             except ClientError as exc:
                 if once:
                     raise
@@ -148,9 +153,9 @@ class Agent:
                 self._stopping.wait(QUEUE_RETRY_SECS)
         return None
 
-    def _own_queue(self, stage: Stage) -> str:
+    def _own_queue(self, name: str) -> str:
         answer = self._sqs.create_queue(
-            QueueName=self._settings.own_queue(stage),
+            QueueName=name,
             Attributes={"VisibilityTimeout": str(self._settings.visibility_timeout_secs)})
         return str(answer["QueueUrl"])
 
@@ -185,18 +190,20 @@ class Agent:
                 if self._stopping.is_set():
                     self._answers.release(task.queue_url, task.receipt_handle)
                     continue
-                owner = self._elsewhere(task)
-                if owner is not None:  # another agent holds this ticket's files
-                    self._forward(task, owner)
-                    continue
-                self._start(task)
+                route = self._route(task)
+                if route.action == FORWARD and route.owner:  # another agent holds the files
+                    self._forward(task, route.owner)
+                elif route.action == WAIT:
+                    self._wait_for_owner(task, route.owner)
+                else:
+                    self._start(task)
 
     def _forward(self, task: StageTask, owner: str) -> None:
         """Send the message to the owner's own queue and drop it here (same task token)."""
         stage = task.message.stage
         extra = {"ticket_id": task.ticket_id, "stage": stage.value, "owner": owner}
         try:
-            url = self._url(agent_queue_name(self._settings.resource_prefix, owner, stage))
+            url = self._url(agent_queue_name(self._settings.resource_prefix, owner, stage.value))
             self._sqs.send_message(QueueUrl=url, MessageBody=task.body)
             self._answers.delete(task.queue_url, task.receipt_handle)
             log.info("forwarded to the agent holding the files", extra=extra)
@@ -206,6 +213,14 @@ class Agent:
                         extra=extra)
             with contextlib.suppress(TaskGone, FlowUnreachable):
                 self._answers.keep_hidden(task.queue_url, task.receipt_handle, PASS_SECS)
+
+    def _wait_for_owner(self, task: StageTask, owner: str | None) -> None:
+        """Hide the message a while: its owner is silent; seen again, it is routed again."""
+        log.info("the agent holding the files is silent; the message waits",
+                 extra={"ticket_id": task.ticket_id, "stage": task.message.stage.value,
+                        "owner": owner})
+        with contextlib.suppress(TaskGone, FlowUnreachable):
+            self._answers.keep_hidden(task.queue_url, task.receipt_handle, PASS_SECS)
 
     def _start(self, task: StageTask) -> None:
         if self._metrics is not None and task.sent_at is not None:
@@ -229,20 +244,23 @@ class Agent:
                 self.outcomes.append((task.ticket_id, task.message.stage.value, outcome))
                 self._lock.notify_all()
 
-    def _poll_control(self, url: str, long_poll: int) -> None:
+    def _poll_control(self, urls: list[str], long_poll: int) -> None:
+        """Own control queue long-polled (bounded by the heartbeat interval), others peeked."""
         next_sweep = time.monotonic() + self._settings.seeding_check_secs
         next_beat = time.monotonic()
+        wait = min(long_poll, max(1, int(self._settings.status_interval_secs)))
         while not self._stopping.is_set():
             if self._beacon is not None and time.monotonic() >= next_beat:
                 next_beat = time.monotonic() + self._settings.status_interval_secs
                 self._beacon()
             try:
-                answer = self._sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
-                                                   WaitTimeSeconds=long_poll)
-                for message in answer.get("Messages", []):
-                    self._control(message["Body"])
-                    self._sqs.delete_message(QueueUrl=url,
-                                             ReceiptHandle=message["ReceiptHandle"])
+                for rank, url in enumerate(urls):
+                    answer = self._sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
+                                                       WaitTimeSeconds=0 if rank else wait)
+                    for message in answer.get("Messages", []):
+                        self._control(message["Body"])
+                        self._sqs.delete_message(QueueUrl=url,
+                                                 ReceiptHandle=message["ReceiptHandle"])
             except (ClientError, BotoCoreError) as exc:
                 log.warning("control queue: %s", exc)
                 self._stopping.wait(1.0)

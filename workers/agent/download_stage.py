@@ -30,7 +30,7 @@ from workers.agent.ports import TorrentCatalog, TorrentClient
 from workers.agent.settings import AgentSettings
 from workers.agent.source_fetch import SourceError, TorrentSource, fetch_source
 from workers.agent.source_paths import SourcePathRefused, contained_file, safe_relative
-from workers.agent.task import StageFailure, StageTask
+from workers.agent.task import StageFailure, StageStopped, StageTask, StopReason
 from workers.agent.ticket_reporter import TicketReporter
 from workers.agent.ticket_workdir import TicketWorkdir
 from workers.agent.torrent_names import check_torrent_names
@@ -93,6 +93,11 @@ class DownloadStage:
         candidate = work.candidate
         reporter.enter(TicketState.DOWNLOADING, f"downloading {candidate.title}",
                        {"candidate": candidate.title, "progress_pct": 0})
+        holder = reporter.claim_download()
+        if holder != reporter.agent_id:  # lost a race: the download runs on the holder
+            log.info("download claimed by agent %s; handing the message back", holder,
+                     extra={"ticket_id": task.ticket_id})
+            raise StageStopped(StopReason.RELEASED)
         self._await_network(task, reporter, None)
         try:
             info_hash = self._add(task, candidate, workdir, state)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import socket
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +11,7 @@ from pydantic import Field, model_validator
 from pydantic.dataclasses import dataclass
 
 from chalicelib.config import Config
+from chalicelib.domain.agents import agent_queue_name
 from chalicelib.domain.priority import BANDS_HIGH_FIRST
 from chalicelib.domain.stage_protocol import Stage
 
@@ -22,13 +22,6 @@ MAX_LONG_POLL_SECS = 20  # SQS refuses longer waits
 def stage_queue_name(prefix: str, stage: Stage, band: str) -> str:
     """`<prefix>-<stage>-<band>`: one queue per agent stage and priority band."""
     return f"{prefix}-{stage.value}-{band}"
-
-
-def agent_queue_name(prefix: str, agent_id: str, stage: Stage) -> str:
-    """`<prefix>-agent-<id>-<stage>`: an agent's own queue, for stage messages of tickets
-    whose files it holds (forwarded there by whichever agent received them first)."""
-    safe = re.sub(r"[^A-Za-z0-9_-]", "_", agent_id)[:40]
-    return f"{prefix}-agent-{safe}-{stage.value}"
 
 
 def control_queue_name(prefix: str) -> str:
@@ -106,7 +99,14 @@ class AgentSettings:
                      for band in BANDS_HIGH_FIRST)
 
     def own_queue(self, stage: Stage) -> str:
-        return agent_queue_name(self.resource_prefix, self.agent_id, stage)
+        """This agent's queue of `stage` messages for tickets whose files it holds
+        (forwarded there by whichever agent received them first)."""
+        return agent_queue_name(self.resource_prefix, self.agent_id, stage.value)
+
+    @property
+    def own_control_queue(self) -> str:
+        """Cancel messages for tickets this agent works on (the service addresses them)."""
+        return agent_queue_name(self.resource_prefix, self.agent_id, "control")
 
     @property
     def control_queue(self) -> str:

@@ -1,7 +1,9 @@
 """What the agent tells the service about a ticket: state changes, progress, audit events.
 
 Progress writes are throttled (DynamoDB is not a progress bar); audit progress events are
-recorded once per `audit_step_pct` step. A ticket found cancelled stops the stage.
+recorded once per `audit_step_pct` step. A ticket found cancelled stops the stage. Every
+state entered and every audit event names the agent (`agent_id`): a cancel is addressed to
+it, and the audit trail shows which media host ran each stage.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from chalicelib.domain.agents import AGENT_KEY
 from chalicelib.domain.audit import AuditEventType
 from chalicelib.domain.states import TicketState
 from chalicelib.domain.ticket import Ticket
@@ -27,7 +30,7 @@ class TicketReporter:
 
     def __init__(self, flow: FlowState, audit: AuditRecorder, ticket_id: str, *,
                  progress_interval_secs: float = 2.0, audit_step_pct: int = 10,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, agent_id: str = "") -> None:
         self._flow = flow
         self._audit = audit
         self.ticket_id = ticket_id
@@ -36,6 +39,7 @@ class TicketReporter:
         self._clock = clock
         self._last_write: float | None = None
         self._last_audit_step = -1
+        self.agent_id = agent_id
 
     def current_state(self) -> TicketState:
         return self._flow.get(self.ticket_id).state
@@ -45,8 +49,20 @@ class TicketReporter:
 
     def enter(self, state: TicketState, reason: str, payload: dict[str, Any] | None = None) -> None:
         """Move the ticket into `state`; StageStopped(CANCELLED) when it was cancelled."""
+        if self.agent_id:
+            payload = {**(payload or {}), AGENT_KEY: self.agent_id}
         try:
             self._flow.enter(self.ticket_id, state, reason, payload)
+        except TicketCancelled:
+            raise StageStopped(StopReason.CANCELLED) from None
+
+    def claim_download(self) -> str:
+        """Claim the ticket's download for this agent; the agent holding it now (another
+        one when it claimed first: the download is theirs)."""
+        if not self.agent_id:
+            return ""
+        try:
+            return self._flow.claim(self.ticket_id, AGENT_KEY, self.agent_id)
         except TicketCancelled:
             raise StageStopped(StopReason.CANCELLED) from None
 
@@ -80,6 +96,8 @@ class TicketReporter:
         self._flow.note_failure(self.ticket_id, error, reason, retryable=retryable)
 
     def record(self, event: AuditEventType, **data: Any) -> None:
+        if self.agent_id:
+            data = {**data, AGENT_KEY: self.agent_id}
         self._audit.record(event, ACTOR, self.ticket_id, **data)
         log.info("%s", event.value, extra={"ticket_id": self.ticket_id, "data": _plain(data)})
 

@@ -22,6 +22,7 @@ from chalicelib.adapters.clock import SystemClock
 from chalicelib.adapters.torznab.limits import InMemoryRateLimiter
 from chalicelib.bootstrap import build_ticket_events
 from chalicelib.config import Config, ConfigError, TorrentClientConfig
+from chalicelib.domain.agents import download_claim
 from chalicelib.domain.catalog import RetentionPolicy
 from chalicelib.domain.stage_protocol import Stage
 from chalicelib.ports import TicketEvents
@@ -152,7 +153,9 @@ def build_agent(config: Config, base_dir: Path, *, client: TorrentClient | None 
         RetentionPolicy(config.torrent_client.seed_ratio, config.torrent_client.seed_time_secs))
     download = DownloadStage(settings, torrents, catalog=catalog)
     registry = DynamoAgentRegistry(build_searcher_models(config))
-    router = StageRouter(settings.agent_id, registry, settings.gone_after_secs, clock.now)
+    router = StageRouter(settings.agent_id, registry, settings.gone_after_secs, clock.now,
+                         claim_of=lambda ticket_id: download_claim(flow.get(ticket_id)),
+                         status_interval_secs=settings.status_interval_secs)
     handlers: dict[Stage, StageHandler] = {
         Stage.DOWNLOAD: OwnedStage(download, router),
         Stage.CONVERT: OwnedStage(ConvertStage(settings, converter, CoverChain(build_cover_sources(
@@ -163,7 +166,8 @@ def build_agent(config: Config, base_dir: Path, *, client: TorrentClient | None 
 
     def reporter_for(ticket_id: str) -> TicketReporter:
         return TicketReporter(flow, audit, ticket_id,
-                              progress_interval_secs=settings.progress_interval_secs)
+                              progress_interval_secs=settings.progress_interval_secs,
+                              agent_id=settings.agent_id)
 
     runner = TaskRunner(answers, handlers, reporter_for, cleanup.cancel,
                         heartbeat_secs=settings.heartbeat_interval_secs,
@@ -175,7 +179,7 @@ def build_agent(config: Config, base_dir: Path, *, client: TorrentClient | None 
                   seeding_sweep=SeedingReaper(
                       settings, torrents, catalog,
                       budget_bytes=config.torrent_client.storage_budget_bytes).sweep,
-                  metrics=metrics, elsewhere=router.elsewhere, beacon=beacon.beat)
+                  metrics=metrics, route=router.route, beacon=beacon.beat)
     beacon.running = lambda: len(agent.active_tasks())
     endpoint = serve_metrics(config, settings, metrics, torrents, placer)
     return AgentParts(agent, settings, torrents, placer, cleanup, metrics, endpoint)

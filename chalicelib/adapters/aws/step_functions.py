@@ -10,8 +10,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from chalicelib.adapters.aws.agent_control import SqsAgentControl
 from chalicelib.domain.priority import Band, band_for
-from chalicelib.domain.stage_protocol import ERROR_CANCELLED, control_message, failure_cause
+from chalicelib.domain.stage_protocol import ERROR_CANCELLED, failure_cause
 from chalicelib.domain.ticket import Ticket
 
 log = logging.getLogger("quentin.flow")
@@ -47,11 +48,11 @@ class QueueDirectory:
 
     def __init__(self, sqs: Any, prefix: str) -> None:
         self._sqs = sqs
-        self._prefix = prefix
+        self.prefix = prefix
         self._urls: dict[str, str] = {}
 
     def url(self, stage: str, band: Band | None = None) -> str:
-        name = queue_name(self._prefix, stage, band)
+        name = queue_name(self.prefix, stage, band)
         if name not in self._urls:
             self._urls[name] = self._sqs.get_queue_url(QueueName=name)["QueueUrl"]
         return self._urls[name]
@@ -71,9 +72,11 @@ class StepFunctionsWorkflow:
         state_machine_name: str,
         queues: QueueDirectory,
         timeouts: FlowTimeouts,
+        agents: SqsAgentControl | None = None,
     ) -> None:
         self._sfn = sfn
         self._sqs = sqs
+        self._agents = agents or SqsAgentControl(sqs, queues.prefix, lambda: [])
         self._name = state_machine_name
         self._resolved_arn: str | None = None
         self.queues = queues
@@ -129,9 +132,7 @@ class StepFunctionsWorkflow:
         except ClientError as e:
             if e.response["Error"]["Code"] not in _GONE:
                 raise
-        self._sqs.send_message(QueueUrl=self._queues.url("agent-control"),
-                               MessageBody=json.dumps(control_message("cancel",
-                                                                      ticket.ticket_id)))
+        self._agents.cancel(ticket)
 
     def answer(self, token: str, output: dict[str, object]) -> bool:
         try:

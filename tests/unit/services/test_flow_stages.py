@@ -61,3 +61,18 @@ def test_record_failure_keeps_the_cause_and_whether_retrying_helps(rig: Rig) -> 
     assert failed.state_payload["error"] == "States.Timeout"
     again = stages(rig).record_failure(message(ticket, Stage.RECORD_FAILURE, error=error))
     assert again == {"recorded": False, "state": "failed"}
+
+
+def test_a_timeout_names_the_gone_agent_that_was_working_on_the_ticket(rig: Rig) -> None:
+    gone = {"host-a": "has been silent for 950 s (limit 900 s)"}
+    error = {"Error": "States.Timeout", "Cause": None}
+    for agent, expected in (("host-a", "agent host-a, which was working on this ticket, has "
+                                       "been silent for 950 s (limit 900 s); retry the ticket "
+                                       "to run it on another agent"),
+                            ("host-b", "States.Timeout")):  # alive: only the timeout is known
+        ticket = waiting(rig)
+        rig.flow_state().progress(ticket.ticket_id, agent_id=agent)
+        with_registry = FlowStages(rig.store, rig.flow_state(), rig.workflow, gone.get)
+        with_registry.record_failure(message(ticket, Stage.RECORD_FAILURE, error=error))
+        failed = rig.store.get(ticket.ticket_id).state_payload
+        assert (failed["cause"], failed["retryable"]) == (expected, True), agent

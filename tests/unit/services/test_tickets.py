@@ -147,3 +147,21 @@ def test_retry_resumes_the_download_when_there_is_a_work_order(rig: Rig) -> None
     assert retried.state is S.DOWNLOADING and retried.flow_attempt == 2
     assert rig.workflow.started[-1] == (ticket.ticket_id, "download", 2)
     assert E.ADMIN_RETRY in rig.audit_log.of(ticket.ticket_id)
+
+
+def test_retry_after_a_gone_keeper_searches_again_but_a_gone_downloader_does_not(
+        rig: Rig) -> None:
+    flow = rig.flow_state()
+    for keeper in ("ghost", None):
+        ticket = rig.tickets.create(album_request(), ALICE)
+        for state in (S.ACQUIRING, S.AUTO_APPROVED, S.DOWNLOADING):
+            flow.enter(ticket.ticket_id, state, "moving on")
+        current = rig.store.get(ticket.ticket_id)
+        work = WorkOrder(ticket.ticket_id, 100, (), agent_id=keeper)
+        rig.store.save(replace(current, work_order=work), current)
+        flow.enter(ticket.ticket_id, S.FAILED, "agent gone",
+                   {"retryable": True, "error": "AgentGone"})
+        retried = rig.tickets.retry(ticket.ticket_id, ALICE)
+        # Kept files on a gone agent serve nobody; a gone downloader's work order still does.
+        assert retried.state is (S.PENDING if keeper else S.DOWNLOADING), keeper
+        assert rig.workflow.started[-1][1] == ("acquire" if keeper else "download")

@@ -1,11 +1,12 @@
-"""Two agents (media hosts) on one stack with a real swarm: when the agent downloading a
-ticket stops mid-download, the other one takes the download over and finishes the ticket,
-and convert and place run where the files are."""
+"""Two agents (media hosts) on one stack with a real swarm: a download stays with the agent
+that started it. Stopped mid-download and back within `gone_after_secs`, that agent resumes
+it, although the other agent received the message meanwhile (and forwarded it)."""
 
 from __future__ import annotations
 
 import pytest
 
+from chalicelib.domain.stage_protocol import Stage
 from local.torznab_server import LocalRelease, TorznabServer
 from tests.e2e.workers.agent.conftest import AlbumTorrent
 from tests.integration.workers.agent.harness import (
@@ -20,7 +21,7 @@ from tests.support.swarm import LibtorrentSeeder, wait_until
 pytestmark = pytest.mark.e2e
 
 
-def test_a_stopped_agent_hands_its_download_to_the_other(
+def test_a_stopped_agent_keeps_its_download_and_resumes_it(
         harness: Harness, album_torrent: AlbumTorrent) -> None:
     with LibtorrentSeeder(upload_rate_limit=40_000) as seeder:
         seeder.seed(album_torrent.torrent, album_torrent.data_dir)
@@ -36,17 +37,40 @@ def test_a_stopped_agent_hands_its_download_to_the_other(
             first = AgentThread(host(harness, "host-a")).__enter__()
             try:
                 def downloading() -> bool:
-                    pct = harness.store.get(ticket.ticket_id).state_payload.get("progress_pct")
+                    payload = harness.store.get(ticket.ticket_id).state_payload
+                    pct = payload.get("progress_pct")
                     return isinstance(pct, int | float) and pct > 0
                 wait_until(downloading, 30, "host-a to be downloading")
             finally:
                 first.stop()  # releases the download message to the queue
-            assert harness.sfn.describe_execution(executionArn=execution)["status"] == "RUNNING"
-            seeder.set_upload_limit(0)
+            assert harness.store.get(ticket.ticket_id).state_payload["agent_id"] == "host-a"
             with AgentThread(host(harness, "host-b")) as second:
-                done = harness.wait(execution, timeout=90)
+                # host-b receives the released message: it forwards it to host-a's queue,
+                # or, once host-a has been silent a few status intervals, keeps it hidden.
+                forwarded = harness.sqs.get_queue_url(
+                    QueueName=f"{harness.config.aws.resource_prefix}-agent-host-a-download")
+                shared = harness.queue(Stage.DOWNLOAD)
+                wait_until(lambda: _waiting(harness, forwarded["QueueUrl"]) == 1 or (
+                    _waiting(harness, shared) == 0 and _hidden(harness, shared) == 1), 30,
+                    "host-b to forward or keep the download for host-a")
+                assert harness.sfn.describe_execution(
+                    executionArn=execution)["status"] == "RUNNING"
+                seeder.set_upload_limit(0)
+                with AgentThread(host(harness, "host-a")) as again:
+                    done = harness.wait(execution, timeout=90)
     assert done["status"] == "SUCCEEDED", done
-    assert done["output"]["results"]["download"]["agent_id"] == "host-b"
-    assert ran(second.parts, ticket.ticket_id) == ["download", "convert", "place"]
-    assert ran(first.parts, ticket.ticket_id) == []
+    assert done["output"]["results"]["download"]["agent_id"] == "host-a"
+    assert ran(again.parts, ticket.ticket_id) == ["download", "convert", "place"]
+    assert ran(first.parts, ticket.ticket_id) == []  # stopped: released, not finished
+    assert ran(second.parts, ticket.ticket_id) == []
+    assert not (harness.base_dir / "host-b" / "downloads" / ticket.ticket_id).exists()
     assert harness.store.get(ticket.ticket_id).state.value == "completed"
+
+
+def _waiting(harness: Harness, url: str, what: str = "ApproximateNumberOfMessages") -> int:
+    got = harness.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[what])
+    return int(got["Attributes"][what])
+
+
+def _hidden(harness: Harness, url: str) -> int:
+    return _waiting(harness, url, "ApproximateNumberOfMessagesNotVisible")

@@ -12,6 +12,7 @@ from typing import Any, cast
 
 import pytest
 
+from chalicelib.adapters.aws.agent_control import SqsAgentControl
 from chalicelib.adapters.aws.agent_registry import DynamoAgentRegistry
 from chalicelib.adapters.aws.searcher_models import build_searcher_models
 from chalicelib.adapters.aws.torrent_catalog import DynamoTorrentCatalog
@@ -33,6 +34,7 @@ from tests.integration.workers.agent.harness import (
     work_order,
 )
 from tests.support.swarm import wait_until
+from workers.agent.ticket_workdir import TicketWorkdir
 from workers.agent.wiring import AgentParts, build_agent
 
 ALL = (Stage.DOWNLOAD, Stage.CONVERT, Stage.PLACE)
@@ -89,7 +91,7 @@ def test_a_ticket_whose_agent_is_gone_fails_retryably(harness: Harness,
     execution = harness.start((Stage.CONVERT, Stage.PLACE), ticket.ticket_id, work, results)
     with AgentThread(host(harness, "host-a")) as a:
         done = harness.wait(execution, timeout=60)
-    assert done["status"] == "FAILED" and done["error"] == "Transient", done
+    assert done["status"] == "FAILED" and done["error"] == "AgentGone", done
     failure = harness.store.get(ticket.ticket_id).state_payload["last_failure"]
     assert failure["retryable"] is True
     assert failure["reason"].startswith("agent ghost, which holds this ticket's downloaded "
@@ -196,10 +198,10 @@ def test_a_catalog_hit_whose_keeping_agent_is_gone_fails_retryably(
     execution = harness.start(ALL, ticket.ticket_id, work)
     with AgentThread(host(harness, "host-a")) as a:
         done = harness.wait(execution, timeout=60)
-    assert done["status"] == "FAILED" and done["error"] == "Transient", done
+    assert done["status"] == "FAILED" and done["error"] == "AgentGone", done
     failure = harness.store.get(ticket.ticket_id).state_payload["last_failure"]
     assert failure["retryable"] is True
-    assert failure["reason"].startswith("agent ghost, which holds this ticket's ")
+    assert failure["reason"].startswith("agent ghost, which holds this ticket's catalogued ")
     assert ran(a.parts, ticket.ticket_id) == []
     # The service knows the keeper is gone: a new (or retried) ticket searches instead.
     alive = agent_alive(registry, SystemClock(), harness.config.agent.gone_after_secs)
@@ -212,3 +214,33 @@ def test_a_catalog_hit_whose_keeping_agent_is_gone_fails_retryably(
     back = harness.create_ticket(tracks=1, with_cover_item=False, embed_cover=False,
                                  state=TicketState.PENDING)
     assert covered_by_catalog(harness, catalog, back.ticket_id, alive)["agent_id"] == "ghost"
+
+
+def _idle_workdir(harness: Harness, agent_id: str, ticket_id: str) -> TicketWorkdir:
+    """State a finished stage left for `ticket_id` on `agent_id`'s disk."""
+    workdir = TicketWorkdir(harness.base_dir / agent_id / "agent", ticket_id)
+    workdir.update(note="state of a stage that ended")
+    return workdir
+
+
+def test_a_cancel_reaches_the_agent_working_on_the_ticket_and_only_it(
+        harness: Harness) -> None:
+    named = harness.create_ticket(tracks=1)
+    harness.flow.progress(named.ticket_id, agent_id="host-a")  # host-a's stages wrote this
+    unnamed = harness.create_ticket(tracks=1)
+    on_a = _idle_workdir(harness, "host-a", named.ticket_id)
+    on_b = _idle_workdir(harness, "host-b", named.ticket_id)
+    everywhere = [_idle_workdir(harness, h, unnamed.ticket_id) for h in ("host-a", "host-b")]
+    registry = DynamoAgentRegistry(build_searcher_models(harness.config))
+    control = SqsAgentControl(harness.sqs, harness.config.aws.resource_prefix,
+                              lambda: [b.agent_id for b in registry.agents()])
+    with AgentThread(host(harness, "host-a")), AgentThread(host(harness, "host-b")):
+        wait_until(lambda: len(registry.agents()) == 2, 10, "both agents' heartbeats")
+        reached = control.cancel(harness.store.get(named.ticket_id))
+        assert reached == [f"{harness.config.aws.resource_prefix}-agent-host-a-control"]
+        wait_until(lambda: not on_a.exists(), 15, "host-a to clean the cancelled ticket up")
+        # No agent is named: every agent heard of lately is told.
+        assert len(control.cancel(harness.store.get(unnamed.ticket_id))) == 2
+        wait_until(lambda: not any(w.exists() for w in everywhere), 15,
+                   "both agents to clean the unnamed ticket up")
+    assert on_b.exists()  # host-b never heard of the cancel addressed to host-a
