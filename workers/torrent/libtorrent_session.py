@@ -76,6 +76,11 @@ class LibtorrentClient:
         self._tags: dict[str, str] = {}  # live torrents only; guards against late resume writes
         self._outstanding_saves = 0
         self._deleted: set[str] = set()
+        # Complete torrents whose written blocks are known to be in their files. libtorrent
+        # declares a piece done once its hash passes, which can be before its blocks leave
+        # the disk thread's buffer: a reader that trusted "complete" could read zeros.
+        self._flush_asked: set[str] = set()
+        self._flushed: set[str] = set()
         self._closed = False
         self._network_was_down = False
         self._restore()
@@ -337,8 +342,16 @@ class LibtorrentClient:
                 handle.pause()
                 handle.unset_flags(lt.torrent_flags.upload_mode)
                 self._request_save(handle)
+        elif isinstance(alert, lt.cache_flushed_alert):
+            with self._lock:
+                info_hash = str(alert.handle.info_hashes().v1) if alert.handle.is_valid() else ""
+                if info_hash in self._flush_asked:
+                    self._flushed.add(info_hash)
+                self._lock.notify_all()
         elif isinstance(alert, lt.torrent_removed_alert):
             with self._lock:
+                self._flush_asked.discard(str(alert.info_hashes.v1))
+                self._flushed.discard(str(alert.info_hashes.v1))
                 self._lock.notify_all()
 
     def _find(self, info_hash: str) -> lt.torrent_handle | None:
@@ -369,13 +382,23 @@ class LibtorrentClient:
         downloaded = max(st.all_time_download, st.total_payload_download)
         uploaded = max(st.all_time_upload, st.total_payload_upload)
         base = max(downloaded, st.total_wanted_done)
+        progress = float(st.progress)
         with self._lock:
             tag = self._tags.get(info_hash)
+            if progress < 1.0 or state in _NOT_DONE_STATES:
+                self._flush_asked.discard(info_hash)  # more files wanted: flush again later
+                self._flushed.discard(info_hash)
+            elif info_hash not in self._flushed:
+                # Done only once a flush asked after the last piece passed has completed.
+                if info_hash not in self._flush_asked:
+                    self._flush_asked.add(info_hash)
+                    st.handle.flush_cache()
+                progress = min(progress, _UNFLUSHED_PROGRESS)
         return TorrentStatus(
             info_hash=info_hash,
             name=st.name,
             state=state,
-            progress=float(st.progress),
+            progress=progress,
             download_speed_bps=rate,
             upload_speed_bps=st.upload_payload_rate,
             eta_seconds=remaining // rate if rate > 0 and remaining > 0 else None,
@@ -389,6 +412,10 @@ class LibtorrentClient:
             tag=tag or None,
             error=error,
         )
+
+
+_NOT_DONE_STATES = (TorrentState.FETCHING_METADATA, TorrentState.CHECKING, TorrentState.ERROR)
+_UNFLUSHED_PROGRESS = 0.9999
 
 
 def _session_settings(settings: LibtorrentSettings) -> lt.settings_pack:
