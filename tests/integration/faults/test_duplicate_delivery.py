@@ -1,13 +1,18 @@
 """SQS delivers at least once: a stage message that arrives twice (together, or long after the
-first copy was answered) is worked on once; the copy is a no-op (real agent, real flow)."""
+first copy was answered) is worked on once; the copy is a no-op (the real agent on a real
+flow, and the service's own acquisition stage in the running stack)."""
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
+from typing import Any
 
+from chalicelib.adapters.aws.clients import aws_client
 from chalicelib.domain.audit import AuditEventType as E
 from chalicelib.domain.stage_protocol import Stage
+from tests.integration.flow.conftest import start_rig, stop_rig
 from tests.integration.workers.agent.harness import (
     AgentThread,
     Harness,
@@ -15,6 +20,7 @@ from tests.integration.workers.agent.harness import (
     make_harness,
     work_order,
 )
+from tests.support.test_agent import wait_for
 from workers.agent.wiring import AgentParts
 
 
@@ -109,3 +115,51 @@ def test_every_stage_delivered_twice_is_worked_once(
     assert not any(o[2] == "crashed" for o in parts.agent.outcomes), parts.agent.outcomes
 
 
+
+
+def _acquire_body(sfn: Any, ticket_id: str) -> str:
+    """The acquire message the flow sent for `ticket_id`, from its execution's history."""
+    for machine in sfn.list_state_machines()["stateMachines"]:
+        for run in sfn.list_executions(stateMachineArn=machine["stateMachineArn"])["executions"]:
+            if not run["name"].startswith(ticket_id):
+                continue
+            for event in sfn.get_execution_history(executionArn=run["executionArn"])["events"]:
+                details = event.get("taskScheduledEventDetails") or {}
+                sent = json.loads(details.get("parameters") or "{}").get("MessageBody") or {}
+                if sent.get("stage") == "acquire":
+                    return json.dumps(sent)
+    raise AssertionError(f"no acquire message in the flow of {ticket_id}")
+
+
+def test_an_acquire_message_delivered_again_searches_nothing(tmp_path: Path) -> None:
+    rig = start_rig(tmp_path, search_cache_secs=0)
+    try:
+        tid = rig.create(rig.ticket(artist="Night Owls", album="Harbour Lights"))
+        before = rig.wait_state(tid, "needs_approval")
+        sfn = aws_client(rig.config, "stepfunctions")
+        sqs = aws_client(rig.config, "sqs")
+        body = _acquire_body(sfn, tid)
+        assert json.loads(body)["task_token"]  # the real token, answered long ago
+        searched = len(rig.indexer.api_requests())
+        url = sqs.get_queue_url(QueueName=f"{rig.config.aws.resource_prefix}-acquire-normal"
+                                )["QueueUrl"]
+        sqs.send_message(QueueUrl=url, MessageBody=body)
+
+        def handled() -> bool:
+            attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[
+                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])
+            return all(v == "0" for v in attrs["Attributes"].values())
+
+        wait_for(handled, 20)
+        after = rig.get(tid)
+        assert after["state"] == "needs_approval"
+        assert after["history"] == before["history"]
+        assert after["acquisition"] == before["acquisition"]
+        assert len(rig.indexer.api_requests()) == searched
+        kinds = [e["event_type"] for e in rig.stack.call(
+            "GET", f"/api/v1/audit?ticket_id={tid}&limit=200").body["events"]]
+        assert kinds.count("MatchingStarted") == 1, kinds
+        assert rig.stack.call("POST", f"/api/v1/ticket/{tid}/approve", {}).status == 200
+        assert rig.wait_state(tid, "completed", "failed")["state"] == "completed"
+    finally:
+        stop_rig(rig)
