@@ -130,6 +130,12 @@ class LocalStack:
             self._start_agent(config)
         self._http = local_server(api.app, config.server.host, config.server.port,
                                   self._tls_context(config), config.server.max_body_bytes)
+        # Recorded while the socket is bound but not yet served: whoever sees the API answer
+        # also finds this start (and the flows it restarted) in the audit.
+        self.services.recorder.record(AuditEventType.SERVICE_STARTED, "system",
+                                      version=VERSION, config_hash=config_hash(self._config),
+                                      url=self.url, embedded_aws=bool(self._aws),
+                                      flows_restarted=[r.ticket_id for r in repairs])
         self._http_thread = threading.Thread(target=self._http.server.serve_forever,
                                              daemon=True, name="http-api")
         self._http_thread.start()
@@ -137,10 +143,6 @@ class LocalStack:
             self._snapshot_thread = threading.Thread(target=self._snapshot_loop, daemon=True,
                                                      name="snapshots")
             self._snapshot_thread.start()
-        self.services.recorder.record(AuditEventType.SERVICE_STARTED, "system",
-                                      version=VERSION, config_hash=config_hash(self._config),
-                                      url=self.url, embedded_aws=bool(self._aws),
-                                      flows_restarted=[r.ticket_id for r in repairs])
 
     def _durable_tables(self) -> list[str]:
         c = self._config  # the search cache and WebSocket connections may be lost

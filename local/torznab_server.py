@@ -12,7 +12,10 @@ malformed XML, an entity-expansion document, a slow answer) and a request log.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
+import socket
+import struct
 import threading
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -65,6 +68,20 @@ class Fault(StrEnum):
     MALFORMED_XML = "malformed_xml"
     ENTITY_EXPANSION = "entity_expansion"
     SLOW = "slow"
+    # On the wire, not in the document:
+    HANG = "hang"  # reads the request, never answers (until the server stops)
+    RESET = "reset"  # drops the connection with a TCP reset instead of answering
+    GARBAGE = "garbage"  # answers bytes that are not HTTP at all
+    TRICKLE = "trickle"  # sends the headers, then the body a byte at a time, forever
+
+
+WIRE_FAULTS = frozenset({Fault.HANG, Fault.RESET, Fault.GARBAGE, Fault.TRICKLE})
+
+
+class _WireFault(Exception):
+    def __init__(self, fault: Fault) -> None:
+        super().__init__(fault.value)
+        self.fault = fault
 
 
 @dataclass(frozen=True)
@@ -207,6 +224,8 @@ class TorznabServer:
         if self.api_key is not None and params.get("apikey") != self.api_key:
             return 401, _XML, _error(100, "Invalid API Key")
         fault = self.faults.get(indexer, self.faults.get("*", Fault.NONE))
+        if fault in WIRE_FAULTS:
+            raise _WireFault(fault)
         if fault == Fault.SLOW:
             self._stopping.wait(self.delay_secs)
         elif fault == Fault.HTTP_500:
@@ -356,7 +375,13 @@ def _handler(server: TorznabServer) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             parts = urlsplit(self.path)
             params = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-            status, headers, body = server.answer(parts.path, params)
+            try:
+                status, headers, body = server.answer(parts.path, params)
+            except _WireFault as wire:
+                self.close_connection = True
+                with contextlib.suppress(OSError):
+                    self._misbehave(wire.fault)
+                return
             try:
                 self.send_response(status)
                 for name, value in headers.items():
@@ -366,6 +391,25 @@ def _handler(server: TorznabServer) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(body)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (timeout tests)
+
+        def _misbehave(self, fault: Fault) -> None:
+            if fault == Fault.HANG:
+                server._stopping.wait()
+            elif fault == Fault.RESET:
+                # Linger 0: close() sends RST, the client sees "connection reset by peer".
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                           struct.pack("ii", 1, 0))
+                self.connection.close()
+            elif fault == Fault.GARBAGE:
+                self.wfile.write(b"\x16\x03\x01\x00\xa5 \xff\xfe not HTTP \x00\r\n\r\n")
+            elif fault == Fault.TRICKLE:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/rss+xml")
+                self.send_header("Content-Length", "1000000")
+                self.end_headers()
+                self.wfile.write(b"<")
+                while not server._stopping.wait(0.2):
+                    self.wfile.write(b" ")
 
         def log_message(self, format: str, *args: object) -> None:
             return  # keep test output clean; the request log is server.requests

@@ -37,6 +37,7 @@ S = TicketState
 MAX_QUERIES = 6
 FILES_FOR_TOP = 5
 KEEP_CANDIDATES = 20
+SEARCHABLE = frozenset({S.PENDING, S.ACQUIRING})
 ACTOR = "acquisition"
 
 
@@ -79,6 +80,13 @@ class AcquisitionService:
         ticket = self._flow.get(msg.ticket_id)
         if ticket.state is S.CANCELLED:
             return {"outcome": "cancelled"}
+        if ticket.state not in SEARCHABLE:
+            # Every path into a search (a new ticket, retry, force-search, the reconciler)
+            # puts the ticket in one of these first. In any other state this is a copy of
+            # an acquire message whose search was decided already (SQS delivers at least
+            # once): searching again would overwrite the decision a person may be reading.
+            raise Conflict(f"ticket is {ticket.state.value}: this acquire message was "
+                           f"handled already", current_state=ticket.state.value)
         forced = ticket.state_payload.get("forced_query") if ticket.state is S.ACQUIRING else None
         ticket = self._flow.enter(ticket.ticket_id, S.ACQUIRING, "searching for candidates",
                                   {"forced_query": forced} if forced else {})

@@ -113,6 +113,10 @@ class TicketService:
     def stats(self) -> dict[str, int]:
         return {s.value: n for s, n in self._store.count_by_state().items()}
 
+    def total(self) -> int:
+        """How many tickets exist (exact while tickets move, unlike a sum of `stats`)."""
+        return self._store.count_all()
+
     # --- creating ------------------------------------------------------------------------
     def create(self, body: Any, who: Identity) -> Ticket:
         request = parse_ticket_request(body, self._roots)

@@ -120,6 +120,9 @@ class InMemoryTicketStore:
         found = sorted(self.tickets.values(), key=lambda t: t.created_at, reverse=True)
         return self._page(found, limit, cursor)
 
+    def count_all(self) -> int:
+        return len(self.tickets)
+
     def count_by_state(self) -> dict[TicketState, int]:
         counts = dict.fromkeys(TicketState, 0)
         for ticket in self.tickets.values():

@@ -266,6 +266,25 @@ class QbittorrentProcess:
     def stop(self) -> None:
         _terminate(self.process)
 
+    def restart(self, *, sig: int = signal.SIGKILL, timeout: float = 15.0) -> None:
+        """Stop the process (SIGKILL by default: no chance to save its state) and start it
+        again on the same profile, ports and password."""
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            self.process.wait(timeout)
+        _live_processes.pop(self.process.pid, None)
+        log = (self.profile / "stdout.log").open("ab")
+        self.process = subprocess.Popen(
+            [QBITTORRENT_BINARY, f"--profile={self.profile}"],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        _live_processes[self.process.pid] = self.process
+        _wait_for_http(f"{self.url}/api/v2/app/version", self.process, timeout)
+
     def __enter__(self) -> Self:
         return self
 

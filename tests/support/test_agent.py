@@ -56,6 +56,7 @@ SAVE_PATH = "/tmp/test-agent"
 AGENT_ID = "test-agent"
 STAGE_STATE = {Stage.DOWNLOAD: TicketState.DOWNLOADING, Stage.CONVERT: TicketState.CONVERTING,
                Stage.PLACE: TicketState.PLACING}
+WORK_ORDER = (TicketState.DOWNLOADING, TicketState.CONVERTING, TicketState.PLACING)
 
 
 class TestAgent:
@@ -177,6 +178,11 @@ class TestAgent:
                     taskToken=token, error=ERROR_DOWNLOAD_FAILED,
                     cause=failure_cause("stalled: no progress", retryable=False))
                 return
+        if self._past(msg):
+            # A flow restarted from its first agent stage: like the real agent, a stage whose
+            # work is done answers with its result at once, without moving the ticket back.
+            self.sfn.send_task_success(taskToken=token, output=json.dumps(self._result(msg)))
+            return
         try:
             self.flow.enter(msg.ticket_id, STAGE_STATE[msg.stage], f"test agent: {msg.stage}")
         except TicketCancelled:
@@ -214,6 +220,12 @@ class TestAgent:
                 self._cancelled(token)
                 return
         self.sfn.send_task_success(taskToken=token, output=json.dumps(output))
+
+    def _past(self, msg: StageMessage) -> bool:
+        """Whether the ticket is already beyond `msg`'s stage."""
+        state = self.store.get(msg.ticket_id).state
+        return state in WORK_ORDER and msg.stage is not Stage.PLACE and \
+            WORK_ORDER.index(state) > WORK_ORDER.index(STAGE_STATE[msg.stage])
 
     def _is_cancelled(self, ticket_id: str) -> bool:
         return self.store.get(ticket_id).state is TicketState.CANCELLED

@@ -7,6 +7,7 @@ exists once complete, so a restarted agent keeps it (after a probe) and converts
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -49,6 +50,7 @@ from workers.media.formats import spec_of
 
 log = logging.getLogger("quentin.agent.convert")
 _CHUNK = 1 << 20
+_NO_SPACE = "No space left on device"
 
 
 def sha256_of(path: Path) -> str:
@@ -107,6 +109,12 @@ class ConvertStage:
         if errors:
             reason = "; ".join(f"{item}: {err.reason}" for item, err in errors)
             retryable = all(err.retryable for _, err in errors)
+            if _NO_SPACE in reason:
+                # ffmpeg and the tagger each describe a full disk their own way (some only as
+                # an unreadable output): say it once, first, and where; freeing space and
+                # retrying is the remedy, so it stays retryable.
+                reason = f"disk full in the agent's work dir {workdir.outputs_dir}: {reason}"
+                retryable = True
             reporter.record(AuditEventType.CONVERSION_FAILED, reason=reason, retryable=retryable,
                             failed=[item for item, _ in errors])
             raise StageFailure(ERROR_CONVERSION_FAILED, reason, retryable=retryable)
@@ -242,6 +250,7 @@ class ConvertStage:
             plan = by_job[id(progress.outcome.job)]
             item = plan.work.item_id
             if progress.outcome.error is not None:
+                _discard(progress.outcome.job.output)
                 if not progress.outcome.error.cancelled:
                     errors.append((item, progress.outcome.error))
                 return
@@ -256,6 +265,7 @@ class ConvertStage:
                 finished[item] = self._finalise(workdir, plan, progress.outcome.job.output, fmt,
                                                 sidecars)
             except (TaggingError, OSError) as exc:
+                _discard(progress.outcome.job.output)  # half-tagged: a full disk needs the room
                 errors.append((item, ConversionError(plan.source, f"tagging failed: {exc}",
                                                      retryable=isinstance(exc, OSError))))
                 return
@@ -277,6 +287,12 @@ class ConvertStage:
         fetched = self._subtitles.fetch(plan.source, output, job.subtitle_languages, metadata)
         notes.extend({"item_id": plan.work.item_id, **note} for note in fetched.notes)
         return fetched.sidecars
+
+
+def _discard(partial: Path) -> None:
+    """Drop an output that will not be finalised (a retry converts it again)."""
+    with contextlib.suppress(OSError):
+        partial.unlink(missing_ok=True)
 
 
 class _Counter:

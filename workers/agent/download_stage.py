@@ -35,6 +35,7 @@ from workers.agent.ticket_reporter import TicketReporter
 from workers.agent.ticket_workdir import TicketWorkdir
 from workers.agent.torrent_names import check_torrent_names
 from workers.torrent.client import (
+    ClientUnreachable,
     MetadataTimeout,
     TorrentClientError,
     TorrentNotFound,
@@ -99,32 +100,19 @@ class DownloadStage:
                      extra={"ticket_id": task.ticket_id})
             raise StageStopped(StopReason.RELEASED)
         self._await_network(task, reporter, None)
-        try:
-            info_hash = self._add(task, candidate, workdir, state)
-        except StageFailure as failure:
-            reporter.record(AuditEventType.DOWNLOAD_FAILED, reason=failure.reason,
-                            retryable=failure.retryable)
-            raise
+        started = False
+        while True:
+            try:
+                info_hash, files = self._download(task, work, workdir, reporter,
+                                                  announce=not started)
+                break
+            except ClientUnreachable as exc:
+                # The client restarts or crashed: its torrents (and their data) survive it.
+                # Wait for it, then take up the same torrent again from the add: each step
+                # is idempotent, and a torrent it forgot is added again.
+                started = started or workdir.get("info_hash") is not None
+                self._await_client(task, reporter, str(exc))
         save_path = Path(workdir.get("save_path"))
-        reporter.record(AuditEventType.DOWNLOAD_STARTED, info_hash=info_hash,
-                        title=candidate.title, indexer=candidate.indexer)
-        task.show(what="metadata", pct=0.0)
-        try:
-            selected = self._select(task, work, info_hash, reporter)
-            self._client.set_file_priorities(info_hash, {s.index for s in selected})
-            self._check_space(work, info_hash, selected)
-            self._await_network(task, reporter, info_hash)
-            self._client.resume(info_hash)
-            self._follow(task, info_hash, selected, reporter)
-            files = [{"item_id": s.item_id, "local_path": str(self._downloaded(save_path, s))}
-                     for s in selected]
-        except StageFailure as failure:
-            reporter.record(AuditEventType.DOWNLOAD_FAILED, info_hash=info_hash,
-                            reason=failure.reason, retryable=failure.retryable)
-            if failure.error == ERROR_DOWNLOAD_FAILED:
-                self.discard(info_hash)  # the flow blocklists it and tries the next candidate
-                workdir.update(info_hash=None, candidate_key=None)
-            raise
         missing = [f["local_path"] for f in files if not Path(f["local_path"]).is_file()]
         if missing:
             raise StageFailure(ERROR_TRANSIENT, f"finished but {missing[0]} is not on disk",
@@ -138,6 +126,65 @@ class DownloadStage:
         reporter.record(AuditEventType.DOWNLOAD_COMPLETED, info_hash=info_hash,
                         files=len(files))
         return result
+
+    def _download(self, task: StageTask, work: WorkOrder, workdir: TicketWorkdir,
+                  reporter: TicketReporter, *, announce: bool
+                  ) -> tuple[str, list[dict[str, str]]]:
+        """Add (or find) the torrent, choose its files and follow it to the end."""
+        candidate = work.candidate
+        assert candidate is not None
+        try:
+            info_hash = self._add(task, candidate, workdir, workdir.read())
+        except StageFailure as failure:
+            reporter.record(AuditEventType.DOWNLOAD_FAILED, reason=failure.reason,
+                            retryable=failure.retryable)
+            raise
+        if announce:
+            reporter.record(AuditEventType.DOWNLOAD_STARTED, info_hash=info_hash,
+                            title=candidate.title, indexer=candidate.indexer)
+        task.show(what="metadata", pct=0.0)
+        try:
+            selected = self._select(task, work, info_hash, reporter)
+            self._client.set_file_priorities(info_hash, {s.index for s in selected})
+            self._check_space(work, info_hash, selected)
+            self._await_network(task, reporter, info_hash)
+            self._client.resume(info_hash)
+            self._follow(task, info_hash, selected, reporter)
+            save_path = Path(workdir.get("save_path"))
+            files = [{"item_id": s.item_id, "local_path": str(self._downloaded(save_path, s))}
+                     for s in selected]
+        except StageFailure as failure:
+            reporter.record(AuditEventType.DOWNLOAD_FAILED, info_hash=info_hash,
+                            reason=failure.reason, retryable=failure.retryable)
+            if failure.error == ERROR_DOWNLOAD_FAILED:
+                self.discard(info_hash)  # the flow blocklists it and tries the next candidate
+                workdir.update(info_hash=None, candidate_key=None)
+            raise
+        return info_hash, files
+
+    def _await_client(self, task: StageTask, reporter: TicketReporter, problem: str) -> None:
+        """Wait (heartbeating) until the torrent client answers again; past the stall
+        timeout, fail retryably: the flow tries again later, the release is not to blame."""
+        log.warning("download waits for the torrent client: %s", problem,
+                    extra={"ticket_id": task.ticket_id})
+        reporter.progress(task.status.get("pct", 0.0), force=True, waiting_reason=problem)
+        task.show(what="waiting", reason=problem)
+        give_up = self._clock() + self._settings.stall_timeout_secs
+        while True:
+            reporter.check_not_cancelled()
+            task.wait(self._poll)
+            try:
+                self._client.list(torrent_tag(task.ticket_id))
+                break
+            except ClientUnreachable as exc:
+                problem = str(exc)
+            if self._clock() > give_up:
+                raise StageFailure(ERROR_TRANSIENT, f"torrent client unreachable for "
+                                   f"{self._settings.stall_timeout_secs:g}s: {problem}",
+                                   retryable=True)
+        reporter.progress(task.status.get("pct", 0.0), force=True, waiting_reason=None)
+        task.show(what="downloading", reason=None)
+        log.info("torrent client back; download continues", extra={"ticket_id": task.ticket_id})
 
     def _register(self, task: StageTask, work: WorkOrder, info_hash: str,
                   save_path: Path) -> None:
@@ -225,6 +272,8 @@ class DownloadStage:
             info_hash = self._client.add(magnet=source.magnet, torrent_bytes=source.torrent_bytes,
                                          save_path=save_path, tag=torrent_tag(task.ticket_id),
                                          paused=True)
+        except ClientUnreachable:
+            raise  # not the release's fault: waited for in run()
         except TorrentClientError as exc:
             raise StageFailure(ERROR_DOWNLOAD_FAILED, f"torrent client refused it: {exc}",
                                retryable=False) from None

@@ -75,13 +75,16 @@ class TaskRunner:
 
     def run(self, task: StageTask) -> str:
         """Work on `task` and answer the flow; returns the outcome ("success", an error name,
-        "released" or "lost")."""
+        "released", "lost" or "duplicate")."""
         message = task.message
         started = time.monotonic()
         log.info("task started", extra={"ticket_id": task.ticket_id, "stage": message.stage.value,
                                         "attempt": message.attempt})
-        with Keepalive(task, self._answers, self._heartbeat, self._visibility):
-            outcome = self._work(task)
+        if self._answered_already(task):
+            outcome = "duplicate"
+        else:
+            with Keepalive(task, self._answers, self._heartbeat, self._visibility):
+                outcome = self._work(task)
         if outcome == "released":
             self._answers.release(task.queue_url, task.receipt_handle)
         else:
@@ -95,6 +98,20 @@ class TaskRunner:
                                          "stage": message.stage.value, "outcome": outcome,
                                          "elapsed_secs": round(time.monotonic() - started, 3)})
         return outcome
+
+    def _answered_already(self, task: StageTask) -> bool:
+        """Whether the flow no longer waits on this message's token: SQS delivered a copy
+        of a message that was answered (or the flow moved on). Checked before any work, so
+        such a copy neither redoes the stage nor writes on the ticket; it is only deleted."""
+        try:
+            self._answers.heartbeat(task.message.task_token)
+        except TaskGone as exc:
+            log.info("message already answered (%s): dropping this copy", exc,
+                     extra={"ticket_id": task.ticket_id, "stage": task.message.stage.value})
+            return True
+        except FlowUnreachable:
+            return False  # cannot tell: work as usual; the answer decides
+        return False
 
     def _work(self, task: StageTask) -> str:
         token = task.message.task_token

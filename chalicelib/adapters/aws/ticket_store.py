@@ -18,6 +18,7 @@ from chalicelib.domain.ticket import Ticket
 from chalicelib.ports import Page
 
 MAX_PRIORITY = 65535
+_COUNT_PASSES = 3
 _KEYS = {"ticket_id", "state", "state_sort", "requested_by", "created_sort", "kind",
          "content_key"}
 
@@ -124,8 +125,21 @@ class DynamoTicketStore:
         """Tickets asking for the same content (see domain/dedup.py), oldest first."""
         return [self._from_item(i) for i in self._model.by_content.query(key, limit=limit)]
 
+    def count_all(self) -> int:
+        # The by_created index keys never change, so a ticket moving meanwhile is counted once.
+        return int(self._model.by_created.count("ticket"))
+
     def count_by_state(self) -> dict[TicketState, int]:
-        return {s: self._model.by_state.count(s.value) for s in TicketState}
+        """One query per state: a ticket moving from a state not yet counted to one already
+        counted is missed (or counted twice the other way). Passes are repeated, a few at
+        most, until they add up to the exact total."""
+        counts: dict[TicketState, int] = {}
+        for _ in range(_COUNT_PASSES):
+            total = self.count_all()
+            counts = {s: self._model.by_state.count(s.value) for s in TicketState}
+            if sum(counts.values()) == total:
+                break
+        return counts
 
 
 def _with_version(ticket: Ticket, version: int) -> Ticket:

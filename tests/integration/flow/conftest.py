@@ -115,7 +115,7 @@ def releases(tmp: Path) -> list[LocalRelease]:
 
 
 def start_rig(tmp: Path, *, threshold: float = 0.85, heartbeat: int = 300,
-              max_attempts: int = 3) -> FlowRig:
+              max_attempts: int = 3, search_cache_secs: int = 1800) -> FlowRig:
     indexer = TorznabServer(releases(tmp / "releases"), api_key=INDEXER_KEY)
     indexer.start()
     port, aws_port = free_port(), free_port()
@@ -127,6 +127,7 @@ url = "{indexer.url}"
 api_key = "{INDEXER_KEY}"
 min_interval_secs = 0.0
 timeout_secs = 5.0
+cache_ttl_secs = {search_cache_secs}
 
 [textbrain]
 auto_approve_threshold = {threshold}

@@ -2,7 +2,9 @@
 
 `python -m tests.e2e.workers.agent.crashing_agent --config ...` with QT_CRASH_AT set to
 "download" (once some payload arrived), "convert" (after the second converted file was
-finalised) or "place" (right after the first file was placed). The kill is a real SIGKILL:
+finalised), "place" (right after the first file was placed), "place_temp" (a verified temp
+written beside a destination, not yet moved onto it) or "after:<stage>" (the stage's work
+done and kept, its answer not yet sent). The kill is a real SIGKILL:
 nothing is flushed or cleaned up.
 """
 
@@ -54,8 +56,35 @@ def _arm(where: str) -> None:
                 _die()
 
         placer.Placer._step = crash_step  # type: ignore[method-assign]
+    elif where == "place_temp":
+        temp_step = placer.Placer._step
+
+        def crash_temp(self: Any, name: str, dest: Path) -> None:
+            temp_step(self, name, dest)
+            if name == "temp_written":  # a complete temp beside the destination, not moved
+                _die()
+
+        placer.Placer._step = crash_temp  # type: ignore[method-assign]
+    elif where.startswith("after:"):
+        _arm_after(where.removeprefix("after:"))
     else:
-        raise SystemExit(f"QT_CRASH_AT={where!r}: expected download, convert or place")
+        raise SystemExit(f"QT_CRASH_AT={where!r}: expected download, convert, place, "
+                         f"place_temp or after:<stage>")
+
+
+def _arm_after(stage: str) -> None:
+    """Die once the stage's work is done and kept, before the flow hears the answer."""
+    from workers.agent import place_stage
+
+    owner = {"download": download_stage.DownloadStage, "convert": convert_stage.ConvertStage,
+             "place": place_stage.PlaceStage}[stage]
+    run = owner.run
+
+    def run_then_die(self: Any, task: Any, reporter: Any) -> Any:
+        run(self, task, reporter)
+        _die()
+
+    owner.run = run_then_die  # type: ignore[method-assign]
 
 
 if __name__ == "__main__":

@@ -104,8 +104,9 @@ def test_killed_during_download_resumes_the_same_torrent(
     assert_all_placed(harness, ticket.ticket_id)
 
 
-def _local_flow(harness: Harness, album: Path, stages: tuple[Stage, ...]) -> tuple[str, str]:
-    ticket = harness.create_ticket()
+def _local_flow(harness: Harness, album: Path, stages: tuple[Stage, ...], tracks: int = 5
+                ) -> tuple[str, str]:
+    ticket = harness.create_ticket(tracks=tracks, with_cover_item=tracks == 5)
     work = work_order(ticket, album_mapping(ticket, album, top=False), source_dir=str(album))
     return ticket.ticket_id, harness.start(stages, ticket.ticket_id, work)
 
@@ -131,3 +132,28 @@ def test_killed_between_two_placements_resumes_placement(harness: Harness,
     assert_all_placed(harness, ticket_id)
     kinds = [k for k, _ in harness.events(ticket_id)]
     assert kinds.count(E.PLACEMENT_COMPLETED) == 1
+
+
+@pytest.mark.parametrize("where", ["after:download", "after:convert", "after:place",
+                                   "place_temp"])
+def test_killed_between_work_and_answer_redoes_nothing(harness: Harness,
+                                                       album_torrent: AlbumTorrent,
+                                                       where: str) -> None:
+    ticket_id, execution = _local_flow(harness, album_torrent.album_dir, ALL, tracks=2)
+    killed(crashing(harness, where), harness)
+    ticket = harness.store.get(ticket_id)
+    if where == "place_temp":  # the first file's temp waits beside it, nothing placed
+        assert not any(Path(i.dest_path).exists() for i in ticket.request.items)
+    done = restart_and_finish(harness, execution)
+    assert_all_placed(harness, ticket_id)
+    events = harness.events(ticket_id)
+    kinds = [k for k, _ in events]
+    assert kinds.count(E.CONVERSION_STARTED) == 1, kinds  # converted once, never again
+    assert kinds.count(E.PLACEMENT_COMPLETED) == 1, kinds
+    if where != "place_temp":  # a placement cut short is resumed, hence started again
+        assert kinds.count(E.PLACEMENT_STARTED) == 1, kinds
+    states = [d["to_state"] for k, d in events if k is E.TICKET_STATE_CHANGED]
+    assert states.count("completed") == 1, states
+    placed = done["output"]["results"]["place"]["files"]
+    assert sorted(f["dest_path"] for f in placed) == sorted(
+        i.dest_path for i in ticket.request.items)
