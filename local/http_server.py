@@ -40,6 +40,7 @@ class _PeerGateway(LocalGateway):
         return event
 
 
+_MAX_DISCARD = 1 << 20
 ROUTED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
@@ -65,6 +66,7 @@ class PeerRequestHandler(ChaliceRequestHandler):
         raise AttributeError(name)
 
     def _method_not_allowed(self) -> None:
+        self._discard_body()
         body = json.dumps({"error": "MethodNotAllowed",
                            "message": f"method {self.command} is not allowed"}).encode()
         self.send_response(405)
@@ -73,6 +75,18 @@ class PeerRequestHandler(ChaliceRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def _discard_body(self) -> None:
+        """Read the refused request's body, so the next request on this keep-alive
+        connection starts where it should (unread, it was parsed as a request line: 400)."""
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if 0 <= length <= _MAX_DISCARD and "Transfer-Encoding" not in self.headers:
+            self.rfile.read(length)
+        else:  # unknown or huge: do not read it, end the connection after answering
+            self.close_connection = True
 
 
 class _QuietServer(ThreadedHTTPServer):

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.domain.errors import FieldError, ValidationError
+from chalicelib.domain.errors import FieldError, NotConfigured, ValidationError
 from chalicelib.domain.media_catalog import (
-    CatalogUnavailable,
     MovieSummary,
     ReleaseSummary,
     SeriesSummary,
@@ -84,7 +83,7 @@ class CatalogLookup:
     @staticmethod
     def _need(catalog: Any, service: str, key: str) -> Any:
         if catalog is None:
-            raise CatalogUnavailable(service, f"not configured ([external_catalogs] {key})")
+            raise NotConfigured(service, f"not configured ([external_catalogs] {key})")
         return catalog
 
 
