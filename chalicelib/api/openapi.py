@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,7 +19,7 @@ from pydantic import BaseModel
 from chalicelib.api import params
 from chalicelib.domain.audit import AuditEventType
 from chalicelib.domain.request import ContentType, ItemKind
-from chalicelib.domain.request_schema import TicketRequestBody, dest_path_regex
+from chalicelib.domain.request_schema import EXAMPLE_ROOT, TicketRequestBody, dest_path_regex
 from chalicelib.domain.schema_types import json_schema
 from chalicelib.domain.states import TicketState
 
@@ -498,6 +499,11 @@ def openapi_document(allowed_roots: Sequence[str] | None = None) -> dict[str, An
         pattern = f"^{dest_path_regex(tuple(allowed_roots))}$"
         for name in DEST_PATH_HOLDERS:
             request_schemas[name]["properties"]["dest_path"]["pattern"] = pattern
+        # The example's paths under this deployment's first root, so that it is valid here.
+        root = "/" + allowed_roots[0].strip("/") if allowed_roots else EXAMPLE_ROOT
+        example = json.dumps(request_schemas["TicketRequest"]["examples"])
+        request_schemas["TicketRequest"]["examples"] = json.loads(
+            example.replace(f'"{EXAMPLE_ROOT}/', f'"{root.rstrip("/")}/'))
     return {
         "openapi": "3.1.0",
         "info": {

@@ -246,6 +246,20 @@ class MetadataValue:
 Metadata = Annotated[Any, MetadataValue()]
 
 
+EXAMPLE_ROOT = "/media"
+TICKET_EXAMPLE: dict[str, Any] = {
+    "priority": 100, "request_scope": "full_album",
+    "search": {"artist": "Radiohead", "album": "OK Computer", "year": 1997},
+    "tracks": [{"catalog_track_id": "t1", "disc_number": 1, "track_number": 1,
+                "name": "Airbag", "duration_secs": 284,
+                "dest_path": f"{EXAMPLE_ROOT}/albums/ok-computer/d1t01.ogg"}],
+    "images": [{"catalog_image_id": "img1", "type": "cover_front",
+                "dest_path": f"{EXAMPLE_ROOT}/albums/ok-computer/cover.jpg"}],
+    "constraints": {"format": "ogg_vorbis", "bitrate_kbps": 320, "embed_cover": True},
+    "metadata_to_embed": {"artist": "Radiohead", "album": "OK Computer", "year": 1997},
+}
+
+
 def _ticket_schema_extra(schema: dict[str, Any]) -> None:
     schema["description"] = (
         "Give `search` or `query_context` (not both), and at least one track or non-image "
@@ -254,6 +268,7 @@ def _ticket_schema_extra(schema: dict[str, Any]) -> None:
         "or the query names an artist and an album (album). Ids and dest paths must be "
         "unique within the ticket; dest paths must lie inside the configured allowed roots.")
     schema["allOf"] = [{"anyOf": query_shapes()}, {"anyOf": item_shapes()}]
+    schema["examples"] = [TICKET_EXAMPLE]
     schema["not"] = {"required": list(QUERY_KEYS)}
     for name in SERVER_OWNED:
         schema["properties"][name] = {"description": "Set by the server; ignored if sent"}

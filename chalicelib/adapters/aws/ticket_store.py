@@ -18,8 +18,10 @@ from chalicelib.domain.ticket import Ticket
 from chalicelib.ports import Page
 
 MAX_PRIORITY = 65535
-_KEYS = {"ticket_id", "state", "state_sort", "requested_by", "created_sort", "kind",
-         "content_key"}
+# A page's cursor holds the table's key and the index's (what DynamoDB's LastEvaluatedKey has).
+_BY_STATE = {"ticket_id", "state", "state_sort"}
+_BY_REQUESTER = {"ticket_id", "requested_by", "created_sort"}
+_BY_CREATED = {"ticket_id", "kind", "created_sort"}
 
 
 def sort_time(at: datetime) -> str:
@@ -98,7 +100,8 @@ class DynamoTicketStore:
 
     def list_by_state(self, state: TicketState, limit: int, cursor: str | None) -> Page[Ticket]:
         results = self._model.by_state.query(
-            state.value, limit=limit, last_evaluated_key=decode_cursor(cursor, _KEYS)
+            state.value, limit=limit,
+            last_evaluated_key=decode_cursor(cursor, _BY_STATE, ("state", state.value)),
         )
         return self._page(results, limit)
 
@@ -107,7 +110,8 @@ class DynamoTicketStore:
             requested_by,
             limit=limit,
             scan_index_forward=False,
-            last_evaluated_key=decode_cursor(cursor, _KEYS),
+            last_evaluated_key=decode_cursor(cursor, _BY_REQUESTER,
+                                             ("requested_by", requested_by)),
         )
         return self._page(results, limit)
 
@@ -116,7 +120,7 @@ class DynamoTicketStore:
             "ticket",
             limit=limit,
             scan_index_forward=False,
-            last_evaluated_key=decode_cursor(cursor, _KEYS),
+            last_evaluated_key=decode_cursor(cursor, _BY_CREATED, ("kind", "ticket")),
         )
         return self._page(results, limit)
 

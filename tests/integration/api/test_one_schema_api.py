@@ -98,3 +98,22 @@ def test_action_bodies_are_validated_before_the_ticket_is_looked_up(stack: Runni
         answer = stack.call("POST", f"/api/v1/ticket/no-such-ticket/{path}", body)
         assert answer.status == 400, (path, answer.text)
         assert _fields(answer.body) == {field}
+
+
+def test_a_cursor_from_another_listing_is_refused_not_a_500(stack: RunningStack) -> None:
+    for i in range(2):
+        body = example_ticket()
+        body["tracks"][0]["dest_path"] = f"/media/cursor/{i}.ogg"
+        stack.call("POST", "/api/v1/ticket", body)
+    everything = stack.call("GET", "/api/v1/tickets?limit=1").body["cursor"]
+    audit = stack.call("GET", "/api/v1/audit?limit=1").body["cursor"]
+    assert everything and audit
+    for path in (f"/api/v1/tickets?state=failed&cursor={everything}",
+                 f"/api/v1/tickets?requested_by=admin&cursor={everything}",
+                 f"/api/v1/audit?event_type=TicketCreated&cursor={audit}",
+                 f"/api/v1/audit?to=2000-01-01&cursor={audit}",
+                 f"/api/v1/audit?cursor={everything}"):
+        answer = stack.call("GET", path)
+        assert answer.status == 400, (path, answer.text)
+        assert _fields(answer.body) == {"cursor"}
+    assert stack.call("GET", f"/api/v1/tickets?limit=1&cursor={everything}").status == 200

@@ -37,7 +37,14 @@ from tests.support.local_stack import (
 )
 
 SEED = 20261129
-MAX_EXAMPLES = 15  # per operation and phase; the stateful phase shares the budget
+# Bounded so the run stays near a minute: the coverage phase alone sends ~1,600 requests
+# (every keyword of every schema, each way to break it), whatever the example counts.
+MAX_EXAMPLES = 8  # fuzzing, per operation
+STATEFUL_EXAMPLES = 15  # sequences of calls that follow the links
+STATEFUL_STEPS = 8
+# One worker: with several, hypothesis describing lambdas from threads at once failed
+# ("AST constructor recursion depth mismatch"), and the order of requests would vary.
+WORKERS = 1
 
 
 @dataclass
@@ -46,6 +53,8 @@ class Findings:
     errors: list[str] = field(default_factory=list)
     scenarios: dict[str, int] = field(default_factory=dict)  # phase -> scenarios run
     seconds: dict[str, float] = field(default_factory=dict)  # phase and operation -> time
+    requests: dict[str, int] = field(default_factory=dict)  # phase -> cases sent
+    linked: list[str] = field(default_factory=list)  # operations reached through a link
 
 
 # The ignored-auth check sends bad keys on purpose; this stack must not slow the address down
@@ -94,14 +103,15 @@ def run_schemathesis(stack: RunningStack) -> Findings:
         "cache": {"enabled": False},  # state from earlier runs would make runs differ
         "base-url": stack.url,
         "headers": {"X-API-Key": ADMIN_KEY},
-        "workers": 1,
+        "workers": WORKERS,
         "generation": {"max-examples": MAX_EXAMPLES, "deterministic": True,
                        "database": "none"},
         "phases": {"examples": {"enabled": True}, "coverage": {"enabled": True},
                    # Error feedback reads `errors[].field` of 400 answers as property names;
                    # ours says "body" for the body as a whole, which it would then send.
                    "fuzzing": {"enabled": True, "error-feedback": {"enabled": False}},
-                   "stateful": {"enabled": True}},
+                   "stateful": {"enabled": True, "max-steps": STATEFUL_STEPS,
+                                "generation": {"max-examples": STATEFUL_EXAMPLES}}},
         "checks": {
             # DELETE /ticket/{id} cancels: the ticket stays readable (state `cancelled`) for
             # its owner and the audit trail, so "gone after DELETE" does not apply.
@@ -118,6 +128,9 @@ def run_schemathesis(stack: RunningStack) -> Findings:
         if isinstance(event, ScenarioFinished):
             phase = event.phase.value
             found.seconds[f"{phase} {event.label}"] = event.elapsed_time
+            found.requests[phase] = found.requests.get(phase, 0) + len(event.recorder.cases)
+            found.linked += [node.value.operation.label for node in event.recorder.cases.values()
+                             if node.transition is not None]
             found.scenarios[phase] = found.scenarios.get(phase, 0) + 1
             for case_id, nodes in event.recorder.checks.items():
                 for node in nodes:
@@ -144,5 +157,8 @@ def test_the_api_conforms_to_its_published_schema(own_stack: RunningStack) -> No
     print(f"schemathesis: {found.scenarios} in {elapsed:.0f}s, "
           f"{len(distinct)} distinct failures")
     assert not distinct and not found.errors, report
-    # Every phase ran (a phase silently skipped would make the zero above meaningless).
+    # Every phase ran (a phase silently skipped would make the zero above meaningless), and
+    # the stateful phase followed the links from a created ticket to the ticket routes.
     assert {"examples", "coverage", "fuzzing", "stateful"} <= set(found.scenarios), found.scenarios
+    assert any(label.split(" ")[1].startswith("/api/v1/ticket/{ticket_id}")
+               for label in found.linked), found.linked

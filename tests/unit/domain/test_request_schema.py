@@ -175,3 +175,12 @@ def test_other_bodies_agree_and_name_the_field(name: str, body: dict[str, Any],
     with pytest.raises(ValidationError) as err:
         validate(SearchTestBody, body)
     assert [e.field for e in err.value.errors] == [field]
+
+
+def test_the_published_example_is_a_valid_ticket_in_every_deployment() -> None:
+    for roots in (["/media"], ["/srv/library/"], ["/"]):
+        doc = openapi_document(roots)
+        example = doc["components"]["schemas"]["TicketRequest"]["examples"][0]
+        root = {"components": doc["components"], "$ref": "#/components/schemas/TicketRequest"}
+        assert jsonschema_rs.validator_for(root).is_valid(example), roots
+        assert parse_ticket_request(example, roots).tracks[0].name == "Airbag"
