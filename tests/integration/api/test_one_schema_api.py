@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import http.client
 import re
+from urllib.parse import urlsplit
 
 import pytest
 
 from tests.integration.api.conftest import example_ticket
-from tests.support.local_stack import RunningStack
+from tests.support.local_stack import ADMIN_KEY, RunningStack
 
 
 def _fields(answer_body: dict[str, object]) -> set[str]:
@@ -117,3 +119,19 @@ def test_a_cursor_from_another_listing_is_refused_not_a_500(stack: RunningStack)
         assert answer.status == 400, (path, answer.text)
         assert _fields(answer.body) == {"cursor"}
     assert stack.call("GET", f"/api/v1/tickets?limit=1&cursor={everything}").status == 200
+
+
+def test_a_refused_method_with_a_body_leaves_the_connection_usable(stack: RunningStack) -> None:
+    url = urlsplit(stack.url)
+    conn = http.client.HTTPConnection(url.hostname or "", url.port, timeout=10)
+    try:
+        conn.request("QUERY", "/api/v1/tickets", body=b'{"a": 1}',
+                     headers={"X-API-Key": ADMIN_KEY, "Content-Type": "application/json"})
+        refused = conn.getresponse()
+        refused.read()
+        conn.request("GET", "/api/v1/health")  # the same keep-alive connection
+        after = conn.getresponse()
+        after.read()
+    finally:
+        conn.close()
+    assert refused.status == 405 and after.status == 200
