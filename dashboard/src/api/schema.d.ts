@@ -1429,7 +1429,45 @@ export interface components {
             requested?: boolean;
             artist?: string;
         };
-        /** @description Give `search` or `query_context` (not both), and at least one track or non-image item. `expected` may be left out when `request_scope` implies it (tracks/track: track; full_album/discography: album; episode/season: tv_episode; movie: movie) or the query names an artist and an album (album). Ids and dest paths must be unique within the ticket; dest paths must lie inside the configured allowed roots. */
+        /**
+         * @description Give `search` or `query_context` (not both), and at least one track or non-image item. `expected` may be left out when `request_scope` implies it (tracks/track: track; full_album/discography: album; episode/season: tv_episode; movie: movie) or the query names an artist and an album (album). Ids and dest paths must be unique within the ticket; dest paths must lie inside the configured allowed roots.
+         * @example {
+         *       "constraints": {
+         *         "bitrate_kbps": 320,
+         *         "embed_cover": true,
+         *         "format": "ogg_vorbis"
+         *       },
+         *       "images": [
+         *         {
+         *           "catalog_image_id": "img1",
+         *           "dest_path": "/media/albums/ok-computer/cover.jpg",
+         *           "type": "cover_front"
+         *         }
+         *       ],
+         *       "metadata_to_embed": {
+         *         "album": "OK Computer",
+         *         "artist": "Radiohead",
+         *         "year": 1997
+         *       },
+         *       "priority": 100,
+         *       "request_scope": "full_album",
+         *       "search": {
+         *         "album": "OK Computer",
+         *         "artist": "Radiohead",
+         *         "year": 1997
+         *       },
+         *       "tracks": [
+         *         {
+         *           "catalog_track_id": "t1",
+         *           "dest_path": "/media/albums/ok-computer/d1t01.ogg",
+         *           "disc_number": 1,
+         *           "duration_secs": 284,
+         *           "name": "Airbag",
+         *           "track_number": 1
+         *         }
+         *       ]
+         *     }
+         */
         TicketRequest: {
             priority?: number;
             dry_run?: boolean;
