@@ -38,6 +38,8 @@ TEXT_PATTERN = rf"[^{CONTROL}]*[^\s{CONTROL}][^{CONTROL}]*"
 MAX_TEXT = 1000
 
 M = TypeVar("M", bound=BaseModel)
+# Ways to say enough when no single field is required: (fields given, fields left out).
+Alternatives = tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
 
 
 class StrictModel(BaseModel):
@@ -76,8 +78,6 @@ def _takes_int(annotation: Any) -> bool:
     kinds = [bare(k) for k in get_args(top)] if get_origin(top) in (Union, UnionType) else [top]
     return int in kinds and float not in kinds
 
-
-Alternatives = tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
 
 
 def _alternatives_schema(schema: dict[str, Any], alternatives: Alternatives) -> None:
@@ -124,9 +124,8 @@ class _NoNullSchema(GenerateJsonSchema):
         return self.generate_inner(schema["schema"])
 
     def default_schema(self, schema: core_schema.WithDefaultSchema) -> JsonSchemaValue:
-        inner = self.generate_inner(schema["schema"])
-        if schema.get("default") is None:
-            return inner
+        if schema.get("default") is None:  # "leave it out", not a default of null
+            return self.generate_inner(schema["schema"])
         return super().default_schema(schema)
 
     def field_title_should_be_set(self, schema: Any) -> bool:
