@@ -200,6 +200,8 @@ def _schemas() -> dict[str, Any]:
                 "message": {"type": "string"},
                 "errors": {"type": "array", "items": _ref("FieldError")},
                 "current_state": {"type": "string"},
+                "service": {"type": "string", "description": "NotConfigured (409) and "
+                            "ExternalServiceError (502): which service"},
             },
         },
         "FieldError": {

@@ -1050,6 +1050,8 @@ export interface components {
             message: string;
             errors?: components["schemas"]["FieldError"][];
             current_state?: string;
+            /** @description NotConfigured (409) and ExternalServiceError (502): which service */
+            service?: string;
         };
         FieldError: {
             field: string;
