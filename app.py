@@ -6,18 +6,20 @@ import functools
 import logging
 import os
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import boto3
 from chalice.app import Chalice, Rate, Request, Response, WebsocketEvent
+from pydantic import BaseModel
 
 from chalicelib.adapters.observability.lambda_logging import (
     begin_invocation,
     configure_lambda_logging,
 )
 from chalicelib.adapters.observability.tracing import traced
+from chalicelib.api import params
 from chalicelib.api.openapi import openapi_document
 from chalicelib.api.request_text import check_request_text, parse_json_body
 from chalicelib.api.responses import error_response, json_response
@@ -29,6 +31,8 @@ from chalicelib.domain.audit import AuditEventType
 from chalicelib.domain.catalog import RetentionPolicy
 from chalicelib.domain.codec import ticket_to_dict
 from chalicelib.domain.errors import FieldError, Forbidden, PayloadTooLarge, ValidationError
+from chalicelib.domain.schema_types import validate
+from chalicelib.domain.states import TicketState
 from chalicelib.ports import TicketFilter
 from chalicelib.realtime import lambda_events as realtime_events
 from chalicelib.realtime.service import RealtimeService
@@ -37,7 +41,6 @@ from chalicelib.services.catalog_view import CatalogView
 from chalicelib.services.reconciler import reconcile
 from chalicelib.services.search_testing import SearchTester
 from chalicelib.services.stats import DEFAULT_WINDOW, ProcessingStats, parse_window
-from chalicelib.services.tickets import parse_limit, parse_state
 from chalicelib.services.training_export import export_training_jsonl
 from chalicelib.stage_handlers import handle_records, sqs_records
 
@@ -57,6 +60,8 @@ API = "/api/v1"
 BODY_TYPES = ["application/json", "application/x-www-form-urlencoded", "text/plain"]
 BODILESS = ("GET", "HEAD", "DELETE")
 _services: Services | None = None
+DEFAULT_PAGE = 50
+M = TypeVar("M", bound=BaseModel)
 
 
 def get(path: str) -> Callable[..., Any]:
@@ -168,6 +173,17 @@ def _query(name: str) -> str | None:
     return value if value is None else str(value)
 
 
+def _params(model: type[M]) -> M:
+    """The query string as `model`, or ValidationError naming each bad parameter."""
+    raw: Mapping[str, str] = _request().query_params or {}
+    return validate(model, {k: str(v) for k, v in raw.items()})
+
+
+def _body_as(model: type[M], required: bool = True) -> M:
+    """The JSON body as `model` (the same model the OpenAPI document publishes)."""
+    return validate(model, _body(required))
+
+
 def _body(required: bool = True) -> dict[str, Any]:
     raw = _request().raw_body or b""
     limit = services().config.server.max_body_bytes
@@ -181,27 +197,6 @@ def _body(required: bool = True) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise ValidationError(FieldError("body", "must be a JSON object"))
     return body
-
-
-def _time(name: str) -> datetime | None:
-    raw = _query(name)
-    if raw is None:
-        return None
-    if not raw.strip():
-        raise ValidationError(FieldError(name, "must not be empty (leave the parameter out)"))
-    if len(raw) == 10:  # a bare date, as in the design's example: UTC midnight
-        try:
-            return datetime.combine(date.fromisoformat(raw), time.min, UTC)
-        except ValueError as e:
-            raise ValidationError(FieldError(name, "must be a date (YYYY-MM-DD) or an "
-                                                   "ISO 8601 date-time")) from e
-    try:
-        value = datetime.fromisoformat(raw.replace("Z", "+00:00").replace(" ", "+"))
-    except ValueError as e:
-        raise ValidationError(FieldError(name, "must be an ISO 8601 date-time")) from e
-    if value.tzinfo is None:
-        raise ValidationError(FieldError(name, "must include a time zone (e.g. Z)"))
-    return value
 
 
 # --- tickets ------------------------------------------------------------------------------
@@ -225,16 +220,17 @@ def list_tickets(who: Identity) -> dict[str, Any]:
     if _query("offset") is not None:
         raise ValidationError(FieldError("offset", "is not supported: page with 'cursor' "
                                                    "(each page's answer gives the next one)"))
-    filt = TicketFilter(state=parse_state(_query("state")), requested_by=_query("requested_by"))
-    limit, cursor = parse_limit(_query("limit")), _query("cursor")
-    page = services().tickets.list_tickets(filt, who, limit, cursor)
+    q = _params(params.TicketListQuery)
+    filt = TicketFilter(state=TicketState(q.state) if q.state else None,
+                        requested_by=q.requested_by)
+    page = services().tickets.list_tickets(filt, who, q.limit or DEFAULT_PAGE, q.cursor)
     return {"tickets": [ticket_to_dict(t) for t in page.items], "cursor": page.cursor}
 
 
 @delete(f"{API}/ticket/{{ticket_id}}")
 @endpoint()
 def cancel_ticket(who: Identity, ticket_id: str) -> dict[str, Any]:
-    reason = _query("reason") or ""
+    reason = _params(params.CancelQuery).reason or ""
     return ticket_to_dict(services().tickets.cancel(ticket_id, who, reason))
 
 
@@ -247,15 +243,15 @@ def ticket_flow(who: Identity, ticket_id: str) -> dict[str, Any]:
 @post(f"{API}/ticket/{{ticket_id}}/approve")
 @endpoint()
 def approve_ticket(who: Identity, ticket_id: str) -> dict[str, Any]:
-    body = _body(required=False)
-    return ticket_to_dict(services().tickets.approve(ticket_id, who, body.get("candidate_idx")))
+    body = _body_as(params.ApproveBody, required=False)
+    return ticket_to_dict(services().tickets.approve(ticket_id, who, body.candidate_idx))
 
 
 @post(f"{API}/ticket/{{ticket_id}}/reject")
 @endpoint()
 def reject_ticket(who: Identity, ticket_id: str) -> dict[str, Any]:
-    body = _body(required=False)
-    return ticket_to_dict(services().tickets.reject(ticket_id, who, body.get("reason")))
+    body = _body_as(params.RejectBody, required=False)
+    return ticket_to_dict(services().tickets.reject(ticket_id, who, body.reason))
 
 
 @post(f"{API}/ticket/{{ticket_id}}/retry")
@@ -268,63 +264,62 @@ def retry_ticket(who: Identity, ticket_id: str) -> dict[str, Any]:
 @post(f"{API}/ticket/{{ticket_id}}/force-search")
 @endpoint(admin=True)
 def force_search(who: Identity, ticket_id: str) -> dict[str, Any]:
-    body = _body()
-    return ticket_to_dict(services().tickets.force_search(ticket_id, who, body.get("query")))
+    body = _body_as(params.ForceSearchBody)
+    return ticket_to_dict(services().tickets.force_search(ticket_id, who, body.query))
 
 
 @post(f"{API}/ticket/{{ticket_id}}/force-magnet")
 @endpoint(admin=True)
 def force_magnet(who: Identity, ticket_id: str) -> dict[str, Any]:
-    body = _body()
-    return ticket_to_dict(services().tickets.force_magnet(ticket_id, who, body.get("magnet_uri")))
+    body = _body_as(params.ForceMagnetBody)
+    return ticket_to_dict(services().tickets.force_magnet(ticket_id, who, body.magnet_uri))
 
 
 @post(f"{API}/search/test")
 @endpoint()
 def search_test(who: Identity) -> dict[str, Any]:
-    return SearchTester(services().searching).run(_body(), who)
+    body = _body_as(params.SearchTestBody)
+    return SearchTester(services().searching).run(body.model_dump(exclude_none=True), who)
 
 
 # --- catalog lookups: candidates, or a ticket skeleton for a picked entry --------------------
 @post(f"{API}/music/album")
 @endpoint()
 def music_album(who: Identity) -> dict[str, Any]:
-    return services().lookup.album(_body())
+    body = _body_as(params.AlbumLookupBody)
+    return services().lookup.album(body.model_dump(exclude_none=True))
 
 
 @post(f"{API}/video/movie")
 @endpoint()
 def video_movie(who: Identity) -> dict[str, Any]:
-    return services().lookup.movie(_body())
+    body = _body_as(params.MovieLookupBody)
+    return services().lookup.movie(body.model_dump(exclude_none=True))
 
 
 @post(f"{API}/video/episode")
 @endpoint()
 def video_episode(who: Identity) -> dict[str, Any]:
-    return services().lookup.episode(_body())
+    body = _body_as(params.EpisodeLookupBody)
+    return services().lookup.episode(body.model_dump(exclude_none=True))
 
 
 # --- audit --------------------------------------------------------------------------------
 @get(f"{API}/audit")
 @endpoint()
 def list_audit(who: Identity) -> dict[str, Any]:
-    ticket_id = _query("ticket_id")
+    q = _params(params.AuditQuery)
+    ticket_id = q.ticket_id
     if not who.is_admin:
         if not ticket_id:
             raise Forbidden("only administrators may read the whole audit log; give ticket_id")
         services().tickets.get(ticket_id, who)  # checks ownership
-    raw_type = _query("event_type")
-    try:
-        event_type = AuditEventType(raw_type) if raw_type else None
-    except ValueError as e:
-        allowed = ", ".join(t.value for t in AuditEventType)
-        raise ValidationError(FieldError("event_type", f"must be one of: {allowed}")) from e
-    start, end = _time("from"), _time("to")
-    if start and end and start > end:
+    event_type = AuditEventType(q.event_type) if q.event_type else None
+    if q.since and q.until and q.since > q.until:
         raise ValidationError(FieldError("from", "must not be after 'to'"))
     page = services().audit_log.query(
-        ticket_id=ticket_id, event_type=event_type, start=start, end=end,
-        limit=parse_limit(_query("limit")), cursor=_query("cursor"),
+        ticket_id=ticket_id, event_type=event_type, start=q.since, end=q.until,
+        limit=q.limit or DEFAULT_PAGE, cursor=q.cursor,
     )
     return {"events": [e.to_dict() for e in page.items], "cursor": page.cursor}
 
@@ -332,12 +327,10 @@ def list_audit(who: Identity) -> dict[str, Any]:
 @get(f"{API}/audit/export")
 @endpoint(admin=True)
 def export_audit(who: Identity) -> Response:
-    fmt = _query("format") or "jsonl"
-    if fmt != "jsonl":
-        raise ValidationError(FieldError("format", "must be jsonl"))
+    q = _params(params.ExportQuery)  # format: jsonl is the only one
     s = services()
     export = export_jsonl(s.audit_log, s.blobs, s.recorder, who.user_id, s.clock.now(),
-                          _time("from"), _time("to"))
+                          q.since, q.until)
     return Response(
         body=export.body.decode(),
         status_code=200,
@@ -352,9 +345,7 @@ def export_audit(who: Identity) -> Response:
 @get(f"{API}/training/export")
 @endpoint(admin=True)
 def export_training(who: Identity) -> Response:
-    fmt = _query("format") or "jsonl"
-    if fmt != "jsonl":
-        raise ValidationError(FieldError("format", "must be jsonl"))
+    _params(params.TrainingExportQuery)  # format: jsonl is the only one
     s = services()
     export = export_training_jsonl(s.store, s.audit_log, s.blobs, s.recorder, who.user_id,
                                    s.clock.now())
@@ -374,7 +365,7 @@ def health() -> Response:
 @get(f"{API}/stats")
 @endpoint()
 def stats(who: Identity) -> dict[str, Any]:
-    window = parse_window(_query("window"))
+    window = parse_window(_params(params.StatsQuery).window)
     counts = services().tickets.stats()
     rates = ProcessingStats(services().audit_log, services().clock).report(window)
     return {"by_state": counts, "total": services().tickets.total(),
@@ -390,7 +381,7 @@ def catalog(who: Identity) -> dict[str, Any]:
 @get(f"{API}/catalog/coverage")
 @endpoint()
 def catalog_coverage(who: Identity) -> dict[str, Any]:
-    return _catalog_view().coverage(_query("artist"))
+    return _catalog_view().coverage(_params(params.CoverageQuery).artist)
 
 
 def _catalog_view() -> CatalogView:
@@ -410,7 +401,7 @@ def get_config(who: Identity) -> dict[str, Any]:
 @get(f"{API}/openapi.json")
 @endpoint(auth=False)
 def openapi() -> dict[str, Any]:
-    return openapi_document()
+    return openapi_document(services().config.placement.allowed_roots)
 
 
 @get(f"{API}/whoami")

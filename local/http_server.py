@@ -44,6 +44,7 @@ class _PeerGateway(LocalGateway):
         return event
 
 
+_MAX_DISCARD = 1 << 20
 ROUTED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 # What a header value may not carry: CR/LF would end the header (response splitting), the
 # other control characters have no business there either.
@@ -185,9 +186,22 @@ class PeerRequestHandler(ChaliceRequestHandler):
         raise AttributeError(name)
 
     def _method_not_allowed(self) -> None:
+        self._discard_body()
         self._send_json(405, {"error": "MethodNotAllowed",
                               "message": f"method {self.command} is not allowed"},
                         {"Allow": ", ".join(ROUTED_METHODS)})
+
+    def _discard_body(self) -> None:
+        """Read the refused request's body, so the next request on this keep-alive
+        connection starts where it should (unread, it was parsed as a request line: 400)."""
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if 0 <= length <= _MAX_DISCARD and "Transfer-Encoding" not in self.headers:
+            self.rfile.read(length)
+        else:  # unknown or huge: do not read it, end the connection after answering
+            self.close_connection = True
 
 
 class _QuietServer(ThreadedHTTPServer):

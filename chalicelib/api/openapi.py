@@ -1,13 +1,44 @@
-"""The OpenAPI 3 description of the HTTP API, served at /api/v1/openapi.json."""
+"""The OpenAPI 3.1 description of the HTTP API, served at /api/v1/openapi.json.
+
+Request bodies and query parameters are the JSON Schema of the pydantic models that validate
+them (chalicelib/domain/request_schema.py, chalicelib/api/params.py), so the document cannot
+promise anything the validation refuses, or the other way round. Responses are described
+here by hand.
+"""
 
 from __future__ import annotations
 
+import copy
+import functools
+import json
+from collections.abc import Sequence
 from typing import Any
 
+from pydantic import BaseModel
+
+from chalicelib.api import params
 from chalicelib.domain.audit import AuditEventType
-from chalicelib.domain.request import ContentType, ItemKind, OutputFormat
+from chalicelib.domain.request import ContentType, ItemKind
+from chalicelib.domain.request_schema import EXAMPLE_ROOT, TicketRequestBody, dest_path_regex
+from chalicelib.domain.schema_types import json_schema
 from chalicelib.domain.states import TicketState
-from chalicelib.domain.validation import IMAGE_TYPES, REQUEST_SCOPES, RESOLUTIONS, VIDEO_CODECS
+
+# Component names for the models (and the models they contain).
+REQUEST_SCHEMAS: dict[str, type[BaseModel]] = {
+    "TicketRequest": TicketRequestBody,
+    "ApproveRequest": params.ApproveBody,
+    "RejectRequest": params.RejectBody,
+    "ForceSearchRequest": params.ForceSearchBody,
+    "ForceMagnetRequest": params.ForceMagnetBody,
+    "SearchTestRequest": params.SearchTestBody,
+    "AlbumLookupRequest": params.AlbumLookupBody,
+    "MovieLookupRequest": params.MovieLookupBody,
+    "EpisodeLookupRequest": params.EpisodeLookupBody,
+}
+NESTED_NAMES = {"QueryContextBody": "QueryContext", "TrackBody": "TrackRequest",
+                "ImageBody": "ImageRequest", "ItemBody": "ItemRequest",
+                "ConstraintsBody": "Constraints"}
+DEST_PATH_HOLDERS = ("TrackRequest", "ImageRequest", "ItemRequest")
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -24,36 +55,95 @@ ERRORS = {
     "403": _json(_ref("Error"), "Not allowed for this identity"),
     "404": _json(_ref("Error"), "No such ticket (or another user's)"),
     "409": _json(_ref("Error"), "The action does not fit the ticket's current state"),
+    "413": _json(_ref("Error"), "The request body is larger than [server] max_body_bytes"),
     "429": _json(_ref("Error"), "Too many failed authentications from this address: wait "
                                 "Retry-After seconds"),
 }
+NOT_CONFIGURED = _json(_ref("Error"), "`NotConfigured`: the service this route needs is not "
+                                      "set up in the configuration (`service` names it); or "
+                                      "the action does not fit the ticket's state")
+TICKET_ID = {"name": "ticket_id", "in": "path", "required": True,
+             "schema": {"type": "string", "minLength": 1}}
 
-TICKET_ID = {"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "string"}}
-LIMIT = {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1,
-                                                    "maximum": 200, "default": 50}}
-CURSOR = {"name": "cursor", "in": "query", "schema": {"type": "string"},
-          "description": "Opaque cursor from the previous page"}
+
+def _rename_refs(node: Any) -> Any:
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                name = value.rsplit("/", 1)[-1]
+                out[key] = f"#/components/schemas/{NESTED_NAMES.get(name, name)}"
+            else:
+                out[key] = _rename_refs(value)
+        return out
+    if isinstance(node, list):
+        return [_rename_refs(v) for v in node]
+    return node
 
 
-def _action(summary: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+@functools.cache
+def _request_components() -> dict[str, Any]:
+    components: dict[str, Any] = {}
+    for name, model in REQUEST_SCHEMAS.items():
+        schema = json_schema(model)
+        for nested, nested_schema in schema.pop("$defs", {}).items():
+            components[NESTED_NAMES.get(nested, nested)] = _rename_refs(nested_schema)
+        schema.pop("title", None)
+        components[name] = _rename_refs(schema)
+    for schema in components.values():
+        schema.pop("title", None)
+    return components
+
+
+def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """A query model's fields as OpenAPI parameters (by their names in the URL)."""
+    schema = json_schema(model)
+    required = set(schema.get("required", ()))
+    out = []
+    for name, prop in schema["properties"].items():
+        prop = dict(prop)
+        prop.pop("title", None)
+        param: dict[str, Any] = {"name": name, "in": "query", "schema": prop}
+        if "description" in prop:
+            param["description"] = prop.pop("description")
+        if name in required:
+            param["required"] = True
+        out.append(param)
+    return out
+
+
+def _body(name: str, required: bool = True) -> dict[str, Any]:
+    return {"required": required, "content": {"application/json": {"schema": _ref(name)}}}
+
+
+def _action(op_id: str, summary: str, body: str | None = None) -> dict[str, Any]:
     op: dict[str, Any] = {
+        "operationId": op_id,
         "summary": summary,
         "parameters": [TICKET_ID],
         "responses": {"200": _json(_ref("Ticket")), **ERRORS},
     }
     if body is not None:
-        op["requestBody"] = {"required": False,
-                             "content": {"application/json": {"schema": body}}}
+        required = bool(REQUEST_SCHEMAS[body].model_json_schema().get("required"))
+        op["requestBody"] = _body(body, required)
     return op
 
 
-def _lookup(summary: str, body: dict[str, Any], answer: str) -> dict[str, Any]:
-    return {"summary": summary,
-            "requestBody": {"required": True, "content": {"application/json": {
-                "schema": {"type": "object", "properties": body}}}},
-            "responses": {"200": _json(_ref(answer)), **ERRORS,
-                          "502": _json(_ref("Error"), "The catalog is not configured, "
-                                                      "down, rate limited or malformed")}}
+def _lookup(op_id: str, summary: str, body: str, answer: str) -> dict[str, Any]:
+    return {"operationId": op_id, "summary": summary, "requestBody": _body(body),
+            "responses": {"200": _json(_ref(answer)), **ERRORS, "409": NOT_CONFIGURED,
+                          "502": _json(_ref("Error"), "The catalog is down, rate limited "
+                                                      "or malformed")}}
+
+
+# Where a created ticket leads: the stateful tests (and readers) follow these.
+TICKET_LINKS = {
+    name: {"operationId": op_id, "parameters": {"ticket_id": "$response.body#/ticket_id"}}
+    for name, op_id in (("GetTicket", "getTicket"), ("CancelTicket", "cancelTicket"),
+                        ("TicketFlow", "ticketFlow"), ("ApproveTicket", "approveTicket"),
+                        ("RejectTicket", "rejectTicket"), ("RetryTicket", "retryTicket"),
+                        ("ForceSearch", "forceSearch"), ("ForceMagnet", "forceMagnet"))
+}
 
 
 def _lookup_schemas() -> dict[str, Any]:
@@ -101,7 +191,6 @@ def _lookup_schemas() -> dict[str, Any]:
 
 
 def _schemas() -> dict[str, Any]:
-    text = {"type": "string", "minLength": 1}
     return {
         "Error": {
             "type": "object",
@@ -111,95 +200,14 @@ def _schemas() -> dict[str, Any]:
                 "message": {"type": "string"},
                 "errors": {"type": "array", "items": _ref("FieldError")},
                 "current_state": {"type": "string"},
+                "service": {"type": "string", "description": "NotConfigured (409) and "
+                            "ExternalServiceError (502): which service"},
             },
         },
         "FieldError": {
             "type": "object",
             "required": ["field", "message"],
             "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
-        },
-        "QueryContext": {
-            "type": "object",
-            "description": "What to look for. `search` (music shape) is accepted as an alias.",
-            "properties": {
-                "expected": {"type": "string", "enum": [c.value for c in ContentType]},
-                "artist": text, "album": text, "title": text,
-                "year": {"type": "integer", "minimum": 1000, "maximum": 3000},
-                "season": {"type": "integer", "minimum": 0},
-                "episode": {"type": "integer", "minimum": 0},
-                "author": text, "version": text, "label": text,
-                "genres": {"type": "array", "items": {"type": "string"}},
-                "description": text,
-                "tags": {"type": "array", "items": {"type": "string"}},
-                "imdb_id": text, "musicbrainz_release_id": text,
-            },
-        },
-        "TrackRequest": {
-            "type": "object",
-            "required": ["catalog_track_id", "track_number", "name", "dest_path"],
-            "properties": {
-                "catalog_track_id": text,
-                "disc_number": {"type": "integer", "minimum": 1, "default": 1},
-                "track_number": {"type": "integer", "minimum": 1},
-                "name": text,
-                "duration_secs": {"type": "number", "minimum": 0},
-                "dest_path": {"type": "string", "description": "Absolute, inside allowed_roots"},
-                "requested": {"type": "boolean", "default": True},
-            },
-        },
-        "ImageRequest": {
-            "type": "object",
-            "required": ["catalog_image_id", "dest_path"],
-            "properties": {
-                "catalog_image_id": text,
-                "type": {"type": "string", "enum": sorted(IMAGE_TYPES)},
-                "dest_path": {"type": "string"},
-                "requested": {"type": "boolean", "default": True},
-            },
-        },
-        "ItemRequest": {
-            "type": "object",
-            "required": ["item_id", "dest_path"],
-            "properties": {
-                "item_id": text,
-                "kind": {"type": "string", "enum": [k.value for k in ItemKind]},
-                "dest_path": {"type": "string"},
-                "name": text,
-                "season": {"type": "integer"}, "episode": {"type": "integer"},
-                "disc_number": {"type": "integer"}, "track_number": {"type": "integer"},
-                "duration_secs": {"type": "number", "minimum": 0},
-                "requested": {"type": "boolean", "default": True},
-            },
-        },
-        "Constraints": {
-            "type": "object",
-            "properties": {
-                "format": {"type": "string", "enum": [f.value for f in OutputFormat]},
-                "bitrate_kbps": {"type": "integer", "minimum": 8, "maximum": 5000},
-                "sample_rate_hz": {"type": "integer"},
-                "bit_depth": {"type": "integer", "enum": [16, 24, 32]},
-                "video_codec": {"type": "string", "enum": sorted(VIDEO_CODECS)},
-                "min_resolution": {"type": "string", "enum": sorted(RESOLUTIONS)},
-                "embed_metadata": {"type": "boolean", "default": True},
-                "embed_cover": {"type": "boolean", "default": False},
-            },
-        },
-        "TicketRequest": {
-            "type": "object",
-            "description": "Give `search` or `query_context`, and `tracks` or `items`.",
-            "properties": {
-                "priority": {"type": "integer", "minimum": 0, "maximum": 65535, "default": 100},
-                "dry_run": {"type": "boolean", "default": False},
-                "request_scope": {"type": "string", "enum": sorted(REQUEST_SCOPES)},
-                "search": _ref("QueryContext"),
-                "query_context": _ref("QueryContext"),
-                "tracks": {"type": "array", "items": _ref("TrackRequest")},
-                "images": {"type": "array", "items": _ref("ImageRequest")},
-                "items": {"type": "array", "items": _ref("ItemRequest")},
-                "constraints": _ref("Constraints"),
-                "metadata_to_embed": {"type": "object",
-                                      "additionalProperties": {"type": ["string", "number"]}},
-            },
         },
         "TicketItem": {
             "type": "object",
@@ -485,8 +493,19 @@ def _schemas() -> dict[str, Any]:
     }
 
 
-def openapi_document() -> dict[str, Any]:
-    """The whole OpenAPI 3.1 document."""
+def openapi_document(allowed_roots: Sequence[str] | None = None) -> dict[str, Any]:
+    """The whole OpenAPI 3.1 document; with `allowed_roots` (the service's configuration),
+    the dest_path patterns say which roots this deployment accepts."""
+    request_schemas = copy.deepcopy(_request_components())
+    if allowed_roots is not None:
+        pattern = f"^{dest_path_regex(tuple(allowed_roots))}$"
+        for name in DEST_PATH_HOLDERS:
+            request_schemas[name]["properties"]["dest_path"]["pattern"] = pattern
+        # The example's paths under this deployment's first root, so that it is valid here.
+        root = "/" + allowed_roots[0].strip("/") if allowed_roots else EXAMPLE_ROOT
+        example = json.dumps(request_schemas["TicketRequest"]["examples"])
+        request_schemas["TicketRequest"]["examples"] = json.loads(
+            example.replace(f'"{EXAMPLE_ROOT}/', f'"{root.rstrip("/")}/'))
     return {
         "openapi": "3.1.0",
         "info": {
@@ -502,128 +521,88 @@ def openapi_document() -> dict[str, Any]:
                 "bearer": {"type": "http", "scheme": "bearer",
                            "description": "An API key, or a JWT with [auth] method = oidc"},
             },
-            "schemas": {**_schemas(), **_lookup_schemas()},
+            "schemas": {**_schemas(), **_lookup_schemas(), **request_schemas},
         },
         "paths": {
             "/api/v1/ticket": {
                 "post": {
+                    "operationId": "createTicket",
                     "summary": "Create a ticket",
-                    "requestBody": {"required": True, "content": {
-                        "application/json": {"schema": _ref("TicketRequest")}}},
-                    "responses": {"201": _json(_ref("Ticket"), "Created"), **ERRORS,
-                                  "413": _json(_ref("Error"), "Body too large")},
+                    "requestBody": _body("TicketRequest"),
+                    "responses": {"201": {**_json(_ref("Ticket"), "Created"),
+                                          "links": TICKET_LINKS}, **ERRORS},
                 }
             },
             "/api/v1/ticket/{ticket_id}": {
-                "get": {"summary": "A ticket with its state and history",
+                "get": {"operationId": "getTicket",
+                        "summary": "A ticket with its state and history",
                         "parameters": [TICKET_ID],
                         "responses": {"200": _json(_ref("Ticket")), **ERRORS}},
-                "delete": {"summary": "Cancel a ticket",
-                           "parameters": [TICKET_ID,
-                                          {"name": "reason", "in": "query",
-                                           "schema": {"type": "string"}}],
+                "delete": {"operationId": "cancelTicket", "summary": "Cancel a ticket",
+                           "parameters": [TICKET_ID, *_query_parameters(params.CancelQuery)],
                            "responses": {"200": _json(_ref("Ticket")), **ERRORS}},
             },
             "/api/v1/tickets": {
                 "get": {
+                    "operationId": "listTickets",
                     "summary": "List tickets (by state: priority then age; else newest first)",
-                    "parameters": [
-                        {"name": "state", "in": "query", "schema": _ref("TicketState")},
-                        {"name": "requested_by", "in": "query", "schema": {"type": "string"}},
-                        LIMIT, CURSOR,
-                    ],
+                    "parameters": _query_parameters(params.TicketListQuery),
                     "responses": {"200": _json(_ref("TicketPage")), **ERRORS},
                 }
             },
             "/api/v1/ticket/{ticket_id}/flow": {"get": {
+                "operationId": "ticketFlow",
                 "summary": "The Step Functions execution history of the ticket's flow",
                 "parameters": [TICKET_ID],
                 "responses": {"200": _json(_ref("Flow")), **ERRORS}}},
             "/api/v1/ticket/{ticket_id}/approve": {"post": _action(
-                "Approve a ticket awaiting approval",
-                {"type": "object", "properties": {"candidate_idx": {"type": "integer",
-                                                                    "minimum": 0}}})},
+                "approveTicket", "Approve a ticket awaiting approval", "ApproveRequest")},
             "/api/v1/ticket/{ticket_id}/reject": {"post": _action(
-                "Reject a ticket awaiting approval",
-                {"type": "object", "properties": {"reason": {"type": "string"}}})},
+                "rejectTicket", "Reject a ticket awaiting approval", "RejectRequest")},
             "/api/v1/ticket/{ticket_id}/retry": {"post": _action(
-                "Retry a failed ticket (admin only)")},
+                "retryTicket", "Retry a failed ticket (admin only)")},
             "/api/v1/ticket/{ticket_id}/force-search": {"post": _action(
-                "Search again with the given query (admin only)",
-                {"type": "object", "required": ["query"],
-                 "properties": {"query": {"type": "string", "minLength": 1}}})},
+                "forceSearch", "Search again with the given query (admin only)",
+                "ForceSearchRequest")},
             "/api/v1/ticket/{ticket_id}/force-magnet": {"post": _action(
-                "Download this magnet link instead of searching (admin only)",
-                {"type": "object", "required": ["magnet_uri"],
-                 "properties": {"magnet_uri": {"type": "string",
-                                               "pattern": "^magnet:\\?"}}})},
+                "forceMagnet", "Download this magnet link instead of searching (admin only)",
+                "ForceMagnetRequest")},
             "/api/v1/search/test": {"post": {
+                "operationId": "searchTest",
                 "summary": "Run a query through the indexers and score the results "
                            "(no ticket is created)",
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "type": "object", "required": ["query"],
-                    "properties": {
-                        "query": {"type": "string", "minLength": 1},
-                        "expected": {"type": "string",
-                                     "enum": [c.value for c in ContentType]},
-                        "artist": {"type": "string"}, "album": {"type": "string"},
-                        "title": {"type": "string"}, "year": {"type": "integer"},
-                        "season": {"type": "integer"}, "episode": {"type": "integer"}}}}}},
+                "requestBody": _body("SearchTestRequest"),
                 "responses": {"200": _json(_ref("SearchTest")), **ERRORS,
-                              "502": _json(_ref("Error"), "No indexer, or it failed")}}},
+                              "409": NOT_CONFIGURED,
+                              "502": _json(_ref("Error"), "The indexer failed")}}},
             "/api/v1/music/album": {"post": _lookup(
+                "musicAlbum",
                 "MusicBrainz: releases matching artist + album (+ year); with "
                 "musicbrainz_release_id a ticket skeleton; with release_group_id its editions",
-                {"artist": {"type": "string"}, "album": {"type": "string"},
-                 "year": {"type": "integer"},
-                 "musicbrainz_release_id": {"type": "string", "format": "uuid"},
-                 "release_group_id": {"type": "string", "format": "uuid"},
-                 "format": {"type": "string", "enum": [f.value for f in OutputFormat]}},
-                "AlbumLookup")},
+                "AlbumLookupRequest", "AlbumLookup")},
             "/api/v1/video/movie": {"post": _lookup(
+                "videoMovie",
                 "TMDB: movies matching title (+ year); with tmdb_id a ticket skeleton",
-                {"title": {"type": "string"}, "year": {"type": "integer"},
-                 "tmdb_id": {"type": "integer"},
-                 "format": {"type": "string", "enum": [f.value for f in OutputFormat]}},
-                "MovieLookup")},
+                "MovieLookupRequest", "MovieLookup")},
             "/api/v1/video/episode": {"post": _lookup(
+                "videoEpisode",
                 "TMDB: series matching a name (+ year); with tmdb_id + season its episodes "
                 "and a ticket skeleton (one episode, or the whole season)",
-                {"series": {"type": "string"}, "year": {"type": "integer"},
-                 "tmdb_id": {"type": "integer"}, "season": {"type": "integer", "minimum": 0},
-                 "episode": {"type": "integer", "minimum": 1},
-                 "format": {"type": "string", "enum": [f.value for f in OutputFormat]}},
-                "EpisodeLookup")},
+                "EpisodeLookupRequest", "EpisodeLookup")},
             "/api/v1/audit": {
                 "get": {
+                    "operationId": "listAudit",
                     "summary": "Audit events, newest first",
-                    "parameters": [
-                        {"name": "ticket_id", "in": "query", "schema": {"type": "string"}},
-                        {"name": "event_type", "in": "query",
-                         "schema": {"type": "string",
-                                    "enum": [t.value for t in AuditEventType]}},
-                        {"name": "from", "in": "query", "description": "A date-time with "
-                         "its zone, or a date (YYYY-MM-DD: UTC midnight)",
-                         "schema": {"type": "string"}},
-                        {"name": "to", "in": "query", "description": "As from",
-                         "schema": {"type": "string"}},
-                        LIMIT, CURSOR,
-                    ],
+                    "parameters": _query_parameters(params.AuditQuery),
                     "responses": {"200": _json(_ref("AuditPage")), **ERRORS},
                 }
             },
             "/api/v1/audit/export": {
                 "get": {
+                    "operationId": "exportAudit",
                     "summary": "Export the audit log as JSON Lines (also written to S3; the "
                                "location is in X-Export-Location)",
-                    "parameters": [
-                        {"name": "format", "in": "query",
-                         "schema": {"type": "string", "enum": ["jsonl"]}},
-                        {"name": "from", "in": "query",
-                         "schema": {"type": "string", "format": "date-time"}},
-                        {"name": "to", "in": "query",
-                         "schema": {"type": "string", "format": "date-time"}},
-                    ],
+                    "parameters": _query_parameters(params.ExportQuery),
                     "responses": {"200": {"description": "JSON Lines",
                                           "content": {"application/x-ndjson": {
                                               "schema": {"type": "string"}}}}, **ERRORS},
@@ -631,11 +610,11 @@ def openapi_document() -> dict[str, Any]:
             },
             "/api/v1/training/export": {
                 "get": {
+                    "operationId": "exportTraining",
                     "summary": "Every acquisition decision with its inputs, candidates, outcome "
                                "and human corrections, as JSON Lines (admin; also written to "
                                "S3, see X-Export-Location)",
-                    "parameters": [{"name": "format", "in": "query",
-                                    "schema": {"type": "string", "enum": ["jsonl"]}}],
+                    "parameters": _query_parameters(params.TrainingExportQuery),
                     "responses": {"200": {"description": "JSON Lines",
                                           "content": {"application/x-ndjson": {
                                               "schema": {"type": "string"}}}}, **ERRORS},
@@ -647,9 +626,7 @@ def openapi_document() -> dict[str, Any]:
                                                                   "Degraded")}}},
             "/api/v1/stats": {"get": {
                 "summary": "Ticket counts per state, and processing rates over a window",
-                "parameters": [{"name": "window", "in": "query",
-                                "description": "90m, 24h (default), 7d; at most 31d",
-                                "schema": {"type": "string", "pattern": "^[0-9]+[mhd]$"}}],
+                "parameters": _query_parameters(params.StatsQuery),
                 "responses": {"200": _json(_ref("Stats")), **ERRORS}}},
             "/api/v1/catalog": {"get": {
                 "summary": "Kept torrents (status, ratio, size, last used), the storage "
@@ -657,8 +634,7 @@ def openapi_document() -> dict[str, Any]:
                 "responses": {"200": _json(_ref("Catalog")), **ERRORS}}},
             "/api/v1/catalog/coverage": {"get": {
                 "summary": "An artist's albums found in kept torrents",
-                "parameters": [{"name": "artist", "in": "query", "required": True,
-                                "schema": {"type": "string"}}],
+                "parameters": _query_parameters(params.CoverageQuery),
                 "responses": {"200": _json(_ref("CatalogCoverage")), **ERRORS}}},
             "/api/v1/config": {"get": {"summary": "The configuration, secrets redacted "
                                                   "(admin only)",

@@ -41,6 +41,17 @@ class Conflict(DomainError):
     """The action does not fit the current state (or lost a race to another action)."""
 
 
+class NotConfigured(Conflict):
+    """The route needs a service the configuration does not set up (an indexer, a catalog).
+
+    409, not 502 or 503: nothing failed and retrying will not help; the operator must
+    configure `service` first."""
+
+    def __init__(self, service: str, message: str) -> None:
+        super().__init__(f"{service}: {message}", service=service)
+        self.service = service
+
+
 class InvalidTransition(Conflict):
     """A state change the transition table forbids."""
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.domain.errors import FieldError, ValidationError
+from chalicelib.domain.errors import FieldError, NotConfigured, ValidationError
 from chalicelib.domain.media_catalog import (
-    CatalogUnavailable,
     MovieSummary,
     ReleaseSummary,
     SeriesSummary,
@@ -87,13 +86,13 @@ class CatalogLookup:
 
     def _music_catalog(self) -> MusicCatalog:
         if self._music is None:
-            raise CatalogUnavailable("musicbrainz",
-                                     "not configured ([external_catalogs] musicbrainz_url)")
+            raise NotConfigured("musicbrainz",
+                                 "not configured ([external_catalogs] musicbrainz_url)")
         return self._music
 
     def _video_catalog(self) -> VideoCatalog:
         if self._video is None:
-            raise CatalogUnavailable("tmdb", "not configured ([external_catalogs] tmdb_api_key)")
+            raise NotConfigured("tmdb", "not configured ([external_catalogs] tmdb_api_key)")
         return self._video
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from chalicelib.auth.identity import Identity
 from chalicelib.content.rules import rules_for
 from chalicelib.domain.candidate import SearchQuery
-from chalicelib.domain.errors import ExternalServiceError, FieldError, ValidationError
+from chalicelib.domain.errors import FieldError, NotConfigured, ValidationError
 from chalicelib.domain.plain_text import require_plain
 from chalicelib.domain.redaction import redact_secrets
 from chalicelib.domain.request import (
@@ -82,8 +82,7 @@ class SearchTester:
     def run(self, body: dict[str, Any], who: Identity) -> dict[str, Any]:
         query, request = probe_request(body)
         if self._searching is None:
-            raise ExternalServiceError("searcher", "no indexer is configured ([searcher] url)",
-                                       retryable=False)
+            raise NotConfigured("searcher", "no indexer is configured ([searcher] url)")
         rules = rules_for(request.query.expected)
         started = time.monotonic()
         found = self._searching.search(

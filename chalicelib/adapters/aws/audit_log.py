@@ -12,11 +12,21 @@ from chalicelib.adapters.aws.cursor import decode_cursor, encode_cursor
 from chalicelib.adapters.aws.models import TableModels
 from chalicelib.adapters.aws.ticket_store import sort_time
 from chalicelib.domain.audit import AuditEvent, AuditEventType
+from chalicelib.domain.errors import FieldError, ValidationError
 from chalicelib.ports import Page
 
 log = logging.getLogger("quentin.audit")
-_KEYS = {"ticket_id", "sort", "event_type", "kind"}
 _END = "~"  # sorts after every timestamp character
+
+
+def _within(key: dict[str, Any] | None, start: datetime | None, end: datetime | None) -> None:
+    """A cursor's position must lie in the queried range: DynamoDB refuses a start key
+    outside the key condition (a cursor from the same listing with other from/to)."""
+    if key is None:
+        return
+    sort = key["sort"]["S"]
+    if (start and sort < sort_time(start)) or (end and sort > sort_time(end) + _END):
+        raise ValidationError(FieldError("cursor", "is not a valid cursor for this listing"))
 
 
 class DynamoAuditLog:
@@ -59,20 +69,24 @@ class DynamoAuditLog:
         cursor: str | None,
         newest_first: bool = True,
     ) -> Page[AuditEvent]:
-        key = decode_cursor(cursor, _KEYS)
         condition = self._range(start, end)
         type_filter = None
         if ticket_id:
             query = self._model.query
             hash_key: str = ticket_id
+            key = decode_cursor(cursor, {"ticket_id", "sort"}, ("ticket_id", ticket_id))
             if event_type:
                 type_filter = self._model.event_type == event_type.value
         elif event_type:
             query = self._model.by_type.query
             hash_key = event_type.value
+            key = decode_cursor(cursor, {"ticket_id", "sort", "event_type"},
+                                ("event_type", hash_key))
         else:
             query = self._model.by_time.query
             hash_key = "audit"
+            key = decode_cursor(cursor, {"ticket_id", "sort", "kind"}, ("kind", hash_key))
+        _within(key, start, end)
         results = query(
             hash_key,
             range_key_condition=condition,

@@ -22,7 +22,7 @@ from chalicelib.domain.magnet import known_info_hash
 from chalicelib.ports import Clock, Page
 
 MAX_PAGE = 200
-_KEYS = {"entry_id", "kind", "blocked_sort", "title_key"}
+_BY_BLOCKED = {"entry_id", "kind", "blocked_sort"}  # a page cursor: table key + index key
 
 
 def candidate_hash(candidate: TorrentCandidate) -> str | None:
@@ -76,7 +76,7 @@ class DynamoBlocklist:
             raise ValidationError(FieldError("limit", f"must be between 1 and {MAX_PAGE}"))
         results = self._model.by_blocked.query(
             "block", limit=limit, scan_index_forward=False,
-            last_evaluated_key=decode_cursor(cursor, _KEYS),
+            last_evaluated_key=decode_cursor(cursor, _BY_BLOCKED, ("kind", "block")),
         )  # fmt: skip
         items = [_entry(row) for row in results]
         more = results.last_evaluated_key if len(items) >= limit else None

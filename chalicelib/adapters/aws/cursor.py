@@ -18,8 +18,12 @@ def encode_cursor(key: dict[str, Any] | None) -> str | None:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None, expected_keys: set[str]) -> dict[str, Any] | None:
-    """The key a cursor stands for; ValidationError naming `cursor` if it is not one of ours."""
+def decode_cursor(cursor: str | None, keys: set[str],
+                  partition: tuple[str, str] | None = None) -> dict[str, Any] | None:
+    """The key a cursor stands for; ValidationError naming `cursor` if it is not one this
+    query issued: exactly the index's `keys` (the table's and the index's), each a string,
+    and the query's own `partition` (name, value). A cursor from another listing (another
+    state, requester or filter) would otherwise reach DynamoDB, which refuses it (a 500)."""
     if not cursor:
         return None
     try:
@@ -27,6 +31,10 @@ def decode_cursor(cursor: str | None, expected_keys: set[str]) -> dict[str, Any]
         key = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (binascii.Error, ValueError, UnicodeDecodeError) as e:
         raise ValidationError(FieldError("cursor", "is not a valid cursor")) from e
-    if not isinstance(key, dict) or not set(key) <= expected_keys or not key:
+    if not isinstance(key, dict) or set(key) != keys or not all(
+            isinstance(v, dict) and list(v) == ["S"] and isinstance(v["S"], str)
+            for v in key.values()):
         raise ValidationError(FieldError("cursor", "is not a valid cursor"))
+    if partition is not None and key[partition[0]]["S"] != partition[1]:
+        raise ValidationError(FieldError("cursor", "is not a valid cursor for this listing"))
     return key

@@ -19,8 +19,10 @@ from chalicelib.ports import Page
 
 MAX_PRIORITY = 65535
 _COUNT_PASSES = 3
-_KEYS = {"ticket_id", "state", "state_sort", "requested_by", "created_sort", "kind",
-         "content_key"}
+# A page's cursor holds the table's key and the index's (what DynamoDB's LastEvaluatedKey has).
+_BY_STATE = {"ticket_id", "state", "state_sort"}
+_BY_REQUESTER = {"ticket_id", "requested_by", "created_sort"}
+_BY_CREATED = {"ticket_id", "kind", "created_sort"}
 
 
 def sort_time(at: datetime) -> str:
@@ -99,7 +101,8 @@ class DynamoTicketStore:
 
     def list_by_state(self, state: TicketState, limit: int, cursor: str | None) -> Page[Ticket]:
         results = self._model.by_state.query(
-            state.value, limit=limit, last_evaluated_key=decode_cursor(cursor, _KEYS)
+            state.value, limit=limit,
+            last_evaluated_key=decode_cursor(cursor, _BY_STATE, ("state", state.value)),
         )
         return self._page(results, limit)
 
@@ -108,7 +111,8 @@ class DynamoTicketStore:
             requested_by,
             limit=limit,
             scan_index_forward=False,
-            last_evaluated_key=decode_cursor(cursor, _KEYS),
+            last_evaluated_key=decode_cursor(cursor, _BY_REQUESTER,
+                                             ("requested_by", requested_by)),
         )
         return self._page(results, limit)
 
@@ -117,7 +121,7 @@ class DynamoTicketStore:
             "ticket",
             limit=limit,
             scan_index_forward=False,
-            last_evaluated_key=decode_cursor(cursor, _KEYS),
+            last_evaluated_key=decode_cursor(cursor, _BY_CREATED, ("kind", "ticket")),
         )
         return self._page(results, limit)
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.domain.errors import ValidationError
+from chalicelib.domain.errors import NotConfigured, ValidationError
 from chalicelib.domain.media_catalog import (
     CatalogTrack,
-    CatalogUnavailable,
     Episode,
     MovieSummary,
     Release,
@@ -119,5 +118,5 @@ def test_bad_bodies_name_the_field(method: str, body: dict[str, object], field: 
 
 
 def test_a_catalog_left_unconfigured_says_which_key() -> None:
-    with pytest.raises(CatalogUnavailable, match="musicbrainz_url"):
+    with pytest.raises(NotConfigured, match="musicbrainz_url"):
         CatalogLookup(None, None, PathTemplates()).album({"artist": "a", "album": "b"})

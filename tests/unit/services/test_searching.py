@@ -7,7 +7,7 @@ import pytest
 from chalicelib.adapters.torznab.limits import InMemoryRateLimiter
 from chalicelib.domain.audit import AuditEventType as E
 from chalicelib.domain.candidate import SearchQuery
-from chalicelib.domain.errors import ExternalServiceError, ValidationError
+from chalicelib.domain.errors import NotConfigured, ValidationError
 from chalicelib.domain.indexers import RateLimited
 from chalicelib.services.search_testing import SearchTester
 from chalicelib.services.searching import SearchService
@@ -59,5 +59,5 @@ def test_search_testing_scores_what_the_indexers_found(rig: Rig) -> None:
     assert answer["total_found"] == 2 and answer["audit_event_id"]
     with pytest.raises(ValidationError, match="query"):
         SearchTester(service).run({}, ADMIN)
-    with pytest.raises(ExternalServiceError, match="no indexer"):
+    with pytest.raises(NotConfigured, match="no indexer"):
         SearchTester(None).run({"query": "x"}, ADMIN)
