@@ -63,9 +63,14 @@ SCOPE_IMPLIES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("movie",), "movie"),
 )
 
-# A path segment: no '/', no controls, and neither '.' nor '..'.
-_SEG = (rf"(?:[^/.{CONTROL}][^/{CONTROL}]*|\.[^/.{CONTROL}][^/{CONTROL}]*"
-        rf"|\.\.[^/{CONTROL}]+)")
+# Invisible format characters (bidi overrides, zero-width spaces and joiners, BOM, soft
+# hyphen): in a file name they show one name and write another.
+INVISIBLE = r"\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
+_NOT_IN_PATH = CONTROL + INVISIBLE
+# A path segment: no '/', no controls or invisible characters, and neither '.' nor '..'.
+_SEG = (rf"(?:[^/.{_NOT_IN_PATH}][^/{_NOT_IN_PATH}]*|\.[^/.{_NOT_IN_PATH}][^/{_NOT_IN_PATH}]*"
+        rf"|\.\.[^/{_NOT_IN_PATH}]+)")
 # An id names files and keys: the same, without white space first and without '\'.
 ID_REGEX = (rf"(?:[^/\\.\s{CONTROL}][^/\\{CONTROL}]*|\.[^/\\.{CONTROL}][^/\\{CONTROL}]*"
             rf"|\.\.[^/\\{CONTROL}]+)")
@@ -103,6 +108,9 @@ def check_dest_path(value: str, allowed_roots: Sequence[str]) -> str | None:
     if control is not None:
         # A newline or NUL in a file name splits log lines and breaks every tool downstream.
         return f"must not contain control characters (found U+{ord(control):04X})"
+    invisible = _INVISIBLE.search(value)
+    if invisible is not None:
+        return f"must not contain invisible characters (found U+{ord(invisible[0]):04X})"
     if not value.startswith("/"):
         return "must be an absolute path"
     segments = value.split("/")[1:]
