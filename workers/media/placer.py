@@ -15,6 +15,7 @@ Sources are copied, not moved, so a failed ticket can be retried from its work f
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
@@ -249,7 +250,16 @@ class Placer:
         for new in reversed(missing):
             journal.created_dirs.append(str(new))
             self.journals.save(journal)
-            new.mkdir()
+            try:
+                new.mkdir()
+            except FileExistsError:
+                # Another placement (a second agent, another ticket of the album) made it
+                # first: it is theirs to keep, not ours to remove on rollback.
+                journal.created_dirs.remove(str(new))
+                self.journals.save(journal)
+                if new.is_symlink() or not new.is_dir():
+                    raise
+                continue
             fsync_directory(new.parent)
         if missing:
             self._step("dirs_created", missing[0])
@@ -315,6 +325,9 @@ class Placer:
                     os.rmdir(directory)
                     fsync_directory(Path(directory).parent)
             except OSError as exc:
+                if exc.errno == errno.ENOTEMPTY:  # another placement put files there since
+                    journal.created_dirs.remove(directory)
+                    continue
                 problems.append(f"created directory {directory} not removed: {exc}")
                 continue
             journal.created_dirs.remove(directory)

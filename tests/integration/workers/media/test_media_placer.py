@@ -355,3 +355,32 @@ def test_root_reached_through_a_symlink_keeps_needed_backups(
 
     assert report.rollback is RollbackStatus.COMPLETE
     assert snapshot(library) == before
+
+
+def test_a_directory_made_by_a_concurrent_placement_is_shared_not_an_error(
+        library: Path, work: Path, sources: list[Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two agents place tickets of one album at once: both see the album folder missing, and
+    # the other one creates it between this placement's look and its mkdir.
+    target = library / "New Artist" / "New Album"
+    real_mkdir = Path.mkdir
+    raced: list[Path] = []
+
+    def racing_mkdir(self: Path, *args: object, **kwargs: object) -> None:
+        if self == target and not raced:
+            raced.append(self)
+            real_mkdir(self)  # the other placement wins the race...
+            (target / "theirs.ogg").write_bytes(b"the other ticket's track")
+        real_mkdir(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "mkdir", racing_mkdir)
+    placements = [Placement(source=s, dest=target / s.name) for s in sources]
+    fail_last = fail_at("placed", sources[-1].name, OSError(5, "disk"))
+    report = Placer([library], work, on_step=fail_last).place_all(TICKET, placements)
+    monkeypatch.undo()
+
+    assert raced, "the race was not staged"
+    assert report.failed_dest == target / sources[-1].name, report  # not at the mkdir
+    # Rolled back: our files are gone, the other placement's folder and file are kept.
+    assert sorted(p.name for p in target.iterdir()) == ["theirs.ogg"]
+    assert report.rollback is RollbackStatus.COMPLETE, report
