@@ -20,7 +20,7 @@ from chalicelib.api import params
 from chalicelib.domain.audit import AuditEventType
 from chalicelib.domain.request import ContentType, ItemKind
 from chalicelib.domain.request_schema import EXAMPLE_ROOT, TicketRequestBody, dest_path_regex
-from chalicelib.domain.schema_types import json_schema
+from chalicelib.domain.schema_types import CONTROL, json_schema
 from chalicelib.domain.states import TicketState
 
 # Component names for the models (and the models they contain).
@@ -62,8 +62,10 @@ ERRORS = {
 NOT_CONFIGURED = _json(_ref("Error"), "`NotConfigured`: the service this route needs is not "
                                       "set up in the configuration (`service` names it); or "
                                       "the action does not fit the ticket's state")
+# Path parameters never carry control characters (chalicelib/api/request_text.py).
+PATH_TEXT = f"^[^{CONTROL}]+$"
 TICKET_ID = {"name": "ticket_id", "in": "path", "required": True,
-             "schema": {"type": "string", "minLength": 1}}
+             "schema": {"type": "string", "minLength": 1, "pattern": PATH_TEXT}}
 
 
 def _rename_refs(node: Any) -> Any:
@@ -511,7 +513,13 @@ def openapi_document(allowed_roots: Sequence[str] | None = None) -> dict[str, An
         "info": {
             "title": "Quentin Torrentino",
             "version": "1.0.0",
-            "description": "Media acquisition service: tickets in, placed files out.",
+            "description": (
+                "Media acquisition service: tickets in, placed files out.\n\n"
+                "Every JSON body must be UTF-8, at most 32 levels deep, with no duplicate "
+                "keys, no NaN or Infinity, no number longer than 40 characters, no NUL or "
+                "unpaired surrogate in any string, and no control character in any key "
+                "(400 naming the field); bodies over the configured size answer 413. "
+                "Query and path parameters never contain control characters."),
         },
         "servers": [{"url": "/"}],
         "security": [{"apiKey": []}, {"bearer": []}],
@@ -656,8 +664,10 @@ def openapi_document(allowed_roots: Sequence[str] | None = None) -> dict[str, An
                                   "security": [],
                                   "parameters": [{"name": "proxy+", "in": "path",
                                                   "required": True,
-                                                  "schema": {"type": "string"}}],
+                                                  "schema": {"type": "string",
+                                                             "pattern": PATH_TEXT}}],
                                   "responses": {"200": {"description": "The file"},
+                                                "400": ERRORS["400"],
                                                 "404": _json(_ref("Error"), "No such file")}}},
         },
     }

@@ -1022,6 +1022,15 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description Invalid input; `errors` names each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such file */
                 404: {
                     headers: {

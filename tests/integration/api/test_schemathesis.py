@@ -68,8 +68,11 @@ NO_SLOWDOWN = API_KEYS_AUTH.replace('method = "api_key"', 'method = "api_key"\ns
 # token the service did not issue is refused), ids and dest paths must be unique within a
 # ticket (the schema cannot compare array items by one of their fields), and an audit range
 # must not end before it starts (nor compare two parameters).
+# Body-wide rules (chalicelib/api/request_text.py, stated in the document's description)
+# reach into fields the schema leaves open (a copied ticket's server-owned `history`).
 INEXPRESSIBLE = ("is not a valid cursor", "duplicates the dest_path of", "duplicate item id",
-                 "must not be after 'to'")
+                 "must not be after 'to'", "key must not contain control characters",
+                 "must not contain NUL characters", "is not valid Unicode (an unpaired")
 
 
 @pytest.fixture(scope="module")

@@ -144,7 +144,7 @@ class Hosts:
         body = {
             "priority": 100, "request_scope": "full_album",
             "search": {"artist": release.artist, "album": release.album, "year": 2020},
-            "tracks": [{"catalog_track_id": f"{release.artist}/{n}", "disc_number": 1,
+            "tracks": [{"catalog_track_id": f"{release.artist}-{n}", "disc_number": 1,
                         "track_number": n, "name": title, "duration_secs": TRACK_SECS,
                         "dest_path": f"{dest}/{n:02d} - {title}.ogg"}
                        for n, title in enumerate(TRACKS, 1)],
