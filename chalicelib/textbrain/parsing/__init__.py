@@ -88,6 +88,7 @@ _SOFTWARE = re.compile(
 _DISCS = KeywordPattern(("cd", "disc"), r"(?<![^\W_])(\d{1,2})[ ._-]?(?:cds?|discs?)(?![^\W_])")
 _TRAILING_DATE = re.compile(r"[\s._-]+(?:19|20)\d\d[\s._-]\d\d[\s._-]\d\d\s*$")
 _TRAILING_CODEC = re.compile(r"[\s._-]+(?:[xh]\.?26[45]|xvid|hevc)$", re.IGNORECASE)
+_CODEC_ENDS = frozenset("45dDcC")  # the last characters of the codecs of _TRAILING_CODEC
 _COUNTRY_IN_PARENS = re.compile(r"\s*\((?:US|UK|AU|CA|NZ)\)\s*$")
 # Packaging words between a series name and its season marker ("Show.COMPLETE.S01-S09").
 _TRAILING_PACKAGING = KeywordPattern(
@@ -123,12 +124,18 @@ _NAME_YEAR = re.compile(r"(?<![^\W_])[(\[]?((?:19|20)\d\d)[)\]]?$")
 
 def _series_title(body: str, marker: EpisodeMarker) -> str | None:
     name = body[: marker.start]
-    name = _TRAILING_CODEC.sub("", _TRAILING_DATE.sub("", name))
+    # The end-anchored patterns below would be tried at every separator of the name: the
+    # last character tells first whether they can match at all.
+    if name.rstrip()[-1:].isdigit():
+        name = _TRAILING_DATE.sub("", name)
+    if name.rstrip()[-1:] in _CODEC_ENDS:
+        name = _TRAILING_CODEC.sub("", name)
     packaging = _TRAILING_PACKAGING.search(name)
     if packaging is not None and packaging.start() > 0:
         name = name[: packaging.start()]
     name = clean_name(name)
-    name = _COUNTRY_IN_PARENS.sub("", name)
+    if name.endswith(")"):
+        name = _COUNTRY_IN_PARENS.sub("", name)
     if name.endswith("]") and "[" in name:
         name = _TRAILING_SQUARE.sub("", name) or name
     if " " not in name and (
@@ -261,7 +268,11 @@ def parse(
         resolution = resolution_of(stripped)
     elif kind is ReleaseKind.TV and marker is not None:
         name = _series_title(body, marker)
-        named_year = _NAME_YEAR.search(name) if name is not None and " " in name else None
+        named_year = (
+            _NAME_YEAR.search(name)
+            if name is not None and " " in name and (name[-1].isdigit() or name[-1] in ")]")
+            else None
+        )
         named_year = named_year or _BRACKETED_YEAR.search(body)
         # "Show.E04.Title.German.2022.ANiME": otherwise the first free-standing year after the
         # marker (not a piece of a date such as 2023.05.14).

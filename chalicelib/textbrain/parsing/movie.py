@@ -118,7 +118,9 @@ _TRAILING_PACKAGING = KeywordPattern(
     r"|(?:tri|tetra|quadri|penta|hexa|hepta|octa)logy)[\s._-]*$",
 )
 _TITLE_CASE_WEB = re.compile(r"Web[ ._][(\[]?(?:19|20)\d\d(?![^\W_])")
-_NAME_BREAK = re.compile(r"\s[-–]\s|--|[\s._]?[(\[{<]")
+# "[\s._]?[(\[{<]" written as two branches: a pattern that starts with something optional is
+# tried at every position, one that starts with a character class only where it can match.
+_NAME_BREAK = re.compile(r"\s[-–]\s|--|[\s._][(\[{<]|[(\[{<]")
 _GROUP_PREFIX = re.compile(r"^[a-z0-9]{3,6}-(?=[a-z0-9]+\.)")
 _LEADING_JUNK = re.compile(r"^[\s._\-:]+")
 _GROUP = re.compile(r"-\s?([A-Za-z0-9@&]+(?:[ _][A-Za-z0-9]+)?)_?(?:\[[^\]]*\])?\s*$")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from typing import TypeVar
+from typing import Any, TypeVar
 
 _T = TypeVar("_T")
 
@@ -32,7 +32,6 @@ _LEADING_BRACKET = re.compile(r"^\s*\[[^\]]*\]\s*\.?\s*")
 _LEADING_NAMED_BRACKET = re.compile(r"^\s*\[([^\W\d_][^\]]*?[ ._](?:19|20)\d\d)\]")
 _LEADING_PAREN_GENRE = re.compile(r"^\s*\([^)]*[A-Za-z][^)]*\)\s*(?=\S)")
 _ACRONYM_DOTS = re.compile(r"(?<![^\W_])[^\W\d_](?:\.[^\W\d_](?![^\W_]))+\.?")
-_SEPARATORS = re.compile(r"[._]+")
 _LEADING_JUNK_CHARS = " -:~,;+/|"
 _TRAILING_JUNK_CHARS = " -:~,;+/|([{"
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]|\{\s*\}")
@@ -95,7 +94,9 @@ def clean_name(fragment: str) -> str:
     dangling separators or unclosed brackets at either end are dropped.
     """
     text = _ACRONYM_DOTS.sub(_protect_acronym, fragment) if "." in fragment else fragment
-    text = _SEPARATORS.sub(" ", text).replace("\x00", ".")
+    # Each dot or underscore becomes a space (runs of spaces are collapsed below): two
+    # `str.replace` calls cost a tenth of a regex substitution.
+    text = text.replace(".", " ").replace("_", " ").replace("\x00", ".")
     if "()" in text or "( " in text or "[" in text or "{" in text:
         text = _EMPTY_BRACKETS.sub(" ", text)
     text = " ".join(text.split()).lstrip(_LEADING_JUNK_CHARS).rstrip(_TRAILING_JUNK_CHARS)
@@ -221,6 +222,31 @@ class KeywordPattern:
         found = self.lower_pattern.search(text.lower())
         # The match on `text` itself (its groups keep their case) starts where that one does.
         return None if found is None else self.pattern.match(text, found.start())
+
+
+def keyword_gate(keywords: tuple[str, ...]) -> re.Pattern[str]:
+    """A pattern that finds a text containing any of `keywords` (run it on lower-cased text).
+
+    The keywords are merged into a tree of alternatives by their first characters ("a(?:udio
+    |bridged)|b(?:oo(?:klet|tleg))..."): at each position `re` tests one branch per distinct
+    first character instead of one per keyword, several times faster than a flat alternation
+    of sixty words or sixty substring checks. Only whether it matches means anything: a
+    keyword that has a shorter keyword as its prefix is left out.
+    """
+    tree: dict[str, dict[str, Any]] = {}
+    for keyword in keywords:
+        node = tree
+        for char in keyword:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branches(node: dict[str, Any]) -> str:
+        if "" in node:
+            return ""  # a keyword ends here: its longer variants add nothing to a gate
+        alternatives = [re.escape(char) + branches(child) for char, child in sorted(node.items())]
+        return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+
+    return re.compile(branches(tree))
 
 
 def first_named(table: tuple[tuple[_T, KeywordPattern], ...], text: str, lower: str) -> _T | None:
