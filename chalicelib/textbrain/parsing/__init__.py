@@ -19,6 +19,7 @@ from chalicelib.textbrain.parsing.flags import (
     is_collection,
     is_discography,
     is_various_artists,
+    may_name_flags_or_editions,
     red_flags_of,
     year_range_of,
 )
@@ -299,7 +300,8 @@ def parse(
             year = year or int(air_date[:4])
         else:
             air_date = None  # "Live at Hall 2003-05-14": a concert's date, not an air date
-    flags = set(red_flags_of(body, audio_format is not None, lower))
+    flagged = may_name_flags_or_editions(lower)
+    flags = set(red_flags_of(body, audio_format is not None, lower)) if flagged else set()
     if is_various_artists(artist):
         flags.add(RedFlag.VA_COMPILATION)
     if RedFlag.AUDIOBOOK in flags and kind in (ReleaseKind.MUSIC, ReleaseKind.UNKNOWN):
@@ -328,7 +330,7 @@ def parse(
         codec=codec,
         audio_format=audio_format,
         release_group=release_group_of(stripped),
-        edition=editions_of(body, lower),
+        edition=editions_of(body, lower) if flagged else (),
         is_discography=discography,
         is_collection=is_collection(body, lower),
         disc_count=int(discs.group(1)) if discs is not None else None,

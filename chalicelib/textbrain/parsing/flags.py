@@ -148,6 +148,13 @@ def _all_keywords(patterns: tuple[tuple[object, KeywordPattern], ...]) -> tuple[
 # search (sixty substring checks, or a flat alternation of sixty words, cost several times more).
 _EDITION_GATE = keyword_gate(_all_keywords(_EDITIONS))
 _RED_FLAG_GATE = keyword_gate(_all_keywords((*_RED_FLAGS, (None, _BOOKLET))))
+_ANY_GATE = keyword_gate(_all_keywords((*_RED_FLAGS, (None, _BOOKLET), *_EDITIONS)))
+
+
+def may_name_flags_or_editions(lower: str) -> bool:
+    """False when neither `red_flags_of` nor `editions_of` can find anything in a title whose
+    lower case is `lower` (one search for both families: nine titles in ten name neither)."""
+    return _ANY_GATE.search(lower) is not None
 
 
 def editions_of(title: str, lower: str | None = None) -> tuple[str, ...]:
@@ -190,6 +197,8 @@ def is_collection(title: str, lower: str | None = None) -> bool:
 
 def year_range_of(title: str) -> tuple[int, int] | None:
     """'1969-1982', '1985 - 2015' or '1998_-_2001' as (first, last), if in order."""
+    if title.count("19") + title.count("20") < 2:
+        return None  # two years, two centuries' digits: most titles name one year or none
     match = _YEAR_RANGE.search(title)
     if match is None:
         return None

@@ -326,7 +326,12 @@ def alternative_title_of(text: str) -> str | None:
 
 def release_group_of(text: str) -> str | None:
     """The scene group after the last dash ('...x264-SPARKS' -> 'SPARKS')."""
-    match = _GROUP.search(text)
+    last = text.rfind("-")
+    if last < 0:
+        return None
+    # The group's dash is the last one, unless a bracket after the group holds dashes: start
+    # there rather than trying every dash of the title.
+    match = _GROUP.search(text, 0 if "]" in text[last:] else last)
     if match is None:
         return None
     group = match.group(1).strip()

@@ -249,16 +249,25 @@ def keyword_gate(keywords: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(branches(tree))
 
 
+def _named(pattern: KeywordPattern, text: str, lower: str, ascii_text: bool) -> bool:
+    """Whether `pattern` matches `text`; `lower` is `text.lower()`, `ascii_text` its isascii()."""
+    if pattern.lower_pattern is not None and ascii_text:
+        return pattern.lower_pattern.search(lower) is not None
+    return pattern.pattern.search(text) is not None
+
+
 def first_named(table: tuple[tuple[_T, KeywordPattern], ...], text: str, lower: str) -> _T | None:
     """The name of the first pattern of `table` that matches `text` (`lower` is its lower case).
 
     `KeywordPattern.search` inlined: a family of a dozen patterns is tried on every title, and
-    the method calls cost more than the keyword checks themselves.
+    the method calls cost more than the keyword checks themselves. Only whether a pattern
+    matches counts here, so the lower-cased text is searched as it is (no second lower()).
     """
+    ascii_text = text.isascii()
     for name, pattern in table:
         for keyword in pattern.keywords:
             if keyword in lower:
-                if pattern.search_all(text) is not None:
+                if _named(pattern, text, lower, ascii_text):
                     return name
                 break
     return None
@@ -269,10 +278,11 @@ def all_named(
 ) -> tuple[_T, ...]:
     """The names of every pattern of `table` that matches `text`, in table order."""
     found = []
+    ascii_text = text.isascii()
     for name, pattern in table:
         for keyword in pattern.keywords:
             if keyword in lower:
-                if pattern.search_all(text) is not None:
+                if _named(pattern, text, lower, ascii_text):
                     found.append(name)
                 break
     return tuple(found)
