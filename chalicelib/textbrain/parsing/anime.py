@@ -13,7 +13,6 @@ number after the name or alone in a bracket. The series name is what precedes th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -70,8 +69,7 @@ def may_have_absolute_marker(title: str) -> bool:
     return _CANDIDATE.search(title.lower()) is not None
 
 
-@dataclass(frozen=True)
-class AbsoluteMarker:
+class AbsoluteMarker(NamedTuple):
     """An absolute episode marker: where the name ends, the episodes, a year in the name."""
 
     name: str

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from chalicelib.textbrain.parsing.tokens import KeywordPattern, L, R, clean_name, literal_first
 
@@ -127,8 +127,7 @@ _GROUP = re.compile(r"-\s?([A-Za-z0-9@&]+(?:[ _][A-Za-z0-9]+)?)_?(?:\[[^\]]*\])?
 _NOT_GROUPS = frozenset({"dl", "rip", "hd", "ray", "x264", "x265", "h264", "h265", "r", "ma", "ts"})
 
 
-@dataclass(frozen=True)
-class NameSpan:
+class NameSpan(NamedTuple):
     """Where the name of a title ends, and the year named after it."""
 
     end: int

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from chalicelib.textbrain.parsing.tokens import KeywordPattern, L, R
 
@@ -252,8 +252,7 @@ _EPISODE_BEFORE = re.compile(r"(?<!\d)(?<!\d\.)(\d{1,4})(?:-?я|-?й)?[ ._]*$")
 _EPISODE_AFTER = re.compile(r"[ ._:№#]*(\d{1,4})(?!\d)(?:[ ._]*-[ ._]*(\d{1,4})(?!\d))?")
 
 
-@dataclass(frozen=True)
-class EpisodeMarker:
+class EpisodeMarker(NamedTuple):
     """Where the season/episode marker starts in the title, and what it says."""
 
     start: int
