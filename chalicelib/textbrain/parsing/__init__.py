@@ -116,9 +116,11 @@ _TRAILING_VOLUME = re.compile(
     re.IGNORECASE,
 )
 _BRACKETED = re.compile(r"\[[^\]]*\]|\([^)]*\)")
+# The century's first digit is matched first and the look-behinds read back from it: a pattern
+# that starts with a character class is tried only where that class matches.
 _LATER_YEAR = re.compile(
-    r"(?=[12])(?<![^\W_])(?<!\d[.-])(?<![Cc]ap\.)((?:19|20)\d\d)(?![^\W_])(?![.-]\d)"
-    r"(?!\s*[-–]\s*\d)"
+    r"([12](?<![^\W_][12])(?<!\d[.-][12])(?<![Cc]ap\.[12])(?:(?<=1)9|(?<=2)0)\d\d)(?![^\W_])"
+    r"(?![.-]\d)(?!\s*[-–]\s*\d)"
 )
 _NAME_YEAR = re.compile(r"(?<![^\W_])[(\[]?((?:19|20)\d\d)[)\]]?$")
 

@@ -554,7 +554,7 @@ def _ordinal_season(text: str) -> EpisodeMarker | None:
 # pattern that starts at every digit).
 _JOINED = re.compile(r"[._](?<=\d[._])(\d{2,3})(?!\d)(?![._]\d)")
 _LEADING_JOINED = re.compile(r"(\d)-(\d{2})(?=[ .])")
-_LATER_YEAR = re.compile(r"(?=[12])(?<!\d)(?:19|20)\d\d(?!\d)")
+_LATER_YEAR = re.compile(r"[12](?<!\d[12])(?:(?<=1)9|(?<=2)0)\d\d(?!\d)")
 _JOINED_AFTER = re.compile(r"$|[ \]]|[._-][^\W\d_]|\.?$")
 
 
