@@ -63,6 +63,8 @@ def strip_leading_noise(title: str, keep_parenthesised: bool = True) -> str:
     A leading parenthesised group is kept unless `keep_parenthesised` is False, because it is
     part of some names ("(500) Days of Summer") but a genre label in music feeds.
     """
+    if title.lstrip()[:1] not in "[{(" and _LEADING_SITE.match(title) is None:
+        return title  # most titles: no bracket first and no site name, nothing to strip
     previous = None
     while previous != title:
         previous = title
