@@ -280,13 +280,31 @@ def _step_back_over_weak_tags(text: str, end: int) -> int:
     return end
 
 
+# Tags after a name that state the release's language, of its sound or of its subtitles.
+_LANGUAGE_STATED = re.compile(
+    L
+    + r"(?:german|french|truefrench|english|italian|spanish|russian|japanese|korean|hindi"
+    r"|polish|dutch|latino|castellano|swedish|danish|norwegian|finnish|multi|vostfr|vost|vff"
+    r"|vfq|subfrench)"
+    + R,
+    _I,
+)
+
+
 def _named_again(text: str, match: re.Match[str], end: int) -> bool:
-    """'Immersion.French.2011.QC.FRENCH.DVDR': a language word before the year that the tags
-    after the name state again is a word of the name (a release states its language once)."""
-    word = match.group().strip(" ._-[](){}").lower()
+    """Whether a language word before the year is a word of the name, not the release's
+    language. A release states its language once: when the tags after the name state one
+    ('Immersion.French.2011.QC.FRENCH.DVDR', 'The Good German (2006) VOSTFR'), the word
+    before them belongs to the name. And English, the language releases leave unsaid,
+    is labelled the scene way (ENGLISH) when it is: 'Johnny English 2003 1080p' names a film,
+    'Der.Film.deines.Lebens.German.2011' a German release."""
+    written = text[match.start() : match.end()].strip(" ._-[](){}")
+    word = written.lower()
     if word not in _LANGUAGE_WORDS:
         return False
-    return re.search(L + re.escape(word) + R, text[end:], _I) is not None
+    if word == "english" and not written.isupper():
+        return True
+    return _LANGUAGE_STATED.search(text, end) is not None
 
 
 def movie_title(text: str, tag: int | None = -1) -> tuple[str | None, int | None]:

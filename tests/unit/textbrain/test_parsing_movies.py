@@ -62,6 +62,13 @@ def test_a_broadcaster_alone_is_still_a_name() -> None:
         ("Johnny.English.2003.ENGLISH.1080p.BluRay.x264-GRP", "Johnny English"),
         # Stated once, before the tags: the language of the release.
         ("Der.Film.deines.Lebens.German.2011.PAL.DVDR-GRP", "Der Film deines Lebens"),
+        ("Ein.Sommer.am.See.German.2018.DL.1080p.BluRay.x264-GRP", "Ein Sommer am See"),
+        # Another language stated in the tags (dubbed, multi-language, subtitled).
+        ("The.Last.Dutch.2016.720p.BluRay.MULTi.x264-GRP", "The Last Dutch"),
+        ("Hidden Spanish (2014) VOSTFR 1080p WEBRip", "Hidden Spanish"),
+        # English is labelled the scene way when it is a tag; as a word it is the name's.
+        ("Teaching.English.2019.1080p.WEB-DL.x264-GRP", "Teaching English"),
+        ("Some.Film.ENGLISH.2010.720p.BluRay.x264-GRP", "Some Film"),
     ],
 )
 def test_a_language_before_the_year_is_a_name_word_when_the_tags_state_it_again(
