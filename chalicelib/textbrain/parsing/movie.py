@@ -117,6 +117,8 @@ _TRAILING_PACKAGING = KeywordPattern(
     r"[\s._-]+(?:collection|box[\s._]?set|(?:full|complete)[\s._]series"
     r"|(?:tri|tetra|quadri|penta|hexa|hepta|octa)logy)[\s._-]*$",
 )
+# A year in front of a name, then the name's first word: "2008 - The Incredible Hulk".
+_FILED_UNDER_YEAR = re.compile(r"((?:19|20)\d\d)(?:[ ]*[-–:][ ]*|[ ]+)(?=[^\W_])")
 _TITLE_CASE_WEB = re.compile(r"Web[ ._][(\[]?(?:19|20)\d\d(?![^\W_])")
 # "[\s._]?[(\[{<]" written as two branches: a pattern that starts with something optional is
 # tried at every position, one that starts with a character class only where it can match.
@@ -328,6 +330,13 @@ def movie_title(text: str, tag: int | None = -1) -> tuple[str | None, int | None
     if packaging is not None and packaging.start() > 0:
         name_part = name_part[: packaging.start()]
     name = clean_name(name_part)
+    if span.year is not None and name[:1] in "12":
+        filed = _FILED_UNDER_YEAR.match(name)
+        if filed is not None and int(filed.group(1)) == span.year:
+            # "2008 - The Incredible Hulk (2008)": a collection's files sorted by year. A
+            # leading number that differs from the year is the name's ("2001 A Space
+            # Odyssey 1968"), and a year alone is a name ("1917 (2019)").
+            name = name[filed.end() :]
     return (name or None), span.year
 
 

@@ -82,3 +82,27 @@ def test_a_title_case_web_before_the_year_is_a_name_word() -> None:
         "The Girl in the Spiders Web"
     )
     assert parse("Some.Movie.WEB.2019.1080p.x264-GRP").title == "Some Movie"
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "year"),
+    [
+        # A collection's files named after their year first: the same year again after the name.
+        ("2010 - Iron Man 2 (2010) [1080p]", "Iron Man 2", 2010),
+        ("1999.The.Matrix.1999.1080p.BluRay.x264-GRP", "The Matrix", 1999),
+        ("2014 Interstellar 2014 720p WEB-DL", "Interstellar", 2014),
+        # A number that differs from the year, or a year alone, is the name.
+        (
+            "2010.The.Year.We.Make.Contact.1984.1080p.BluRay.x264-GRP",
+            "2010 The Year We Make Contact",
+            1984,
+        ),
+        ("1917 (2019) 1080p WEB-DL", "1917", 2019),
+        ("1984.1984.720p.BluRay.x264-GRP", "1984", 1984),
+    ],
+)
+def test_a_year_in_front_of_the_name_is_dropped_when_the_year_follows_the_name(
+    title: str, name: str, year: int
+) -> None:
+    release = parse(title)
+    assert (release.title, release.year) == (name, year)
