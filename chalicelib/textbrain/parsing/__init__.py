@@ -148,6 +148,24 @@ def _series_title(body: str, marker: EpisodeMarker) -> str | None:
     return name or None
 
 
+# A file name that starts with its episode number and goes on with the episode's title.
+_NUMBERED_FILE = re.compile(r"(\d{1,3})(?:[ ._]*-[ ._]*|[ ._]+)(?=[^\W\d_])")
+
+
+def _numbered_file_in_season(body: str) -> EpisodeMarker | None:
+    """'Show/Season 1/02 The Invitation', 'Show.S01.1080p/02 - Pilot': a file in a folder of
+    one season, named by its episode number and title. The season and the series come from
+    the folders; the number first in the file name is the episode."""
+    folders, _, file_name = body.rpartition("/")
+    numbered = _NUMBERED_FILE.match(file_name)
+    if numbered is None:
+        return None
+    season = find_explicit_marker(folders)
+    if season is None or season.episodes or len(season.seasons) != 1:
+        return None
+    return EpisodeMarker(season.start, season.seasons, (int(numbered.group(1)),))
+
+
 def _bracketed_after_number(body: str, marker: EpisodeMarker) -> bool:
     """'Series 46 (S2-23)': a season marker in brackets right after a bare number is an
     alternative numbering of that (absolute) episode."""
@@ -223,7 +241,8 @@ def parse(
             first_tags.append(first_strong_tag(text))
         return first_tags[0]
 
-    marker = find_explicit_marker(body)
+    marker = _numbered_file_in_season(body) if "/" in body else None
+    marker = marker or find_explicit_marker(body)
     absolute: AbsoluteMarker | None = None
     alternative = marker is not None and _bracketed_after_number(body, marker)
     if (marker is None and may_have_absolute_marker(stripped)) or alternative:

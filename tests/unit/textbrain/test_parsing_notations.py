@@ -276,3 +276,27 @@ def test_volumes_end_names(title: str) -> None:
 
 def test_a_films_volume_stays_in_its_name() -> None:
     assert parse("Kill.Bill.Vol.1.2003.1080p.BluRay.x264-GRP").title == "Kill Bill Vol 1"
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "seasons", "episodes"),
+    [
+        # A file in a season's folder, named by its episode number and title.
+        ("Harbor Lights/Season 2/07 The Lighthouse Keeper.mkv", "harbor lights", (2,), (7,)),
+        ("Harbor.Lights.S03.720p.WEB-DL/04 - Low Tide.mkv", "harbor lights", (3,), (4,)),
+        ("Green Valley/Saison 1/12_Le_Retour.avi", "green valley", (1,), (12,)),
+        # The file's own marker still wins; a folder of several seasons names no one season.
+        ("Harbor Lights/Season 2/Harbor.Lights.S02E05.mkv", "harbor lights", (2,), (5,)),
+        ("Harbor Lights/Seasons 1-3/Extras.mkv", "harbor lights", (1, 2, 3), ()),
+    ],
+)
+def test_a_numbered_file_in_a_season_folder_is_that_episode(
+    title: str, name: str, seasons: tuple[int, ...], episodes: tuple[int, ...]
+) -> None:
+    assert _read(title) == (name, seasons, episodes)
+
+
+def test_a_numbered_track_in_an_album_folder_is_no_episode() -> None:
+    release = parse("Some Band - Early Days/CD1/03 Night Drive.flac")
+    assert release.content_type is ReleaseKind.MUSIC
+    assert release.episodes == ()
