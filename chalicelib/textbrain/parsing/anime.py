@@ -227,7 +227,10 @@ def find_absolute_marker(title: str, numbered: bool = False) -> AbsoluteMarker |
             episodes = _episodes_of(text, False)
             if (
                 episodes is not None
-                and _ends_here(following, tokens, position)
+                and (
+                    _ends_here(following, tokens, position)
+                    or (bool(name) and _titled(text, following))
+                )
                 and (previous_dash or evidence or not text.isdigit())
                 and not (not previous_dash and _number_follows_dash(tokens, position))
                 and not _worded_later(tokens, position)
@@ -308,6 +311,21 @@ def _ends_here(following: _Token | None, tokens: list[_Token], position: int) ->
     if following is None or following.bracket or following.text in _DASHES:
         return True
     return _is_tag(following.text) or following.text.lower() in ("end", "final", "fin")
+
+
+def _titled(text: str, following: _Token | None) -> bool:
+    """'Show - 02 The Invitation', '[Grp] Show 01 Role Play [CRC]': a zero-padded number after
+    a name and followed by words is an episode and its title (names do not pad their numbers;
+    "00" is a name's, as in "Gundam 00", and "007" an agent's). The caller asks for a name
+    before it: a number first ("01 The Pilot") is a file's, not a series'."""
+    return (
+        len(text) == 2
+        and text[0] == "0"
+        and text[1] in "123456789"
+        and following is not None
+        and not following.bracket
+        and following.text[:1].isalpha()
+    )
 
 
 def _bracketed_name(tokens: list[_Token], leading: int) -> AbsoluteMarker | None:

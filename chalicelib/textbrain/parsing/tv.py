@@ -183,10 +183,11 @@ _SEASON_EPISODE = re.compile(
 _LATER_EPISODE = re.compile(
     L + r"(?:episod(?:es?|io)|[eé]pisodes?|epi|eps?|e)[ ._]?\.?(\d{1,3})(?![\dpi])" + R
 )
-# "S05DVD2", "S02D1", "S01Disc3": a season pack's disc glued to the season.
+# "S05DVD2", "S02D1", "S01Disc3": a season pack's disc glued to the season. A possessive's S
+# is none ("Ocean's 11").
 # L + "s" written as "s" then the look-behind: a leading literal lets `re` skip to each "s".
 _SEASON_PACK = re.compile(
-    r"s(?<![^\W_]s)(\d{1,4}| \d{1,2})(?:-s?(\d{1,4})|"
+    r"s(?<![^\W_]s)(?<!['’]s)(\d{1,4}| \d{1,2})(?:-s?(\d{1,4})|"
     + _SEP
     + r"*-"
     + _SEP
