@@ -117,6 +117,7 @@ _TRAILING_PACKAGING = KeywordPattern(
     r"[\s._-]+(?:collection|box[\s._]?set|(?:full|complete)[\s._]series"
     r"|(?:tri|tetra|quadri|penta|hexa|hepta|octa)logy)[\s._-]*$",
 )
+_LEADING_YEAR = re.compile(r"[(\[]((?:19|20)\d\d)[)\]][\s._-]*(?=\w)")
 # A year in front of a name, then the name's first word: "2008 - The Incredible Hulk".
 _FILED_UNDER_YEAR = re.compile(r"((?:19|20)\d\d)(?:[ ]*[-–:][ ]*|[ ]+)(?=[^\W_])")
 _TITLE_CASE_WEB = re.compile(r"Web[ ._][(\[]?(?:19|20)\d\d(?![^\W_])")
@@ -324,7 +325,19 @@ def movie_title(text: str, tag: int | None = -1) -> tuple[str | None, int | None
     label = _LEADING_LABEL.match(text)
     if label is not None and label.end() < len(text):
         text = text[label.end() :]
+    leading_year = _LEADING_YEAR.match(text) if text[:1] in "([" else None
+    if leading_year is not None and (
+        first_strong_tag(text, leading_year.end()) == leading_year.end()
+        or _WEAK_TAG.match(text, leading_year.end()) is not None
+    ):
+        leading_year = None  # "(2014) 1080p BrRip": tags follow, no name to stand for
+    if leading_year is not None:
+        # "(2000) Le follie dell'imperatore": a bracketed year in front is a label, never a
+        # name; it is the year unless the name is followed by one.
+        text = text[leading_year.end() :]
     span = name_span(text, tag if text is original else -1)
+    if leading_year is not None and span.year is None:
+        span = NameSpan(span.end, int(leading_year.group(1)))
     name_part = text[: span.end]
     packaging = _TRAILING_PACKAGING.search(name_part)
     if packaging is not None and packaging.start() > 0:

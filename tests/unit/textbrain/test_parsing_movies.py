@@ -106,3 +106,19 @@ def test_a_year_in_front_of_the_name_is_dropped_when_the_year_follows_the_name(
 ) -> None:
     release = parse(title)
     assert (release.title, release.year) == (name, year)
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "year"),
+    [
+        # A bracketed year in front is a label: the year, unless one follows the name.
+        ("(1998) La Vita Nuova - DVDRip Ita.avi", "La Vita Nuova", 1998),
+        ("(2004).Northern.Lights.720p.BluRay.x264-GRP", "Northern Lights", 2004),
+        ("(2011) Old Harbour (2012) 1080p WEB-DL", "Old Harbour", 2012),
+        # A number in brackets that is no year stays in the name.
+        ("(500) Days of Summer (2009) 1080p", "(500) Days of Summer", 2009),
+    ],
+)
+def test_a_bracketed_year_in_front_of_the_name_is_a_label(title: str, name: str, year: int) -> None:
+    release = parse(title)
+    assert (release.title, release.year) == (name, year)
