@@ -11,7 +11,7 @@ _I = re.IGNORECASE
 
 # Tags that never belong to a name: once one is seen, the name has ended.
 _STRONG_TAG = re.compile(
-    L + r"(?:[a-z]*\d{3,4}[pi](?:\d{2})?|\d{3,4} ?[x*×] ?\d{3,4}|4k|uhd\w*|hdr(?:10)?\+?"
+    L + r"(?:[a-z]*+\d{3,4}[pi](?:\d{2})?|\d{3,4} ?[x*×] ?\d{3,4}|4k|uhd\w*|hdr(?:10)?\+?"
     r"|dolby[ ._]vision|m?blu[ ._-]?ray\w*|b[dr][ ._-]?rip\w*|bd(?:25|50|mux|remux)?|brmux"
     r"|hd[ ._-]?dvd|hdrip|dvd\w*"
     r"|web[ ._-]?(?:dl|rip|mux)\w*|webdl|web|hdtv\w*|pdtv|sdtv|dsr|tvrip|hdcam|cam(?:rip)?|telesync"
@@ -51,6 +51,14 @@ _WEAK_TAG_AT_END = re.compile(_WEAK_TAG.pattern + r"[\s._\-\[\](){}]*\Z", _I)
 # The same patterns without IGNORECASE, run on lower-cased text: case-insensitive matching of
 # a large alternation is several times slower in `re` (the patterns are all lower case).
 _STRONG_TAG_LOWER = re.compile(_STRONG_TAG.pattern)
+# For searching: the same without "\w*subs", which backtracks through every word it starts at
+# and is looked for on its own where "subs" occurs ("[a-z]*+": letters never give way to the
+# digits after them, so they are not backtracked through either).
+_SUBS = r"|\w*subs"
+_STRONG_TAG_SEARCH = re.compile(_STRONG_TAG.pattern.replace(_SUBS, "", 1), _I)
+_STRONG_TAG_SEARCH_LOWER = re.compile(_STRONG_TAG_SEARCH.pattern)
+_SUBS_TAG = re.compile(L + _SUBS[1:] + R, _I)
+_SUBS_TAG_LOWER = re.compile(_SUBS_TAG.pattern)
 _WEAK_TAG_AT_END_LOWER = re.compile(_WEAK_TAG_AT_END.pattern)
 
 
@@ -141,11 +149,16 @@ def first_strong_tag(text: str, start: int = 1) -> int | None:
     """Position of the first unambiguous quality/language tag at or after `start`."""
     positions = []
     lower = _lowered(text)
-    match = (
-        _STRONG_TAG.search(text, start) if lower is None else _STRONG_TAG_LOWER.search(lower, start)
-    )
+    if lower is None:
+        match = _STRONG_TAG_SEARCH.search(text, start)
+        subs = _SUBS_TAG.search(text, start)  # a rare path: no pre-check to get wrong
+    else:
+        match = _STRONG_TAG_SEARCH_LOWER.search(lower, start)
+        subs = _SUBS_TAG_LOWER.search(lower, start) if "subs" in lower else None
     if match is not None:
         positions.append(match.start())
+    if subs is not None:
+        positions.append(subs.start())
     upper = _UPPER_LANGUAGE.search(text, start)
     if upper is not None:
         positions.append(upper.start())

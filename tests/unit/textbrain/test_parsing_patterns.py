@@ -9,6 +9,7 @@ import re
 import pytest
 
 from chalicelib.textbrain.parsing import parse
+from chalicelib.textbrain.parsing.movie import _STRONG_TAG, _UPPER_LANGUAGE, first_strong_tag
 from chalicelib.textbrain.parsing.tokens import (
     KeywordPattern,
     L,
@@ -180,3 +181,24 @@ def test_explicit_gate_lets_every_strong_marker_through() -> None:
             found += 1
             assert _EXPLICIT_GATE.search(lower) is not None, text
     assert found >= 30  # the texts do exercise the finders
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *TEXTS,
+        "Movie.Name.2019.ENG_SUBS.720p",
+        "Movie Name engsubs 2019",
+        "Movie Name hardsubs",
+        "Movie Name (Subs) x",
+        "Film Ümlaut İstanbul ESUBS 1080p",
+        "hd1080p Movie",
+    ],
+)
+def test_the_strong_tag_search_finds_what_the_whole_pattern_finds(text: str) -> None:
+    expected = [
+        match.start()
+        for match in (_STRONG_TAG.search(text, 0), _UPPER_LANGUAGE.search(text, 0))
+        if match is not None
+    ]
+    assert first_strong_tag(text, 0) == (min(expected) if expected else None)
