@@ -200,7 +200,7 @@ def find_absolute_marker(title: str, numbered: bool = False) -> AbsoluteMarker |
             if not closed:
                 name.append(text)
             continue
-        cjk_season = _CJK_SEASON.fullmatch(text)
+        cjk_season = _CJK_SEASON.fullmatch(text) if text[:1] == "第" else None
         if cjk_season is not None:
             seasons, closed = (int(cjk_season.group(1)),), True
             continue
@@ -223,7 +223,11 @@ def find_absolute_marker(title: str, numbered: bool = False) -> AbsoluteMarker |
         ):
             parts = () if partial.group(2) else (int(partial.group(1)),)
             return _marker(tokens, leading, name, token.start, parts, year, seasons)
-        if (name or named) and not _YEAR.fullmatch(text) and (previous_dash or not closed):
+        if (
+            (name or named)
+            and not (len(text) == 4 and _YEAR.fullmatch(text))
+            and (previous_dash or not closed)
+        ):
             episodes = _episodes_of(text, False)
             if (
                 episodes is not None
