@@ -19,6 +19,7 @@ from chalicelib.textbrain.parsing.flags import (
     is_collection,
     is_discography,
     is_various_artists,
+    may_name_flags_or_editions,
     red_flags_of,
     year_range_of,
 )
@@ -88,6 +89,7 @@ _SOFTWARE = re.compile(
 _DISCS = KeywordPattern(("cd", "disc"), r"(?<![^\W_])(\d{1,2})[ ._-]?(?:cds?|discs?)(?![^\W_])")
 _TRAILING_DATE = re.compile(r"[\s._-]+(?:19|20)\d\d[\s._-]\d\d[\s._-]\d\d\s*$")
 _TRAILING_CODEC = re.compile(r"[\s._-]+(?:[xh]\.?26[45]|xvid|hevc)$", re.IGNORECASE)
+_CODEC_ENDS = frozenset("45dDcC")  # the last characters of the codecs of _TRAILING_CODEC
 _COUNTRY_IN_PARENS = re.compile(r"\s*\((?:US|UK|AU|CA|NZ)\)\s*$")
 # Packaging words between a series name and its season marker ("Show.COMPLETE.S01-S09").
 _TRAILING_PACKAGING = KeywordPattern(
@@ -114,21 +116,29 @@ _TRAILING_VOLUME = re.compile(
     re.IGNORECASE,
 )
 _BRACKETED = re.compile(r"\[[^\]]*\]|\([^)]*\)")
+# The century's first digit is matched first and the look-behinds read back from it: a pattern
+# that starts with a character class is tried only where that class matches.
 _LATER_YEAR = re.compile(
-    r"(?=[12])(?<![^\W_])(?<!\d[.-])(?<![Cc]ap\.)((?:19|20)\d\d)(?![^\W_])(?![.-]\d)"
-    r"(?!\s*[-–]\s*\d)"
+    r"([12](?<![^\W_][12])(?<!\d[.-][12])(?<![Cc]ap\.[12])(?:(?<=1)9|(?<=2)0)\d\d)(?![^\W_])"
+    r"(?![.-]\d)(?!\s*[-–]\s*\d)"
 )
 _NAME_YEAR = re.compile(r"(?<![^\W_])[(\[]?((?:19|20)\d\d)[)\]]?$")
 
 
 def _series_title(body: str, marker: EpisodeMarker) -> str | None:
     name = body[: marker.start]
-    name = _TRAILING_CODEC.sub("", _TRAILING_DATE.sub("", name))
+    # The end-anchored patterns below would be tried at every separator of the name: the
+    # last character tells first whether they can match at all.
+    if name.rstrip()[-1:].isdigit():
+        name = _TRAILING_DATE.sub("", name)
+    if name.rstrip()[-1:] in _CODEC_ENDS:
+        name = _TRAILING_CODEC.sub("", name)
     packaging = _TRAILING_PACKAGING.search(name)
     if packaging is not None and packaging.start() > 0:
         name = name[: packaging.start()]
     name = clean_name(name)
-    name = _COUNTRY_IN_PARENS.sub("", name)
+    if name.endswith(")"):
+        name = _COUNTRY_IN_PARENS.sub("", name)
     if name.endswith("]") and "[" in name:
         name = _TRAILING_SQUARE.sub("", name) or name
     if " " not in name and (
@@ -136,6 +146,24 @@ def _series_title(body: str, marker: EpisodeMarker) -> str | None:
     ):
         name = name.replace("-", " ")  # "kimetsu-no-yaiba-episode-25": words joined by hyphens
     return name or None
+
+
+# A file name that starts with its episode number and goes on with the episode's title.
+_NUMBERED_FILE = re.compile(r"(\d{1,3})(?:[ ._]*-[ ._]*|[ ._]+)(?=[^\W\d_])")
+
+
+def _numbered_file_in_season(body: str) -> EpisodeMarker | None:
+    """'Show/Season 1/02 The Invitation', 'Show.S01.1080p/02 - Pilot': a file in a folder of
+    one season, named by its episode number and title. The season and the series come from
+    the folders; the number first in the file name is the episode."""
+    folders, _, file_name = body.rpartition("/")
+    numbered = _NUMBERED_FILE.match(file_name)
+    if numbered is None:
+        return None
+    season = find_explicit_marker(folders)
+    if season is None or season.episodes or len(season.seasons) != 1:
+        return None
+    return EpisodeMarker(season.start, season.seasons, (int(numbered.group(1)),))
 
 
 def _bracketed_after_number(body: str, marker: EpisodeMarker) -> bool:
@@ -213,7 +241,8 @@ def parse(
             first_tags.append(first_strong_tag(text))
         return first_tags[0]
 
-    marker = find_explicit_marker(body)
+    marker = _numbered_file_in_season(body) if "/" in body else None
+    marker = marker or find_explicit_marker(body)
     absolute: AbsoluteMarker | None = None
     alternative = marker is not None and _bracketed_after_number(body, marker)
     if (marker is None and may_have_absolute_marker(stripped)) or alternative:
@@ -261,7 +290,11 @@ def parse(
         resolution = resolution_of(stripped)
     elif kind is ReleaseKind.TV and marker is not None:
         name = _series_title(body, marker)
-        named_year = _NAME_YEAR.search(name) if name is not None and " " in name else None
+        named_year = (
+            _NAME_YEAR.search(name)
+            if name is not None and " " in name and (name[-1].isdigit() or name[-1] in ")]")
+            else None
+        )
         named_year = named_year or _BRACKETED_YEAR.search(body)
         # "Show.E04.Title.German.2022.ANiME": otherwise the first free-standing year after the
         # marker (not a piece of a date such as 2023.05.14).
@@ -288,7 +321,8 @@ def parse(
             year = year or int(air_date[:4])
         else:
             air_date = None  # "Live at Hall 2003-05-14": a concert's date, not an air date
-    flags = set(red_flags_of(body, audio_format is not None, lower))
+    flagged = may_name_flags_or_editions(lower)
+    flags = set(red_flags_of(body, audio_format is not None, lower)) if flagged else set()
     if is_various_artists(artist):
         flags.add(RedFlag.VA_COMPILATION)
     if RedFlag.AUDIOBOOK in flags and kind in (ReleaseKind.MUSIC, ReleaseKind.UNKNOWN):
@@ -317,7 +351,7 @@ def parse(
         codec=codec,
         audio_format=audio_format,
         release_group=release_group_of(stripped),
-        edition=editions_of(body, lower),
+        edition=editions_of(body, lower) if flagged else (),
         is_discography=discography,
         is_collection=is_collection(body, lower),
         disc_count=int(discs.group(1)) if discs is not None else None,

@@ -13,7 +13,6 @@ number after the name or alone in a bracket. The series name is what precedes th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -70,8 +69,7 @@ def may_have_absolute_marker(title: str) -> bool:
     return _CANDIDATE.search(title.lower()) is not None
 
 
-@dataclass(frozen=True)
-class AbsoluteMarker:
+class AbsoluteMarker(NamedTuple):
     """An absolute episode marker: where the name ends, the episodes, a year in the name."""
 
     name: str
@@ -202,7 +200,7 @@ def find_absolute_marker(title: str, numbered: bool = False) -> AbsoluteMarker |
             if not closed:
                 name.append(text)
             continue
-        cjk_season = _CJK_SEASON.fullmatch(text)
+        cjk_season = _CJK_SEASON.fullmatch(text) if text[:1] == "第" else None
         if cjk_season is not None:
             seasons, closed = (int(cjk_season.group(1)),), True
             continue
@@ -225,11 +223,18 @@ def find_absolute_marker(title: str, numbered: bool = False) -> AbsoluteMarker |
         ):
             parts = () if partial.group(2) else (int(partial.group(1)),)
             return _marker(tokens, leading, name, token.start, parts, year, seasons)
-        if (name or named) and not _YEAR.fullmatch(text) and (previous_dash or not closed):
+        if (
+            (name or named)
+            and not (len(text) == 4 and _YEAR.fullmatch(text))
+            and (previous_dash or not closed)
+        ):
             episodes = _episodes_of(text, False)
             if (
                 episodes is not None
-                and _ends_here(following, tokens, position)
+                and (
+                    _ends_here(following, tokens, position)
+                    or (bool(name) and _titled(text, following))
+                )
                 and (previous_dash or evidence or not text.isdigit())
                 and not (not previous_dash and _number_follows_dash(tokens, position))
                 and not _worded_later(tokens, position)
@@ -310,6 +315,21 @@ def _ends_here(following: _Token | None, tokens: list[_Token], position: int) ->
     if following is None or following.bracket or following.text in _DASHES:
         return True
     return _is_tag(following.text) or following.text.lower() in ("end", "final", "fin")
+
+
+def _titled(text: str, following: _Token | None) -> bool:
+    """'Show - 02 The Invitation', '[Grp] Show 01 Role Play [CRC]': a zero-padded number after
+    a name and followed by words is an episode and its title (names do not pad their numbers;
+    "00" is a name's, as in "Gundam 00", and "007" an agent's). The caller asks for a name
+    before it: a number first ("01 The Pilot") is a file's, not a series'."""
+    return (
+        len(text) == 2
+        and text[0] == "0"
+        and text[1] in "123456789"
+        and following is not None
+        and not following.bracket
+        and following.text[:1].isalpha()
+    )
 
 
 def _bracketed_name(tokens: list[_Token], leading: int) -> AbsoluteMarker | None:

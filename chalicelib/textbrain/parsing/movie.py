@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from chalicelib.textbrain.parsing.tokens import KeywordPattern, L, R, clean_name, literal_first
 
@@ -11,7 +11,7 @@ _I = re.IGNORECASE
 
 # Tags that never belong to a name: once one is seen, the name has ended.
 _STRONG_TAG = re.compile(
-    L + r"(?:[a-z]*\d{3,4}[pi](?:\d{2})?|\d{3,4} ?[x*×] ?\d{3,4}|4k|uhd\w*|hdr(?:10)?\+?"
+    L + r"(?:[a-z]*+\d{3,4}[pi](?:\d{2})?|\d{3,4} ?[x*×] ?\d{3,4}|4k|uhd\w*|hdr(?:10)?\+?"
     r"|dolby[ ._]vision|m?blu[ ._-]?ray\w*|b[dr][ ._-]?rip\w*|bd(?:25|50|mux|remux)?|brmux"
     r"|hd[ ._-]?dvd|hdrip|dvd\w*"
     r"|web[ ._-]?(?:dl|rip|mux)\w*|webdl|web|hdtv\w*|pdtv|sdtv|dsr|tvrip|hdcam|cam(?:rip)?|telesync"
@@ -51,6 +51,14 @@ _WEAK_TAG_AT_END = re.compile(_WEAK_TAG.pattern + r"[\s._\-\[\](){}]*\Z", _I)
 # The same patterns without IGNORECASE, run on lower-cased text: case-insensitive matching of
 # a large alternation is several times slower in `re` (the patterns are all lower case).
 _STRONG_TAG_LOWER = re.compile(_STRONG_TAG.pattern)
+# For searching: the same without "\w*subs", which backtracks through every word it starts at
+# and is looked for on its own where "subs" occurs ("[a-z]*+": letters never give way to the
+# digits after them, so they are not backtracked through either).
+_SUBS = r"|\w*subs"
+_STRONG_TAG_SEARCH = re.compile(_STRONG_TAG.pattern.replace(_SUBS, "", 1), _I)
+_STRONG_TAG_SEARCH_LOWER = re.compile(_STRONG_TAG_SEARCH.pattern)
+_SUBS_TAG = re.compile(L + _SUBS[1:] + R, _I)
+_SUBS_TAG_LOWER = re.compile(_SUBS_TAG.pattern)
 _WEAK_TAG_AT_END_LOWER = re.compile(_WEAK_TAG_AT_END.pattern)
 
 
@@ -117,16 +125,20 @@ _TRAILING_PACKAGING = KeywordPattern(
     r"[\s._-]+(?:collection|box[\s._]?set|(?:full|complete)[\s._]series"
     r"|(?:tri|tetra|quadri|penta|hexa|hepta|octa)logy)[\s._-]*$",
 )
+_LEADING_YEAR = re.compile(r"[(\[]((?:19|20)\d\d)[)\]][\s._-]*(?=\w)")
+# A year in front of a name, then the name's first word: "2008 - The Incredible Hulk".
+_FILED_UNDER_YEAR = re.compile(r"((?:19|20)\d\d)(?:[ ]*[-–:][ ]*|[ ]+)(?=[^\W_])")
 _TITLE_CASE_WEB = re.compile(r"Web[ ._][(\[]?(?:19|20)\d\d(?![^\W_])")
-_NAME_BREAK = re.compile(r"\s[-–]\s|--|[\s._]?[(\[{<]")
+# "[\s._]?[(\[{<]" written as two branches: a pattern that starts with something optional is
+# tried at every position, one that starts with a character class only where it can match.
+_NAME_BREAK = re.compile(r"\s[-–]\s|--|[\s._][(\[{<]|[(\[{<]")
 _GROUP_PREFIX = re.compile(r"^[a-z0-9]{3,6}-(?=[a-z0-9]+\.)")
 _LEADING_JUNK = re.compile(r"^[\s._\-:]+")
 _GROUP = re.compile(r"-\s?([A-Za-z0-9@&]+(?:[ _][A-Za-z0-9]+)?)_?(?:\[[^\]]*\])?\s*$")
 _NOT_GROUPS = frozenset({"dl", "rip", "hd", "ray", "x264", "x265", "h264", "h265", "r", "ma", "ts"})
 
 
-@dataclass(frozen=True)
-class NameSpan:
+class NameSpan(NamedTuple):
     """Where the name of a title ends, and the year named after it."""
 
     end: int
@@ -137,11 +149,16 @@ def first_strong_tag(text: str, start: int = 1) -> int | None:
     """Position of the first unambiguous quality/language tag at or after `start`."""
     positions = []
     lower = _lowered(text)
-    match = (
-        _STRONG_TAG.search(text, start) if lower is None else _STRONG_TAG_LOWER.search(lower, start)
-    )
+    if lower is None:
+        match = _STRONG_TAG_SEARCH.search(text, start)
+        subs = _SUBS_TAG.search(text, start)  # a rare path: no pre-check to get wrong
+    else:
+        match = _STRONG_TAG_SEARCH_LOWER.search(lower, start)
+        subs = _SUBS_TAG_LOWER.search(lower, start) if "subs" in lower else None
     if match is not None:
         positions.append(match.start())
+    if subs is not None:
+        positions.append(subs.start())
     upper = _UPPER_LANGUAGE.search(text, start)
     if upper is not None:
         positions.append(upper.start())
@@ -279,13 +296,31 @@ def _step_back_over_weak_tags(text: str, end: int) -> int:
     return end
 
 
+# Tags after a name that state the release's language, of its sound or of its subtitles.
+_LANGUAGE_STATED = re.compile(
+    L
+    + r"(?:german|french|truefrench|english|italian|spanish|russian|japanese|korean|hindi"
+    r"|polish|dutch|latino|castellano|swedish|danish|norwegian|finnish|multi|vostfr|vost|vff"
+    r"|vfq|subfrench)"
+    + R,
+    _I,
+)
+
+
 def _named_again(text: str, match: re.Match[str], end: int) -> bool:
-    """'Immersion.French.2011.QC.FRENCH.DVDR': a language word before the year that the tags
-    after the name state again is a word of the name (a release states its language once)."""
-    word = match.group().strip(" ._-[](){}").lower()
+    """Whether a language word before the year is a word of the name, not the release's
+    language. A release states its language once: when the tags after the name state one
+    ('Immersion.French.2011.QC.FRENCH.DVDR', 'The Good German (2006) VOSTFR'), the word
+    before them belongs to the name. And English, the language releases leave unsaid,
+    is labelled the scene way (ENGLISH) when it is: 'Johnny English 2003 1080p' names a film,
+    'Der.Film.deines.Lebens.German.2011' a German release."""
+    written = text[match.start() : match.end()].strip(" ._-[](){}")
+    word = written.lower()
     if word not in _LANGUAGE_WORDS:
         return False
-    return re.search(L + re.escape(word) + R, text[end:], _I) is not None
+    if word == "english" and not written.isupper():
+        return True
+    return _LANGUAGE_STATED.search(text, end) is not None
 
 
 def movie_title(text: str, tag: int | None = -1) -> tuple[str | None, int | None]:
@@ -303,12 +338,31 @@ def movie_title(text: str, tag: int | None = -1) -> tuple[str | None, int | None
     label = _LEADING_LABEL.match(text)
     if label is not None and label.end() < len(text):
         text = text[label.end() :]
+    leading_year = _LEADING_YEAR.match(text) if text[:1] in "([" else None
+    if leading_year is not None and (
+        first_strong_tag(text, leading_year.end()) == leading_year.end()
+        or _WEAK_TAG.match(text, leading_year.end()) is not None
+    ):
+        leading_year = None  # "(2014) 1080p BrRip": tags follow, no name to stand for
+    if leading_year is not None:
+        # "(2000) Le follie dell'imperatore": a bracketed year in front is a label, never a
+        # name; it is the year unless the name is followed by one.
+        text = text[leading_year.end() :]
     span = name_span(text, tag if text is original else -1)
+    if leading_year is not None and span.year is None:
+        span = NameSpan(span.end, int(leading_year.group(1)))
     name_part = text[: span.end]
     packaging = _TRAILING_PACKAGING.search(name_part)
     if packaging is not None and packaging.start() > 0:
         name_part = name_part[: packaging.start()]
     name = clean_name(name_part)
+    if span.year is not None and name[:1] in "12":
+        filed = _FILED_UNDER_YEAR.match(name)
+        if filed is not None and int(filed.group(1)) == span.year:
+            # "2008 - The Incredible Hulk (2008)": a collection's files sorted by year. A
+            # leading number that differs from the year is the name's ("2001 A Space
+            # Odyssey 1968"), and a year alone is a name ("1917 (2019)").
+            name = name[filed.end() :]
     return (name or None), span.year
 
 
@@ -324,7 +378,12 @@ def alternative_title_of(text: str) -> str | None:
 
 def release_group_of(text: str) -> str | None:
     """The scene group after the last dash ('...x264-SPARKS' -> 'SPARKS')."""
-    match = _GROUP.search(text)
+    last = text.rfind("-")
+    if last < 0:
+        return None
+    # The group's dash is the last one, unless a bracket after the group holds dashes: start
+    # there rather than trying every dash of the title.
+    match = _GROUP.search(text, 0 if "]" in text[last:] else last)
     if match is None:
         return None
     group = match.group(1).strip()

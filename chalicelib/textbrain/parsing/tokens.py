@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from typing import TypeVar
+from typing import Any, TypeVar
 
 _T = TypeVar("_T")
 
@@ -32,7 +32,6 @@ _LEADING_BRACKET = re.compile(r"^\s*\[[^\]]*\]\s*\.?\s*")
 _LEADING_NAMED_BRACKET = re.compile(r"^\s*\[([^\W\d_][^\]]*?[ ._](?:19|20)\d\d)\]")
 _LEADING_PAREN_GENRE = re.compile(r"^\s*\([^)]*[A-Za-z][^)]*\)\s*(?=\S)")
 _ACRONYM_DOTS = re.compile(r"(?<![^\W_])[^\W\d_](?:\.[^\W\d_](?![^\W_]))+\.?")
-_SEPARATORS = re.compile(r"[._]+")
 _LEADING_JUNK_CHARS = " -:~,;+/|"
 _TRAILING_JUNK_CHARS = " -:~,;+/|([{"
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]|\{\s*\}")
@@ -64,6 +63,8 @@ def strip_leading_noise(title: str, keep_parenthesised: bool = True) -> str:
     A leading parenthesised group is kept unless `keep_parenthesised` is False, because it is
     part of some names ("(500) Days of Summer") but a genre label in music feeds.
     """
+    if title.lstrip()[:1] not in "[{(" and _LEADING_SITE.match(title) is None:
+        return title  # most titles: no bracket first and no site name, nothing to strip
     previous = None
     while previous != title:
         previous = title
@@ -95,7 +96,9 @@ def clean_name(fragment: str) -> str:
     dangling separators or unclosed brackets at either end are dropped.
     """
     text = _ACRONYM_DOTS.sub(_protect_acronym, fragment) if "." in fragment else fragment
-    text = _SEPARATORS.sub(" ", text).replace("\x00", ".")
+    # Each dot or underscore becomes a space (runs of spaces are collapsed below): two
+    # `str.replace` calls cost a tenth of a regex substitution.
+    text = text.replace(".", " ").replace("_", " ").replace("\x00", ".")
     if "()" in text or "( " in text or "[" in text or "{" in text:
         text = _EMPTY_BRACKETS.sub(" ", text)
     text = " ".join(text.split()).lstrip(_LEADING_JUNK_CHARS).rstrip(_TRAILING_JUNK_CHARS)
@@ -223,16 +226,50 @@ class KeywordPattern:
         return None if found is None else self.pattern.match(text, found.start())
 
 
+def keyword_gate(keywords: tuple[str, ...]) -> re.Pattern[str]:
+    """A pattern that finds a text containing any of `keywords` (run it on lower-cased text).
+
+    The keywords are merged into a tree of alternatives by their first characters ("a(?:udio
+    |bridged)|b(?:oo(?:klet|tleg))..."): at each position `re` tests one branch per distinct
+    first character instead of one per keyword, several times faster than a flat alternation
+    of sixty words or sixty substring checks. Only whether it matches means anything: a
+    keyword that has a shorter keyword as its prefix is left out.
+    """
+    tree: dict[str, dict[str, Any]] = {}
+    for keyword in keywords:
+        node = tree
+        for char in keyword:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branches(node: dict[str, Any]) -> str:
+        if "" in node:
+            return ""  # a keyword ends here: its longer variants add nothing to a gate
+        alternatives = [re.escape(char) + branches(child) for char, child in sorted(node.items())]
+        return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+
+    return re.compile(branches(tree))
+
+
+def _named(pattern: KeywordPattern, text: str, lower: str, ascii_text: bool) -> bool:
+    """Whether `pattern` matches `text`; `lower` is `text.lower()`, `ascii_text` its isascii()."""
+    if pattern.lower_pattern is not None and ascii_text:
+        return pattern.lower_pattern.search(lower) is not None
+    return pattern.pattern.search(text) is not None
+
+
 def first_named(table: tuple[tuple[_T, KeywordPattern], ...], text: str, lower: str) -> _T | None:
     """The name of the first pattern of `table` that matches `text` (`lower` is its lower case).
 
     `KeywordPattern.search` inlined: a family of a dozen patterns is tried on every title, and
-    the method calls cost more than the keyword checks themselves.
+    the method calls cost more than the keyword checks themselves. Only whether a pattern
+    matches counts here, so the lower-cased text is searched as it is (no second lower()).
     """
+    ascii_text = text.isascii()
     for name, pattern in table:
         for keyword in pattern.keywords:
             if keyword in lower:
-                if pattern.search_all(text) is not None:
+                if _named(pattern, text, lower, ascii_text):
                     return name
                 break
     return None
@@ -243,10 +280,11 @@ def all_named(
 ) -> tuple[_T, ...]:
     """The names of every pattern of `table` that matches `text`, in table order."""
     found = []
+    ascii_text = text.isascii()
     for name, pattern in table:
         for keyword in pattern.keywords:
             if keyword in lower:
-                if pattern.search_all(text) is not None:
+                if _named(pattern, text, lower, ascii_text):
                     found.append(name)
                 break
     return tuple(found)

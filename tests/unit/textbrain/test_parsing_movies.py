@@ -62,6 +62,13 @@ def test_a_broadcaster_alone_is_still_a_name() -> None:
         ("Johnny.English.2003.ENGLISH.1080p.BluRay.x264-GRP", "Johnny English"),
         # Stated once, before the tags: the language of the release.
         ("Der.Film.deines.Lebens.German.2011.PAL.DVDR-GRP", "Der Film deines Lebens"),
+        ("Ein.Sommer.am.See.German.2018.DL.1080p.BluRay.x264-GRP", "Ein Sommer am See"),
+        # Another language stated in the tags (dubbed, multi-language, subtitled).
+        ("The.Last.Dutch.2016.720p.BluRay.MULTi.x264-GRP", "The Last Dutch"),
+        ("Hidden Spanish (2014) VOSTFR 1080p WEBRip", "Hidden Spanish"),
+        # English is labelled the scene way when it is a tag; as a word it is the name's.
+        ("Teaching.English.2019.1080p.WEB-DL.x264-GRP", "Teaching English"),
+        ("Some.Film.ENGLISH.2010.720p.BluRay.x264-GRP", "Some Film"),
     ],
 )
 def test_a_language_before_the_year_is_a_name_word_when_the_tags_state_it_again(
@@ -75,3 +82,43 @@ def test_a_title_case_web_before_the_year_is_a_name_word() -> None:
         "The Girl in the Spiders Web"
     )
     assert parse("Some.Movie.WEB.2019.1080p.x264-GRP").title == "Some Movie"
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "year"),
+    [
+        # A collection's files named after their year first: the same year again after the name.
+        ("2010 - Iron Man 2 (2010) [1080p]", "Iron Man 2", 2010),
+        ("1999.The.Matrix.1999.1080p.BluRay.x264-GRP", "The Matrix", 1999),
+        ("2014 Interstellar 2014 720p WEB-DL", "Interstellar", 2014),
+        # A number that differs from the year, or a year alone, is the name.
+        (
+            "2010.The.Year.We.Make.Contact.1984.1080p.BluRay.x264-GRP",
+            "2010 The Year We Make Contact",
+            1984,
+        ),
+        ("1917 (2019) 1080p WEB-DL", "1917", 2019),
+        ("1984.1984.720p.BluRay.x264-GRP", "1984", 1984),
+    ],
+)
+def test_a_year_in_front_of_the_name_is_dropped_when_the_year_follows_the_name(
+    title: str, name: str, year: int
+) -> None:
+    release = parse(title)
+    assert (release.title, release.year) == (name, year)
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "year"),
+    [
+        # A bracketed year in front is a label: the year, unless one follows the name.
+        ("(1998) La Vita Nuova - DVDRip Ita.avi", "La Vita Nuova", 1998),
+        ("(2004).Northern.Lights.720p.BluRay.x264-GRP", "Northern Lights", 2004),
+        ("(2011) Old Harbour (2012) 1080p WEB-DL", "Old Harbour", 2012),
+        # A number in brackets that is no year stays in the name.
+        ("(500) Days of Summer (2009) 1080p", "(500) Days of Summer", 2009),
+    ],
+)
+def test_a_bracketed_year_in_front_of_the_name_is_a_label(title: str, name: str, year: int) -> None:
+    release = parse(title)
+    assert (release.title, release.year) == (name, year)

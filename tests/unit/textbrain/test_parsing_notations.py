@@ -276,3 +276,62 @@ def test_volumes_end_names(title: str) -> None:
 
 def test_a_films_volume_stays_in_its_name() -> None:
     assert parse("Kill.Bill.Vol.1.2003.1080p.BluRay.x264-GRP").title == "Kill Bill Vol 1"
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "seasons", "episodes"),
+    [
+        # A file in a season's folder, named by its episode number and title.
+        ("Harbor Lights/Season 2/07 The Lighthouse Keeper.mkv", "harbor lights", (2,), (7,)),
+        ("Harbor.Lights.S03.720p.WEB-DL/04 - Low Tide.mkv", "harbor lights", (3,), (4,)),
+        ("Green Valley/Saison 1/12_Le_Retour.avi", "green valley", (1,), (12,)),
+        # The file's own marker still wins; a folder of several seasons names no one season.
+        ("Harbor Lights/Season 2/Harbor.Lights.S02E05.mkv", "harbor lights", (2,), (5,)),
+        ("Harbor Lights/Seasons 1-3/Extras.mkv", "harbor lights", (1, 2, 3), ()),
+    ],
+)
+def test_a_numbered_file_in_a_season_folder_is_that_episode(
+    title: str, name: str, seasons: tuple[int, ...], episodes: tuple[int, ...]
+) -> None:
+    assert _read(title) == (name, seasons, episodes)
+
+
+def test_a_numbered_track_in_an_album_folder_is_no_episode() -> None:
+    release = parse("Some Band - Early Days/CD1/03 Night Drive.flac")
+    assert release.content_type is ReleaseKind.MUSIC
+    assert release.episodes == ()
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "episodes"),
+    [
+        # A zero-padded number after the name, then the episode's title.
+        ("Harbor Lights - 02 The Lighthouse Keeper.mkv", "harbor lights", (2,)),
+        ("[Fansub] Sky Garden 05 A New Wind [720p][1A2B3C4D].mkv", "sky garden", (5,)),
+        ("[Fansub]_Sky_Garden_07_The_Storm_[BD][5E6F7A8B].mkv", "sky garden", (7,)),
+    ],
+)
+def test_a_padded_number_followed_by_an_episode_title_is_the_episode(
+    title: str, name: str, episodes: tuple[int, ...]
+) -> None:
+    assert _read(title) == (name, (), episodes)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "[Fansub] Gundam 00 Awakening [720p]",  # "00" is a name's
+        "[Fansub] 05 Centimeters Per Second [720p]",  # a number first starts the name
+        "Station 19 Lights Out 2019 1080p WEB-DL",  # not padded
+    ],
+)
+def test_other_numbers_before_words_stay_in_the_name(title: str) -> None:
+    assert parse(title).episodes == ()
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Ocean's 11 (2001) 1080p BluRay", "Schindler’s 12 2010 720p", "Adele's 21 (2011) FLAC"],
+)
+def test_a_possessive_s_before_a_number_is_no_season(title: str) -> None:
+    assert parse(title).seasons == ()
