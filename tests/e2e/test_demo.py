@@ -9,15 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from mutagen.oggvorbis import OggVorbis
 
 from tests.support.local_stack import REPO
 
-NEEDS = ("ffmpeg", "ffprobe")
 
-
-@pytest.mark.skipif(any(shutil.which(b) is None for b in NEEDS), reason="needs ffmpeg")
 def test_demo_completes_and_places_vorbis_files_with_tags() -> None:
     run = subprocess.run([sys.executable, "-m", "local.demo"], cwd=REPO, capture_output=True,
                          text=True, timeout=240)

@@ -35,7 +35,6 @@ def _mktorrent(target: Path, out: Path, power: int) -> bytes:
     return out.read_bytes()
 
 
-@pytest.mark.skipif(MKTORRENT is None, reason="mktorrent is not installed")
 @pytest.mark.parametrize("power", [15, 18])
 def test_same_info_hash_as_mktorrent_multi_file(tmp_path: Path, power: int) -> None:
     album = _content(tmp_path)
@@ -47,7 +46,6 @@ def test_same_info_hash_as_mktorrent_multi_file(tmp_path: Path, power: int) -> N
     assert not ours.private
 
 
-@pytest.mark.skipif(MKTORRENT is None, reason="mktorrent is not installed")
 def test_same_info_hash_as_mktorrent_single_file(tmp_path: Path) -> None:
     file = tmp_path / "track.flac"
     file.write_bytes(b"abc" * 100_000)

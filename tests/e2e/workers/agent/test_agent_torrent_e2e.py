@@ -26,7 +26,7 @@ from tests.integration.workers.agent.harness import (
     work_order,
 )
 from tests.support.sample_content import make_random_file
-from tests.support.swarm import LibtorrentSeeder, QbittorrentProcess, missing_binaries
+from tests.support.swarm import LibtorrentSeeder, QbittorrentProcess
 from workers.media import probe, read_tags
 
 pytestmark = pytest.mark.e2e
@@ -71,7 +71,6 @@ def test_libtorrent_download_from_a_torznab_link_to_completed(
     check_placed(harness, ticket.ticket_id)
 
 
-@pytest.mark.skipif(bool(missing_binaries("qbittorrent-nox")), reason="no qbittorrent-nox")
 def test_qbittorrent_download_by_magnet_to_completed(
         agent_aws: str, tmp_path: Path, album_torrent: AlbumTorrent) -> None:
     with QbittorrentProcess.start(tmp_path / "seeder") as seeder, \

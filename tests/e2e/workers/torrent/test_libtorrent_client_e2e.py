@@ -75,7 +75,7 @@ def qbt_seeder(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[QbittorrentProcess, Path]]:
     if missing := missing_binaries("qbittorrent-nox", "ffmpeg"):
-        pytest.skip(f"needs {', '.join(missing)} on PATH")
+        pytest.fail(f"needs {', '.join(missing)} on PATH (make system-deps)")
     root = tmp_path_factory.mktemp("lt-qbt-seeder")
     album_dir = make_album(root / "seed")
     with QbittorrentProcess.start(root / "profile", save_dir=root / "seed") as seeder:

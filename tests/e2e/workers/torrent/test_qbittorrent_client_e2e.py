@@ -50,7 +50,7 @@ class Swarm:
 @pytest.fixture(scope="module")
 def swarm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Swarm]:
     if missing := missing_binaries("qbittorrent-nox", "opentracker", "ffmpeg"):
-        pytest.skip(f"needs {', '.join(missing)} on PATH")
+        pytest.fail(f"needs {', '.join(missing)} on PATH (make system-deps)")
     root = tmp_path_factory.mktemp("qbt-swarm")
     seed_dir = root / "seed"
     album_dir = make_album(seed_dir)

@@ -12,8 +12,8 @@ from local.aws_emulator import EmbeddedAws
 from tests.integration.workers.agent.harness import Harness, make_harness
 from tests.support.sample_content import make_album
 
-if shutil.which("ffmpeg") is None:
-    pytest.skip("ffmpeg is not installed", allow_module_level=True)
+# make test installs ffmpeg: without it these tests must fail, not vanish as skips.
+assert shutil.which("ffmpeg"), "ffmpeg is not installed (make system-deps)"
 
 
 @pytest.fixture(scope="session")
