@@ -58,10 +58,12 @@ def test_cancel_after_completion_is_409(rig: FlowRig) -> None:
 def test_cancel_while_searching(rig: FlowRig) -> None:
     from local.torznab_server import Fault
 
-    rig.indexer.delay_secs = 2.0
+    rig.indexer.delay_secs = 4.0  # below the rig's 5 s indexer timeout
     rig.indexer.faults["*"] = Fault.SLOW
     try:
-        tid = rig.create(rig.ticket(tag="-c-acq"))
+        # A query no earlier test searched: a cached answer would skip the slow indexer and
+        # let the ticket leave acquiring before the cancel.
+        tid = rig.create(rig.ticket(artist="Slow Tide", album="Still Searching", tag="-c-acq"))
         rig.wait_state(tid, "acquiring")
         _cancel_and_check(rig, tid, "acquiring")
     finally:
